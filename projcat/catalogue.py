@@ -1,0 +1,165 @@
+"""The pure middle: status from the as-of date, grouping, ordering, next change.
+
+Every function here is a function of (records, site, as-of date): no clock,
+no disk.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Literal
+
+from projcat.records import Project
+from projcat.settings import SiteConfig, Theme
+from projcat.validate import ValidRecord
+
+Status = Literal["upcoming", "ongoing", "ended"]
+
+# Finnish alphabet order: å, ä and ö come after z (and w sorts with v).
+_FINNISH_ORDER = str.maketrans({"å": "{", "ä": "|", "ö": "}", "w": "v", "é": "e", "ü": "y"})
+
+
+def status_of(project: Project, as_of: date) -> Status:
+    """`end: 2021` ends after 31.12.2021; no dates at all means a standing programme."""
+    if project.status == "ended":
+        return "ended"
+    if project.end is not None and project.end.last_day < as_of:
+        return "ended"
+    if project.start is not None and project.start.first_day > as_of:
+        return "upcoming"
+    return "ongoing"
+
+
+def title_key(title: str) -> str:
+    return "".join(ch for ch in title.casefold() if ch.isalnum() or ch == " ").strip().translate(_FINNISH_ORDER)
+
+
+@dataclass(frozen=True)
+class Entry:
+    record: ValidRecord
+    status: Status
+
+    @property
+    def slug(self) -> str:
+        return self.record.slug
+
+    @property
+    def project(self) -> Project:
+        return self.record.project
+
+    @property
+    def list_title(self) -> str:
+        return self.project.short_title or self.project.title
+
+
+def _by_title(entry: Entry) -> tuple[str, str]:
+    return (title_key(entry.list_title), entry.slug)
+
+
+def _by_end_desc(entry: Entry) -> tuple[int, str, str]:
+    end = entry.project.end
+    ordinal = end.last_day.toordinal() if end else 0
+    return (-ordinal, title_key(entry.list_title), entry.slug)
+
+
+@dataclass(frozen=True)
+class ThemeGroup:
+    theme: Theme | None  # None: the final "other projects" group
+    current: tuple[Entry, ...]
+    ended: tuple[Entry, ...]
+
+    @property
+    def id(self) -> str | None:
+        return self.theme.id if self.theme else None
+
+
+@dataclass(frozen=True)
+class YearGroup:
+    year: int | None  # None: ended without a known end date
+    entries: tuple[Entry, ...]
+
+
+@dataclass(frozen=True)
+class NextChange:
+    day: date
+    starting: int
+    ending: int
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    as_of: date
+    entries: tuple[Entry, ...]
+    groups: tuple[ThemeGroup, ...]
+    archive: tuple[YearGroup, ...]
+    next_change: NextChange | None
+
+    def entry(self, slug: str) -> Entry:
+        for entry in self.entries:
+            if entry.slug == slug:
+                return entry
+        raise KeyError(slug)
+
+
+def group_by_theme(entries: list[Entry], site: SiteConfig) -> tuple[ThemeGroup, ...]:
+    groups = []
+    for theme in site.themes:
+        members = [e for e in entries if e.project.theme == theme.id]
+        groups.append(_group(theme, members))
+    others = [e for e in entries if e.project.theme is None]
+    if others:
+        groups.append(_group(None, others))
+    return tuple(groups)
+
+
+def _group(theme: Theme | None, members: list[Entry]) -> ThemeGroup:
+    current = sorted((e for e in members if e.status != "ended"), key=_by_title)
+    ended = sorted((e for e in members if e.status == "ended"), key=_by_end_desc)
+    return ThemeGroup(theme, tuple(current), tuple(ended))
+
+
+def archive_by_year(entries: list[Entry]) -> tuple[YearGroup, ...]:
+    ended = [e for e in entries if e.status == "ended"]
+    years = sorted({e.project.end.year for e in ended if e.project.end}, reverse=True)
+    groups = [
+        YearGroup(year, tuple(sorted((e for e in ended if e.project.end and e.project.end.year == year), key=_by_end_desc)))
+        for year in years
+    ]
+    unknown = sorted((e for e in ended if e.project.end is None), key=_by_title)
+    if unknown:
+        groups.append(YearGroup(None, tuple(unknown)))
+    return tuple(groups)
+
+
+def next_change(records: list[ValidRecord], as_of: date) -> NextChange | None:
+    """The first day after `as_of` on which some project's status differs."""
+    starts: dict[date, int] = {}
+    ends: dict[date, int] = {}
+    for record in records:
+        project = record.project
+        if project.status == "ended":
+            continue
+        if project.start is not None and project.start.first_day > as_of:
+            day = project.start.first_day
+            starts[day] = starts.get(day, 0) + 1
+        if project.end is not None and project.end.last_day >= as_of:
+            day = project.end.last_day + timedelta(days=1)
+            ends[day] = ends.get(day, 0) + 1
+    days = sorted(set(starts) | set(ends))
+    if not days:
+        return None
+    first = days[0]
+    return NextChange(first, starts.get(first, 0), ends.get(first, 0))
+
+
+def build_catalogue(records: list[ValidRecord], site: SiteConfig, as_of: date) -> Catalogue:
+    entries = [Entry(r, status_of(r.project, as_of)) for r in records]
+    entries.sort(key=_by_title)
+    return Catalogue(
+        as_of=as_of,
+        entries=tuple(entries),
+        groups=group_by_theme(entries, site),
+        archive=archive_by_year(entries),
+        next_change=next_change(records, as_of),
+    )

@@ -1,0 +1,186 @@
+"""The command line: parse arguments, call the pipeline, turn problems into exit codes.
+
+0 success; 1 the content has problems (nothing written) or an internal error;
+2 wrong usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Sequence, TextIO
+
+from projcat.problems import ContentError, Problem, has_errors
+from projcat.strings import LANGUAGES, message
+
+COMMANDS = ("build", "check", "serve", "new", "schema")
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date as YYYY-MM-DD: {text!r}") from None
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="build.py",
+        description="Validate project records and build the static site.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="{build,check,serve,new}")
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--root", type=Path, default=Path("."), help="site folder holding site.yaml (default: .)")
+        p.add_argument("--lang", choices=LANGUAGES, default=None, help="language of messages (default: the site's)")
+
+    def dated(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--as-of", type=_date, default=None, metavar="YYYY-MM-DD",
+                       help="the date the site is built for (default: today in the site's time zone)")
+        p.add_argument("--format", choices=("text", "json"), default="text", help="how problems are printed")
+
+    p_build = sub.add_parser("build", help="check the content and build the site (the default)")
+    common(p_build)
+    dated(p_build)
+    p_build.add_argument("--out", type=Path, default=None, help="output folder (default: ROOT/site)")
+    p_build.add_argument("--base-url", default=None, metavar="URL", help="overrides base_url from site.yaml")
+
+    p_check = sub.add_parser("check", help="check the content without writing anything")
+    common(p_check)
+    dated(p_check)
+
+    p_serve = sub.add_parser("serve", help="preview the site locally")
+    common(p_serve)
+    p_serve.add_argument("--host", default="127.0.0.1")
+    p_serve.add_argument("--port", type=int, default=8000)
+    p_serve.add_argument("--as-of", type=_date, default=None, metavar="YYYY-MM-DD")
+
+    p_new = sub.add_parser("new", help="create a new project record")
+    common(p_new)
+    p_new.add_argument("--title", default=None)
+    p_new.add_argument("--theme", default=None)
+    p_new.add_argument("--slug", default=None)
+    return parser
+
+
+def _normalise(argv: list[str]) -> list[str]:
+    """`build.py [--opts]` with no command means `build`."""
+    if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help")):
+        return ["build", *argv]
+    return argv
+
+
+def print_problems(problems: list[Problem], lang: str, fmt: str, stream: TextIO) -> None:
+    if fmt == "json":
+        for problem in problems:
+            print(problem.as_json(lang), file=sys.stdout)
+        return
+    for problem in problems:
+        print(problem.format(lang), file=stream)
+    if problems:
+        errors = sum(1 for p in problems if p.is_error)
+        files = len({p.path for p in problems})
+        print(message(lang, "summary.problems", {"errors": errors, "warnings": len(problems) - errors,
+                                                  "files": files}), file=stream)
+
+
+def _message_lang(args: argparse.Namespace, site_lang: str | None) -> str:
+    return args.lang or site_lang or "fi"
+
+
+def _next_change_line(result: object, lang: str) -> str:
+    from projcat.views import format_day
+
+    catalogue = getattr(result, "catalogue", None)
+    change = catalogue.next_change if catalogue else None
+    if change is None:
+        return message(lang, "summary.next_change.none", {})
+    what = "next_change.both" if change.starting and change.ending else (
+        "next_change.starts" if change.starting else "next_change.ends")
+    return message(lang, "summary.next_change", {
+        "date": format_day(change.day, lang), "count": change.starting + change.ending,
+        "what": message(lang, what, {}),
+    })
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from projcat import pipeline
+
+    result = pipeline.check(args.root, args.as_of)
+    lang = _message_lang(args, result.site.language if result.site else None)
+    print_problems(result.problems, lang, args.format, sys.stderr)
+    if not result.ok:
+        return EXIT_PROBLEMS
+    if args.format == "text":
+        print(message(lang, "summary.ok", {"records": len(result.records)}))
+        print(_next_change_line(result, lang))
+    return EXIT_OK
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from projcat import pipeline
+    from projcat.output import OutputError
+
+    try:
+        built = pipeline.build(args.root, args.out, args.as_of, args.base_url)
+    except ContentError as exc:
+        site, _ = pipeline.load_site(pipeline.Paths(args.root))
+        lang = _message_lang(args, site.language if site else None)
+        print_problems(exc.problems, lang, args.format, sys.stderr)
+        if args.format == "text":
+            print(message(lang, "summary.not_written", {}), file=sys.stderr)
+        return EXIT_PROBLEMS
+    except OutputError as exc:
+        print(f"build.py: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    result = built.check
+    assert result.site is not None and result.catalogue is not None
+    lang = _message_lang(args, result.site.language)
+    print_problems(result.problems, lang, args.format, sys.stderr)
+    if args.format == "text":
+        out = args.out or args.root / "site"
+        pages = sum(1 for name in built.files if name.endswith(".html"))
+        print(message(lang, "summary.built", {
+            "out": out, "pages": pages, "records": len(result.records),
+            "as_of": result.catalogue.as_of.isoformat(),
+        }))
+        print(_next_change_line(result, lang))
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from projcat.preview import serve
+
+    return serve(args.root, args.host, args.port, args.as_of, args.lang)
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from projcat.scaffold import new_record
+
+    return new_record(args.root, args.title, args.theme, args.slug, args.lang)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(_normalise(list(sys.argv[1:] if argv is None else argv)))
+    if not (args.root / "site.yaml").exists() and not args.root.is_dir():
+        print(message(args.lang or "fi", "usage.no_root", {"root": args.root}), file=sys.stderr)
+        return EXIT_USAGE
+    handlers = {"build": cmd_build, "check": cmd_check, "serve": cmd_serve, "new": cmd_new}
+    try:
+        return handlers[args.command](args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # noqa: BLE001 - no traceback may reach an editor
+        if os.environ.get("PROJCAT_DEBUG"):
+            raise
+        detail = str(exc).splitlines()[0] if str(exc) else ""
+        print(message(args.lang or "fi", "summary.internal", {"kind": type(exc).__name__, "detail": detail}),
+              file=sys.stderr)
+        return EXIT_PROBLEMS
+
+
+__all__ = ["main", "has_errors"]

@@ -1,0 +1,70 @@
+"""Markdown -> safe HTML: Python-Markdown configured once, then nh3's allow-list."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import markdown
+import nh3
+from slugify import slugify
+
+ALLOWED_TAGS = {
+    "p", "br", "strong", "em", "b", "i", "a", "ul", "ol", "li", "h3", "h4", "h5", "h6",
+    "blockquote", "code", "pre", "table", "thead", "tbody", "tr", "th", "td", "dl", "dt", "dd",
+    "hr", "abbr", "sub", "sup",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title", "hreflang"},
+    "abbr": {"title"},
+    "h3": {"id"}, "h4": {"id"}, "h5": {"id"}, "h6": {"id"},
+    "th": {"scope"},
+    "ol": {"start"},
+}
+URL_SCHEMES = {"https", "http", "mailto", "tel"}
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ0-9])")
+
+
+def _heading_id(value: str, separator: str) -> str:
+    return slugify(value, separator=separator) or "osio"
+
+
+class Renderer:
+    """One configured Markdown converter; `reset()` between documents keeps ids unique per page."""
+
+    def __init__(self, heading_level: int = 3) -> None:
+        self._md = markdown.Markdown(
+            extensions=["sane_lists", "tables", "def_list", "abbr", "toc"],
+            extension_configs={"toc": {"baselevel": heading_level, "slugify": _heading_id, "toc_depth": 0}},
+            output_format="html",
+        )
+
+    def to_html(self, text: str) -> str:
+        self._md.reset()
+        raw = self._md.convert(text)
+        return clean(raw)
+
+
+def clean(raw_html: str) -> str:
+    return nh3.clean(
+        raw_html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel=None,
+        strip_comments=True,
+    )
+
+
+def plain_text(fragment: str) -> str:
+    text = nh3.clean(fragment, tags=set())
+    return " ".join(html.unescape(text).split())
+
+
+def first_sentence(body_html: str) -> str:
+    """The first sentence of the first paragraph, for lists when a record has no summary."""
+    match = re.search(r"<p>(.*?)</p>", body_html, re.DOTALL)
+    if not match:
+        return ""
+    text = plain_text(match.group(1))
+    return _SENTENCE_END.split(text, maxsplit=1)[0]

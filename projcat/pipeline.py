@@ -1,0 +1,107 @@
+"""check() and build(): load -> validate -> catalogue -> views -> render -> output.
+
+Nothing is written until every record is valid and every page rendered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from projcat.catalogue import Catalogue, build_catalogue
+from projcat.load import decode, display_path, read_record, record_files
+from projcat.output import WriteReport, check_output_folder, write_site
+from projcat.problems import ContentError, Problem, has_errors, sort_problems
+from projcat.render import fingerprint, make_environment, render_site, static_files
+from projcat.settings import Paths, SiteConfig
+from projcat.validate import ValidRecord, collision_problems, validate_record, validate_site
+from projcat.views import build_views
+from projcat.yamlread import read_yaml
+
+
+@dataclass
+class CheckResult:
+    site: SiteConfig | None
+    records: list[ValidRecord]
+    problems: list[Problem]
+    catalogue: Catalogue | None
+    files_read: int
+
+    @property
+    def ok(self) -> bool:
+        return not has_errors(self.problems)
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    check: CheckResult
+    files: dict[str, bytes]
+    report: WriteReport | None
+
+
+def today(site: SiteConfig | None) -> date:
+    zone = ZoneInfo(site.time_zone if site else "Europe/Helsinki")
+    return datetime.now(zone).date()
+
+
+def load_site(paths: Paths) -> tuple[SiteConfig | None, list[Problem]]:
+    shown = display_path(paths.site_file, paths.root)
+    if not paths.site_file.is_file():
+        return None, [Problem.make(shown, "site.missing")]
+    text, problems = decode(paths.site_file.read_bytes(), shown)
+    if text is None:
+        return None, problems
+    document = read_yaml(text, shown)
+    return validate_site(document, shown, paths.root)
+
+
+def check(root: Path, as_of: date | None = None, base_url: str | None = None) -> CheckResult:
+    paths = Paths(root)
+    site, problems = load_site(paths)
+    if site is not None and base_url is not None:
+        site = site.model_copy(update={"base_url": base_url})
+    files, file_problems = record_files(paths.content, root)
+    problems += file_problems
+    raws = [read_record(f, display_path(f, root)) for f in files]
+    problems += collision_problems(raws)
+    records: list[ValidRecord] = []
+    for raw in raws:
+        record, record_problems = validate_record(raw, site, root)
+        problems += record_problems
+        if record is not None:
+            records.append(record)
+    problems = sort_problems(problems)
+    catalogue = None
+    if site is not None and not has_errors(problems):
+        catalogue = build_catalogue(records, site, as_of or today(site))
+    return CheckResult(site, records, problems, catalogue, len(files) + 1)
+
+
+def render(result: CheckResult, root: Path) -> dict[str, bytes]:
+    assert result.site is not None and result.catalogue is not None
+    paths = Paths(root)
+    assets = static_files(paths.static)
+    stylesheet_hash = fingerprint(assets.get("style.css", b""))
+    views = build_views(result.catalogue, result.site, stylesheet=f"style.css?v={stylesheet_hash}")
+    env = make_environment(paths.templates)
+    return render_site(views, env, assets)
+
+
+def build(
+    root: Path,
+    out: Path | None = None,
+    as_of: date | None = None,
+    base_url: str | None = None,
+) -> BuildResult:
+    """Check, render and write; raises ContentError (nothing written) when content has errors."""
+    result = check(root, as_of, base_url)
+    if not result.ok:
+        raise ContentError(result.problems)
+    files = render(result, root)
+    paths = Paths(root)
+    out = out or root / "site"
+    check_output_folder(out, paths.root, [paths.content, paths.templates, paths.static])
+    report = write_site(files, out)
+    return BuildResult(result, files, report)

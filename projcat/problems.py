@@ -1,0 +1,129 @@
+"""Problems found in content: the one kind of failure the command line reports.
+
+A problem carries a stable code and its parameters, not a sentence: the
+sentence is looked up in the strings table at the moment it is shown, in the
+language the user asked for.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Iterable, Literal
+
+from projcat.strings import message
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    line: int | None
+    col: int | None
+    field: str
+    code: str
+    params: tuple[tuple[str, str], ...] = ()
+    severity: Severity = "error"
+
+    @classmethod
+    def make(
+        cls,
+        path: str,
+        code: str,
+        *,
+        line: int | None = None,
+        col: int | None = None,
+        field: str = "",
+        severity: Severity = "error",
+        **params: object,
+    ) -> "Problem":
+        return cls(
+            path=path,
+            line=line,
+            col=col,
+            field=field,
+            code=code,
+            params=tuple(sorted((k, str(v)) for k, v in params.items())),
+            severity=severity,
+        )
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+    def _params(self, lang: str) -> dict[str, str]:
+        params = dict(self.params)
+        if "kind" in params:
+            params["kind"] = message(lang, "kind." + params["kind"], {})
+        return params
+
+    def text(self, lang: str) -> str:
+        return message(lang, self.code, self._params(lang))
+
+    def hint(self, lang: str) -> str:
+        params = self._params(lang)
+        if params.get("candidate"):
+            return message(lang, "did_you_mean", params)
+        if params.get("suggestion"):
+            specific = message(lang, self.code + ".hint.suggestion", params, default="")
+            if specific:
+                return specific
+        return message(lang, self.code + ".hint", params, default="")
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.path, self.line or 0, self.col or 0, self.field, self.code)
+
+    def format(self, lang: str) -> str:
+        """`path:line:col: field: what is wrong - what to do`."""
+        where = self.path
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.col is not None:
+                where += f":{self.col}"
+        parts = [where]
+        if self.severity == "warning":
+            parts.append(message(lang, "severity.warning", {}))
+        if self.field:
+            parts.append(self.field)
+        text = self.text(lang)
+        hint = self.hint(lang)
+        if hint:
+            text = f"{text} - {hint}"
+        parts.append(text)
+        return ": ".join(parts)
+
+    def as_json(self, lang: str) -> str:
+        return json.dumps(
+            {
+                "path": self.path,
+                "line": self.line,
+                "col": self.col,
+                "field": self.field,
+                "severity": self.severity,
+                "code": self.code,
+                "message": self.text(lang),
+                "hint": self.hint(lang),
+            },
+            ensure_ascii=False,
+            sort_keys=True,
+        )
+
+
+@dataclass
+class ContentError(Exception):
+    """Raised when content has errors; carries every problem found, not just the first."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return "\n".join(p.format("en") for p in self.problems)
+
+
+def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
+    unique = {p: None for p in problems}
+    return sorted(unique, key=Problem.sort_key)
+
+
+def has_errors(problems: Iterable[Problem]) -> bool:
+    return any(p.is_error for p in problems)

@@ -1,0 +1,104 @@
+"""Views -> {output path: bytes}. Jinja with autoescaping and strict undefined; no file writes."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from projcat.strings import Strings
+from projcat.views import Link, Views
+
+THEME_DIR = Path(__file__).parent / "theme"
+
+
+@dataclass(frozen=True)
+class Page:
+    output: str
+    template: str
+    h1: str
+    title: str
+    url: str
+    breadcrumbs: tuple[Link, ...] = ()
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+def make_environment(site_templates: Path | None) -> Environment:
+    loaders = []
+    if site_templates is not None and site_templates.is_dir():
+        loaders.append(FileSystemLoader(str(site_templates)))
+    loaders.append(FileSystemLoader(str(THEME_DIR / "templates")))
+    env = Environment(
+        loader=ChoiceLoader(loaders),
+        autoescape=select_autoescape(["html", "xml"], default_for_string=True, default=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return env
+
+
+def static_files(site_static: Path | None) -> dict[str, bytes]:
+    """Built-in assets, replaced file by file by the site's own `static/`."""
+    files: dict[str, bytes] = {}
+    for folder in (THEME_DIR / "static", site_static):
+        if folder is None or not folder.is_dir():
+            continue
+        for file in sorted(folder.rglob("*")):
+            if file.is_file() and not file.is_symlink() and not file.name.startswith("."):
+                files[file.relative_to(folder).as_posix()] = file.read_bytes()
+    return files
+
+
+def fingerprint(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:10]
+
+
+def _title(t: Strings, site_title: str, *parts: str) -> str:
+    return " – ".join([p for p in parts if p] + [site_title])
+
+
+def plan_pages(views: Views, t: Strings) -> list[Page]:
+    site = views.site
+    urls = site.urls
+    home = Link(t("nav.home"), urls.index())
+    pages = [
+        Page("index.html", "index.html", site.title, f"{site.title} – {site.organisation}", urls.index(),
+             context={"groups": views.groups}),
+        Page("paattyneet/index.html", "archive.html", t("archive.title"),
+             _title(t, site.title, t("archive.title")), urls.archive(), (home,),
+             context={"years": views.archive}),
+        Page("404.html", "404.html", t("notfound.title"), _title(t, site.title, t("notfound.title")),
+             urls.index() + "404.html", (home,)),
+    ]
+    for group in views.groups:
+        if group.url:
+            pages.append(Page(
+                f"teemat/{group.id}/index.html", "theme.html", group.heading,
+                _title(t, site.title, group.heading, t("theme.section")), group.url, (home,),
+                context={"group": group},
+            ))
+    for project in views.projects.values():
+        section = project.theme.text if project.theme else t("theme.other")
+        crumbs = (home, project.theme) if project.theme else (home,)
+        pages.append(Page(
+            f"hankkeet/{project.slug}/index.html", "project.html", project.title,
+            _title(t, site.title, project.title, section), project.url, crumbs,
+            context={"project": project},
+        ))
+    return pages
+
+
+def render_site(views: Views, env: Environment, assets: dict[str, bytes]) -> dict[str, bytes]:
+    t = Strings(views.site.lang)
+    files: dict[str, bytes] = {f"assets/{name}": data for name, data in assets.items()}
+    env.globals.update(t=t, site=views.site)
+    for page in plan_pages(views, t):
+        template = env.get_template(page.template)
+        html = template.render(page=page, **page.context)
+        files[page.output] = html.encode("utf-8")
+    return dict(sorted(files.items()))
