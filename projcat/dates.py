@@ -19,7 +19,8 @@ _ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _FINNISH = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 _LOOSE_ISO = re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
-_RANGE = re.compile(r"^\s*\d[\d.\-/]*\s*[-–—]\s*\d[\d.\-/]*\s*$")
+_ONE = r"(?:\d{4}|\d{1,2}\.\d{1,2}\.\d{4}|\d{4}-\d{2}-\d{2})"
+_RANGE = re.compile(rf"^{_ONE}\s*[-–—]\s*{_ONE}$")
 
 
 class DateError(ValueError):

@@ -10,14 +10,14 @@ import nh3
 from slugify import slugify
 
 ALLOWED_TAGS = {
-    "p", "br", "strong", "em", "b", "i", "a", "ul", "ol", "li", "h3", "h4", "h5", "h6",
+    "p", "br", "strong", "em", "b", "i", "a", "ul", "ol", "li", "h2", "h3", "h4", "h5", "h6",
     "blockquote", "code", "pre", "table", "thead", "tbody", "tr", "th", "td", "dl", "dt", "dd",
     "hr", "abbr", "sub", "sup",
 }
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "hreflang"},
     "abbr": {"title"},
-    "h3": {"id"}, "h4": {"id"}, "h5": {"id"}, "h6": {"id"},
+    "h2": {"id"}, "h3": {"id"}, "h4": {"id"}, "h5": {"id"}, "h6": {"id"},
     "th": {"scope"},
     "ol": {"start"},
 }
@@ -32,7 +32,8 @@ def _heading_id(value: str, separator: str) -> str:
 class Renderer:
     """One configured Markdown converter; `reset()` between documents keeps ids unique per page."""
 
-    def __init__(self, heading_level: int = 3) -> None:
+    # Bodies sit under the page's h1; an editor's `##` becomes h3 under "Kuvaus".
+    def __init__(self, heading_level: int = 2) -> None:
         self._md = markdown.Markdown(
             extensions=["sane_lists", "tables", "def_list", "abbr", "toc"],
             extension_configs={"toc": {"baselevel": heading_level, "slugify": _heading_id, "toc_depth": 0}},

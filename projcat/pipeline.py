@@ -83,7 +83,7 @@ def render(result: CheckResult, root: Path) -> dict[str, bytes]:
     assert result.site is not None and result.catalogue is not None
     paths = Paths(root)
     assets = static_files(paths.static)
-    stylesheet_hash = fingerprint(assets.get("style.css", b""))
+    stylesheet_hash = fingerprint(assets.get("assets/style.css", b""))
     views = build_views(result.catalogue, result.site, stylesheet=f"style.css?v={stylesheet_hash}")
     env = make_environment(paths.templates)
     return render_site(views, env, assets)

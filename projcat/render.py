@@ -9,6 +9,7 @@ from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from projcat.output import OutputError
 from projcat.strings import Strings
 from projcat.views import Link, Views
 
@@ -43,7 +44,8 @@ def make_environment(site_templates: Path | None) -> Environment:
 
 
 def static_files(site_static: Path | None) -> dict[str, bytes]:
-    """Built-in assets, replaced file by file by the site's own `static/`."""
+    """Files copied as they are to the output root: the built-in ones
+    (`assets/style.css`), replaced file by file by the site's own `static/`."""
     files: dict[str, bytes] = {}
     for folder in (THEME_DIR / "static", site_static):
         if folder is None or not folder.is_dir():
@@ -95,9 +97,11 @@ def plan_pages(views: Views, t: Strings) -> list[Page]:
 
 def render_site(views: Views, env: Environment, assets: dict[str, bytes]) -> dict[str, bytes]:
     t = Strings(views.site.lang)
-    files: dict[str, bytes] = {f"assets/{name}": data for name, data in assets.items()}
+    files: dict[str, bytes] = dict(assets)
     env.globals.update(t=t, site=views.site)
     for page in plan_pages(views, t):
+        if page.output in files:
+            raise OutputError(f"static/{page.output} would replace a generated page; rename it")
         template = env.get_template(page.template)
         html = template.render(page=page, **page.context)
         files[page.output] = html.encode("utf-8")

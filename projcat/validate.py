@@ -144,16 +144,19 @@ def _dates_in_order(project: Project, doc: YamlDocument, path: str) -> list[Prob
     return []
 
 
-def _theme_problems(project: Project, doc: YamlDocument, path: str, site: SiteConfig | None) -> list[Problem]:
-    if project.theme is None or site is None:
+def _theme_problems(doc: YamlDocument, path: str, site: SiteConfig | None) -> list[Problem]:
+    """Checked on the raw value, so it is reported even when other fields are wrong."""
+    theme = doc.data.get("theme") if isinstance(doc.data, dict) else None
+    if not isinstance(theme, str) or not theme.strip() or site is None:
         return []
+    theme = theme.strip()
     ids = [t.id for t in site.themes]
-    if project.theme in ids:
+    if theme in ids:
         return []
     mark = doc.mark(("theme",))
     return [Problem.make(path, "theme.unknown", line=mark.line if mark else None,
-                         col=mark.col if mark else None, field="theme", value=project.theme,
-                         choices=", ".join(ids), candidate=_did_you_mean(project.theme, ids))]
+                         col=mark.col if mark else None, field="theme", value=theme,
+                         choices=", ".join(ids), candidate=_did_you_mean(theme, ids))]
 
 
 def document_problems(
@@ -213,10 +216,10 @@ def validate_record(raw: RawRecord, site: SiteConfig | None, root: Path) -> tupl
         return None, problems
     project, schema_problems = validate_model(Project, raw.fields, raw.path, _NESTED)
     problems += schema_problems
+    problems += _theme_problems(raw.fields, raw.path, site)
     if project is None:
         return None, problems
     problems += _dates_in_order(project, raw.fields, raw.path)
-    problems += _theme_problems(project, raw.fields, raw.path, site)
     problems += document_problems(list(project.documents), raw.fields, raw.path, root)
     problems += _text_warnings(project, raw.fields, raw.path)
     problems += _body_warnings(raw)

@@ -102,7 +102,8 @@ def period_view(start: PartialDate | None, end: PartialDate | None, t: Strings) 
 
 
 def format_amount(amount: Decimal, lang: str) -> str:
-    return f"{format_decimal(amount, locale=lang)}\u00a0€"
+    pattern = "#,##0" if amount == amount.to_integral_value() else "#,##0.00"
+    return f"{format_decimal(amount, format=pattern, locale=lang)}\u00a0€"
 
 
 @dataclass(frozen=True)
@@ -135,7 +136,7 @@ class DocumentView:
     size: str | None
     accessible: bool
     accessibility_note: str | None
-    ask_contact: ContactView | None
+    ask_html: Markup | None
     description: str | None = None
     date: PeriodView | None = None
 
@@ -153,6 +154,12 @@ def _document_type(document: Document) -> str | None:
     return None
 
 
+def _ask_html(contact: ContactView, t: Strings) -> Markup:
+    """"Ask for an accessible version: <name>, <mailto link>." with the link kept as markup."""
+    who = Markup('{}, <a href="mailto:{}">{}</a>').format(contact.name, contact.email, contact.email)
+    return Markup(escape(t("document.ask_accessible", contact="\x00"))).replace("\x00", who)
+
+
 def document_view(document: Document, urls: Urls, ask: ContactView | None, t: Strings) -> DocumentView:
     url = document.url
     if url and url.startswith("/"):
@@ -166,7 +173,7 @@ def document_view(document: Document, urls: Urls, ask: ContactView | None, t: St
         size=document.size,
         accessible=document.accessible,
         accessibility_note=document.accessibility_note,
-        ask_contact=None if document.accessible else ask,
+        ask_html=None if document.accessible or ask is None else _ask_html(ask, t),
         description=description,
         date=PeriodView(format_partial(day, t.lang), _time(day, t.lang)) if day else None,
     )
