@@ -16,6 +16,7 @@ from projcat.output import WriteReport, check_output_folder, write_site
 from projcat.problems import ContentError, Problem, has_errors, sort_problems
 from projcat.render import fingerprint, make_environment, render_site, static_files
 from projcat.settings import Paths, SiteConfig
+from projcat.statement import statement_problems
 from projcat.validate import ValidRecord, collision_problems, validate_record, validate_site
 from projcat.views import build_views
 from projcat.yamlread import read_yaml
@@ -72,6 +73,8 @@ def check(root: Path, as_of: date | None = None, base_url: str | None = None) ->
         problems += record_problems
         if record is not None:
             records.append(record)
+    if site is not None:
+        problems += statement_problems(site, [r.project for r in records], root)
     problems = sort_problems(problems)
     catalogue = None
     if site is not None and not has_errors(problems):

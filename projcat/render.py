@@ -10,6 +10,7 @@ from typing import Any
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from projcat.output import OutputError
+from projcat.statement import build_statement
 from projcat.strings import Strings
 from projcat.views import Link, Views
 
@@ -25,6 +26,9 @@ class Page:
     url: str
     breadcrumbs: tuple[Link, ...] = ()
     context: dict[str, Any] = field(default_factory=dict)
+    # The h1's language when it is not the site's (a record's `title_lang`),
+    # so the breadcrumb naming this page is read in that language too.
+    h1_lang: str | None = None
 
 
 def make_environment(site_templates: Path | None) -> Environment:
@@ -76,6 +80,9 @@ def plan_pages(views: Views, t: Strings) -> list[Page]:
              context={"years": views.archive}),
         Page("404.html", "404.html", t("notfound.title"), _title(t, site.title, t("notfound.title")),
              urls.index() + "404.html", (home,)),
+        Page("saavutettavuusseloste/index.html", "statement.html", t("statement.title"),
+             _title(t, site.title, t("statement.title")), urls.statement(), (home,),
+             context={"statement": build_statement(views, t)}),
     ]
     for group in views.groups:
         if group.url:
@@ -90,7 +97,7 @@ def plan_pages(views: Views, t: Strings) -> list[Page]:
         pages.append(Page(
             f"hankkeet/{project.slug}/index.html", "project.html", project.title,
             _title(t, site.title, project.title, section), project.url, crumbs,
-            context={"project": project},
+            context={"project": project}, h1_lang=project.title_lang,
         ))
     return pages
 

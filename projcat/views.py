@@ -20,9 +20,10 @@ from markupsafe import Markup, escape
 
 from projcat.catalogue import Catalogue, Entry, ThemeGroup, YearGroup
 from projcat.dates import PartialDate
+from projcat.headings import fit_headings
 from projcat.markup import Renderer, first_sentence
 from projcat.records import Contact, Document
-from projcat.settings import SiteConfig, base_path
+from projcat.settings import Accessibility, SiteConfig, base_path
 from projcat.strings import Strings
 
 
@@ -83,6 +84,10 @@ def _time(value: PartialDate, lang: str) -> Markup:
 class PeriodView:
     text: str
     html: Markup
+
+
+def date_view(value: PartialDate, lang: str) -> PeriodView:
+    return PeriodView(format_partial(value, lang), _time(value, lang))
 
 
 def period_view(start: PartialDate | None, end: PartialDate | None, t: Strings) -> PeriodView | None:
@@ -154,10 +159,36 @@ def _document_type(document: Document) -> str | None:
     return None
 
 
-def _ask_html(contact: ContactView, t: Strings) -> Markup:
-    """"Ask for an accessible version: <name>, <mailto link>." with the link kept as markup."""
-    who = Markup('{}, <a href="mailto:{}">{}</a>').format(contact.name, contact.email, contact.email)
-    return Markup(escape(t("document.ask_accessible", contact="\x00"))).replace("\x00", who)
+def with_markup(t: Strings, key: str, name: str, markup: Markup) -> Markup:
+    """A string of the table with one parameter filled by markup that must stay markup."""
+    return Markup(escape(t(key, **{name: "\x00"}))).replace("\x00", markup)
+
+
+def _ask_html(contact: ContactView | None, urls: Urls, t: Strings) -> Markup:
+    """How to ask for an accessible version: the contact's address, or the statement's feedback section."""
+    if contact is None:
+        link = Markup('<a href="{}#palaute">{}</a>').format(urls.statement(), t("document.ask_statement_link"))
+        return with_markup(t, "document.ask_statement", "link", link)
+    if contact.email:
+        who = Markup('{}, <a href="mailto:{}">{}</a>').format(contact.name, contact.email, contact.email)
+    else:
+        who = Markup('{}, <a href="{}">{}</a>').format(contact.name, contact.tel_href, contact.phone)
+    return with_markup(t, "document.ask_accessible", "contact", who)
+
+
+def feedback_contact(site: SiteConfig) -> ContactView | None:
+    """The site's accessibility feedback channel as a contact, when it has an address or a number."""
+    facts = site.accessibility
+    if facts is None or not (facts.feedback_email or facts.feedback_phone):
+        return None
+    return ContactView(facts.feedback_handler or site.organisation, None, facts.feedback_email, facts.feedback_phone)
+
+
+def ask_contact(contacts: tuple[ContactView, ...], fallback: ContactView | None) -> ContactView | None:
+    """Whom a reader asks for an accessible version: the first contact who can be reached."""
+    return (next((c for c in contacts if c.email), None)
+            or next((c for c in contacts if c.phone), None)
+            or fallback)
 
 
 def document_view(document: Document, urls: Urls, ask: ContactView | None, t: Strings) -> DocumentView:
@@ -173,9 +204,9 @@ def document_view(document: Document, urls: Urls, ask: ContactView | None, t: St
         size=document.size,
         accessible=document.accessible,
         accessibility_note=document.accessibility_note,
-        ask_html=None if document.accessible or ask is None else _ask_html(ask, t),
+        ask_html=None if document.accessible else _ask_html(ask, urls, t),
         description=description,
-        date=PeriodView(format_partial(day, t.lang), _time(day, t.lang)) if day else None,
+        date=date_view(day, t.lang) if day else None,
     )
 
 
@@ -234,6 +265,9 @@ class SiteView:
     as_of: str
     stylesheet: str
     base_url: str
+    # The statement's facts from site.yaml (None: not given) and the channel they name.
+    accessibility: Accessibility | None = None
+    feedback: ContactView | None = None
 
 
 @dataclass
@@ -247,10 +281,11 @@ class Views:
 
 def project_view(entry: Entry, site: SiteConfig, urls: Urls, renderer: Renderer, t: Strings) -> ProjectView:
     project = entry.project
-    body_html = Markup(renderer.to_html(entry.record.body))
+    # The description sits under the page's h2 "Kuvaus": its headings start at h3.
+    body_html = fit_headings(renderer.to_html(entry.record.body), 3)
     theme = next((th for th in site.themes if th.id == project.theme), None)
     contacts = tuple(contact_view(c) for c in project.contacts)
-    ask = next((c for c in contacts if c.email), None)
+    ask = ask_contact(contacts, feedback_contact(site))
     return ProjectView(
         slug=entry.slug,
         url=urls.project(entry.slug),
@@ -296,11 +331,13 @@ def build_views(catalogue: Catalogue, site: SiteConfig, stylesheet: str, rendere
         lang=site.language,
         urls=urls,
         nav=nav,
-        intro_html=Markup(renderer.to_html(site.intro or "")),
-        documents=tuple(document_view(d, urls, None, t) for d in site.documents),
+        intro_html=fit_headings(renderer.to_html(site.intro or ""), 2),
+        documents=tuple(document_view(d, urls, feedback_contact(site), t) for d in site.documents),
         as_of=format_day(catalogue.as_of, site.language),
         stylesheet=stylesheet,
         base_url=site.base_url,
+        accessibility=site.accessibility,
+        feedback=feedback_contact(site),
     )
     return Views(
         site=site_view,
@@ -316,7 +353,7 @@ def _group_view(group: ThemeGroup, projects: dict[str, ProjectView], urls: Urls,
         id=theme.id if theme else "muut",
         heading=theme.name if theme else t("theme.other"),
         url=urls.theme(theme.id) if theme else None,
-        intro_html=Markup(renderer.to_html(theme.intro or "")) if theme else Markup(""),
+        intro_html=fit_headings(renderer.to_html(theme.intro or ""), 2) if theme else Markup(""),
         current=tuple(projects[e.slug] for e in group.current),
         ended=tuple(projects[e.slug] for e in group.ended),
     )

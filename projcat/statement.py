@@ -1,0 +1,162 @@
+"""The accessibility statement (saavutettavuusseloste): what the page shows and what is checked.
+
+The statement follows the EU model (Commission Implementing Decision (EU)
+2018/1523): compliance status, the content that is not accessible, when and
+how the statement was drawn up, the feedback channel, and the supervisory
+authority. The non-accessible content is never typed by hand: every document
+marked `accessible: false`, on a project or on the front page, is collected
+here, so the statement cannot fall behind the pages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from markupsafe import Markup, escape
+
+from projcat.load import decode, display_path
+from projcat.problems import Problem, Severity
+from projcat.records import Project
+from projcat.settings import DEFAULT_SUPERVISORY_AUTHORITY, Accessibility, Paths, SiteConfig, SupervisoryAuthority
+from projcat.strings import Strings
+from projcat.views import ContactView, DocumentView, Link, Views, ask_contact, date_view, with_markup
+from projcat.yamlread import read_yaml
+
+
+@dataclass(frozen=True)
+class InaccessibleItem:
+    document: DocumentView
+    page: Link
+    reason: str
+    ask_html: Markup
+
+
+@dataclass(frozen=True)
+class StatementView:
+    compliance: str
+    compliance_text: str
+    scope_text: str
+    items: tuple[InaccessibleItem, ...]
+    other_issues: tuple[str, ...]
+    dates_html: Markup
+    assessment_text: str
+    feedback: ContactView | None
+    feedback_url: str | None
+    handler: str
+    authority: SupervisoryAuthority
+    authority_tel: str | None
+
+    @property
+    def has_content_issues(self) -> bool:
+        return bool(self.items or self.other_issues)
+
+    @property
+    def has_feedback_channel(self) -> bool:
+        return self.feedback is not None or self.feedback_url is not None
+
+
+def derived_compliance(configured: str | None, issues: int) -> str:
+    """The status the organisation gave, else the one the content allows."""
+    if configured:
+        return configured
+    return "partial" if issues else "full"
+
+
+def inaccessible_items(views: Views, t: Strings) -> tuple[InaccessibleItem, ...]:
+    """Front-page documents first, then projects by title: the order a reader scans."""
+    site = views.site
+    reason = t("statement.reason.default")
+    # A document with nobody to ask points its reader to the statement; here, on the
+    # statement itself, that becomes a pointer to the feedback section below.
+    below = with_markup(t, "statement.item.ask_below", "link", Markup('<a href="#palaute">{}</a>').format(
+        t("statement.feedback.heading")))
+    sources = [(Link(t("nav.home"), site.urls.index()), site.documents, site.feedback)]
+    for project in sorted(views.projects.values(), key=lambda p: (p.title.casefold(), p.slug)):
+        page = Link(project.title, project.url, lang=project.title_lang)
+        sources.append((page, project.documents, ask_contact(project.contacts, site.feedback)))
+    return tuple(
+        InaccessibleItem(d, page, d.accessibility_note or reason,
+                         d.ask_html if ask is not None and d.ask_html is not None else below)
+        for page, documents, ask in sources
+        for d in documents
+        if not d.accessible
+    )
+
+
+def _dates_html(facts: Accessibility | None, t: Strings) -> Markup:
+    if facts is None:
+        return Markup(escape(t("statement.prepared.unknown")))
+    prepared = date_view(facts.prepared, t.lang).html
+    reviewed = date_view(facts.reviewed or facts.prepared, t.lang).html
+    return with_markup(t, "statement.prepared", "date", prepared) + " " + with_markup(
+        t, "statement.reviewed", "date", reviewed)
+
+
+def _assessment_text(facts: Accessibility | None, t: Strings) -> str:
+    if facts is None or facts.assessment == "self":
+        return t("statement.assessment.self")
+    if facts.assessor:
+        return t("statement.assessment.external_by", assessor=facts.assessor)
+    return t("statement.assessment.external")
+
+
+def build_statement(views: Views, t: Strings) -> StatementView:
+    site = views.site
+    facts = site.accessibility
+    items = inaccessible_items(views, t)
+    other = tuple(facts.other_issues) if facts else ()
+    compliance = derived_compliance(facts.compliance if facts else None, len(items) + len(other))
+    authority = facts.supervisory_authority if facts else DEFAULT_SUPERVISORY_AUTHORITY
+    # Only an absolute base URL says where the site is; a path alone would tell a reader nothing.
+    scope = (t("statement.scope_address", site=site.title, address=site.base_url)
+             if site.base_url.startswith(("http://", "https://")) else t("statement.scope", site=site.title))
+    return StatementView(
+        compliance=compliance,
+        compliance_text=t(f"statement.compliance.{compliance}"),
+        scope_text=scope,
+        items=items,
+        other_issues=other,
+        dates_html=_dates_html(facts, t),
+        assessment_text=_assessment_text(facts, t),
+        feedback=site.feedback,
+        feedback_url=facts.feedback_url if facts else None,
+        handler=(facts.feedback_handler if facts else None) or site.organisation,
+        authority=authority,
+        authority_tel=ContactView(authority.name, None, None, authority.phone).tel_href,
+    )
+
+
+def _count_issues(site: SiteConfig, projects: Iterable[Project]) -> int:
+    documents = list(site.documents) + [d for p in projects for d in p.documents]
+    other = len(site.accessibility.other_issues) if site.accessibility else 0
+    return sum(1 for d in documents if not d.accessible) + other
+
+
+def statement_problems(site: SiteConfig, projects: Iterable[Project], root: Path) -> list[Problem]:
+    """A statement that would claim more than the content allows, or that names no way to give feedback."""
+    path = Paths(root).site_file
+    shown = display_path(path, root)
+    facts = site.accessibility
+    if facts is None:
+        return [Problem.make(shown, "statement.missing", line=1, col=1, field="accessibility", severity="warning")]
+    found: list[tuple[tuple[str, ...], str, Severity, dict[str, object]]] = []
+    issues = _count_issues(site, projects)
+    if facts.compliance == "full" and issues:
+        found.append((("accessibility", "compliance"), "statement.compliance_too_high", "error", {"count": issues}))
+    if not facts.has_feedback_channel:
+        found.append((("accessibility",), "statement.no_feedback", "warning", {}))
+    if not found:
+        return []
+    # Positions are looked up only when there is something to point at.
+    text, _ = decode(path.read_bytes(), shown) if path.is_file() else (None, [])
+    document = read_yaml(text, shown) if text is not None else None
+    problems = []
+    for loc, code, severity, params in found:
+        mark = document.mark(loc, key=True) if document else None
+        problems.append(Problem.make(
+            shown, code, line=mark.line if mark else None, col=mark.col if mark else None,
+            field=".".join(loc), severity=severity, **params,
+        ))
+    return problems
