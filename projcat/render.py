@@ -77,6 +77,8 @@ def plan_pages(views: Views, t: Strings) -> list[Page]:
         Page("404.html", "404.html", t("notfound.title"), _title(t, site.title, t("notfound.title")),
              urls.index() + "404.html", (home,)),
     ]
+    pages.append(Page("haku/index.html", "search.html", t("search.title"), _title(t, site.title, t("search.title")),
+                      urls.search(), (home,), context={"groups": views.groups}))
     for group in views.groups:
         if group.url:
             pages.append(Page(
