@@ -113,10 +113,8 @@ def render(result: CheckResult, root: Path, history: History | None = None, sear
 def _search_index(views: Views, files: dict[str, bytes]) -> dict[str, bytes]:
     from projcat.search import build_index
 
-    base = views.site.urls.base
     pages = [
-        # Site-relative addresses: the browser adds the path the index is served under.
-        ("/" + page.url[len(base):], files[page.output])
+        (page.output, files[page.output])
         for page in plan_pages(views, Strings(views.site.lang)) if page.template == "project.html"
     ]
     return build_index(pages, views.site.lang)
