@@ -19,7 +19,8 @@ from projcat.catalogue import Entry
 from projcat.records import Project
 
 # What the pages and feeds date: the records and the site's own settings.
-TRACKED = ("content/projects", "site.yaml")
+SITE_FILE = "site.yaml"
+TRACKED = ("content/projects", SITE_FILE)
 _MARK = "\x01"
 
 
@@ -104,11 +105,11 @@ def read_history(root: Path) -> History:
 
 # --- change dates: pure functions of (records, history, as-of date)
 
-SITE_FILE = "site.yaml"
-
 
 def last_transition(project: Project, as_of: date) -> date | None:
     """The latest day on or before `as_of` on which the project's status changed by date."""
+    if project.status == "ended":
+        return None  # marked ended: its dates never change what the pages say
     days = []
     if project.start is not None and project.start.first_day <= as_of:
         days.append(project.start.first_day)

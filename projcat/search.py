@@ -31,6 +31,9 @@ from projcat.views import SEARCH_BUNDLE
 _UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
            "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
 TIMEOUT_SECONDS = 600
+# Labels the page shows for sighted readers and screen readers ("Kesto",
+# "Tila", "Hankkeen tiedot", "Kuvaus") would fill every excerpt and match every page.
+EXCLUDE_SELECTORS = ("article.project > h2", ".facts dt", ".last-changed")
 
 
 class SearchError(Exception):
@@ -61,6 +64,8 @@ def build_index(pages: Iterable[tuple[str, bytes]], language: str) -> dict[str, 
         site.mkdir(exist_ok=True)
         command = [str(program), "--site", str(site), "--output-path", str(bundle),
                    "--force-language", language, "--silent"]
+        for selector in EXCLUDE_SELECTORS:
+            command += ["--exclude-selectors", selector]
         try:
             done = subprocess.run(command, capture_output=True, text=True, errors="replace",
                                   timeout=TIMEOUT_SECONDS)

@@ -13,7 +13,8 @@ import pytest
 
 from conftest import run_cli
 from projcat import pipeline
-from projcat.history import parse_log, read_history
+from projcat.history import last_transition, parse_log, read_history
+from projcat.records import Project
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -60,6 +61,17 @@ def test_the_log_parser_takes_newest_and_oldest_whatever_the_order() -> None:
     files = parse_log(text)
     assert (files["a.md"].added, files["a.md"].changed) == (date(2025, 3, 5), date(2025, 4, 1))
     assert (files["b.md"].added, files["b.md"].changed) == (date(2025, 1, 10), date(2025, 3, 5))
+
+
+@pytest.mark.parametrize("dates, as_of, expected", [
+    ({"start": "2024-02", "end": "2026"}, date(2025, 6, 15), date(2024, 2, 1)),    # started
+    ({"start": "2024-02", "end": "2025-05"}, date(2025, 6, 15), date(2025, 6, 1)),  # ended: the day after May
+    ({"end": "2025-06-15"}, date(2025, 6, 15), None),                             # still its last day
+    ({"start": "2030"}, date(2025, 6, 15), None),                                 # not yet
+    ({"start": "2024", "end": "2024", "status": "ended"}, date(2025, 6, 15), None),  # marked ended
+])
+def test_last_status_change_by_date(dates: dict[str, str], as_of: date, expected: date | None) -> None:
+    assert last_transition(Project.model_validate({"title": "x", **dates}), as_of) == expected
 
 
 def test_each_project_page_shows_its_records_last_commit(git_site: Path, tmp_path: Path) -> None:
