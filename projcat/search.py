@@ -52,7 +52,15 @@ def _program() -> Path:
 
 
 def build_index(pages: Iterable[tuple[str, bytes]], language: str) -> dict[str, bytes]:
-    """`(output path, page HTML)` pairs -> the bundle's files under `pagefind/`."""
+    """`(output path, page HTML)` pairs -> the bundle's files under `pagefind/`.
+
+    No pages, no index: Pagefind refuses an empty folder, and a catalogue
+    with no projects yet should still build (its search page says search
+    is unavailable).
+    """
+    pages = list(pages)
+    if not pages:
+        return {}
     program = _program()
     with tempfile.TemporaryDirectory(prefix="projcat-search-") as folder:
         site = Path(folder) / "site"

@@ -94,3 +94,14 @@ def test_a_file_no_longer_produced_disappears(fixture_site: Path, tmp_path: Path
     (fixture_site / "content" / "projects" / "zeta-paattynyt.md").unlink()
     pipeline.build(fixture_site, out, date(2025, 6, 15))
     assert not (out / "hankkeet" / "zeta-paattynyt").exists()
+
+
+def test_a_site_with_no_projects_yet_builds_with_search(fixture_site: Path, tmp_path: Path) -> None:
+    for record in (fixture_site / "content" / "projects").glob("*.md"):
+        record.unlink()
+    out = tmp_path / "site"
+    result = run_cli("build", "--root", str(fixture_site), "--out", str(out), "--as-of", "2025-06-15")
+    assert result.returncode == 0, result.stderr
+    assert (out / "haku" / "index.html").is_file()
+    assert not (out / "pagefind").exists()
+    assert (out / "hankkeet.csv").read_bytes().count(b"\r\n") == 1   # the header only
