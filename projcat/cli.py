@@ -11,10 +11,13 @@ import os
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Sequence, TextIO
+from typing import TYPE_CHECKING, Sequence, TextIO
 
 from projcat.problems import ContentError, Problem, has_errors
 from projcat.strings import LANGUAGES, message
+
+if TYPE_CHECKING:
+    from projcat.pipeline import BuildResult
 
 COMMANDS = ("build", "check", "serve", "new", "schema")
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -42,12 +45,15 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--as-of", type=_date, default=None, metavar="YYYY-MM-DD",
                        help="the date the site is built for (default: today in the site's time zone)")
         p.add_argument("--format", choices=("text", "json"), default="text", help="how problems are printed")
+        p.add_argument("--next-change", action="store_true",
+                       help="print only the next date (YYYY-MM-DD) on which the site changes; nothing when none")
 
     p_build = sub.add_parser("build", help="check the content and build the site (the default)")
     common(p_build)
     dated(p_build)
     p_build.add_argument("--out", type=Path, default=None, help="output folder (default: ROOT/site)")
     p_build.add_argument("--base-url", default=None, metavar="URL", help="overrides base_url from site.yaml")
+    p_build.add_argument("--no-search", action="store_true", help="skip the search index (faster; search page says so)")
 
     p_check = sub.add_parser("check", help="check the content without writing anything")
     common(p_check)
@@ -99,12 +105,28 @@ def _next_change_line(result: object, lang: str) -> str:
     change = catalogue.next_change if catalogue else None
     if change is None:
         return message(lang, "summary.next_change.none", {})
-    what = "next_change.both" if change.starting and change.ending else (
-        "next_change.starts" if change.starting else "next_change.ends")
+    parts = [
+        message(lang, f"next_change.{kind}.{'one' if count == 1 else 'many'}", {"count": count})
+        for kind, count in (("starts", change.starting), ("ends", change.ending)) if count
+    ]
     return message(lang, "summary.next_change", {
-        "date": format_day(change.day, lang), "count": change.starting + change.ending,
-        "what": message(lang, what, {}),
+        "date": format_day(change.day, lang), "what": message(lang, "next_change.and", {}).join(parts),
     })
+
+
+def _next_change_date(result: object) -> str | None:
+    """Just the ISO date, for a scheduler; None when no date will change the site."""
+    catalogue = getattr(result, "catalogue", None)
+    change = catalogue.next_change if catalogue else None
+    return change.day.isoformat() if change else None
+
+
+def _print_next_change_only(result: object) -> None:
+    # Nothing at all when there is no date: a scheduler reads an empty
+    # answer as "no rebuild needed"; the exit status stays for errors.
+    day = _next_change_date(result)
+    if day:
+        print(day)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -115,7 +137,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     print_problems(result.problems, lang, args.format, sys.stderr)
     if not result.ok:
         return EXIT_PROBLEMS
-    if args.format == "text":
+    if args.next_change:
+        _print_next_change_only(result)
+    elif args.format == "text":
         print(message(lang, "summary.ok", {"records": len(result.records)}))
         print(_next_change_line(result, lang))
     return EXIT_OK
@@ -124,9 +148,10 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     from projcat import pipeline
     from projcat.output import OutputError
+    from projcat.search import SearchError
 
     try:
-        built = pipeline.build(args.root, args.out, args.as_of, args.base_url)
+        built = pipeline.build(args.root, args.out, args.as_of, args.base_url, search=not args.no_search)
     except ContentError as exc:
         site, _ = pipeline.load_site(pipeline.Paths(args.root))
         lang = _message_lang(args, site.language if site else None)
@@ -137,11 +162,18 @@ def cmd_build(args: argparse.Namespace) -> int:
     except OutputError as exc:
         print(f"build.py: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except SearchError as exc:
+        print(message(args.lang or "fi", "build.search_failed", {"detail": exc}), file=sys.stderr)
+        return EXIT_PROBLEMS
     result = built.check
     assert result.site is not None and result.catalogue is not None
     lang = _message_lang(args, result.site.language)
     print_problems(result.problems, lang, args.format, sys.stderr)
     if args.format == "text":
+        _publishing_notes(built, lang)
+    if args.next_change:
+        _print_next_change_only(result)
+    elif args.format == "text":
         out = args.out or args.root / "site"
         pages = sum(1 for name in built.files if name.endswith(".html"))
         print(message(lang, "summary.built", {
@@ -150,6 +182,17 @@ def cmd_build(args: argparse.Namespace) -> int:
         }))
         print(_next_change_line(result, lang))
     return EXIT_OK
+
+
+def _publishing_notes(built: "BuildResult", lang: str) -> None:
+    """What a publisher should know about this build (stderr, so stdout stays the summary)."""
+    from projcat.views import origin_of
+
+    site = built.check.site
+    if site is not None and not origin_of(site.base_url):
+        print(message(lang, "build.no_sitemap", {"base_url": site.base_url}), file=sys.stderr)
+    if built.history.shallow:
+        print(message(lang, "build.shallow_history", {}), file=sys.stderr)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

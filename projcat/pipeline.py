@@ -11,14 +11,17 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from projcat.catalogue import Catalogue, build_catalogue
+from projcat.history import History, read_history
 from projcat.load import decode, display_path, read_record, record_files
-from projcat.output import WriteReport, check_output_folder, write_site
+from projcat.output import OutputError, WriteReport, check_output_folder, write_site
 from projcat.problems import ContentError, Problem, has_errors, sort_problems
-from projcat.render import fingerprint, make_environment, render_site, static_files
+from projcat.publish import publish_files
+from projcat.render import fingerprint, make_environment, plan_pages, render_site, static_files
 from projcat.settings import Paths, SiteConfig
 from projcat.statement import statement_problems
 from projcat.validate import ValidRecord, collision_problems, validate_record, validate_site
-from projcat.views import build_views
+from projcat.strings import Strings
+from projcat.views import ROBOTS, Views, build_views
 from projcat.yamlread import read_yaml
 
 
@@ -40,6 +43,7 @@ class BuildResult:
     check: CheckResult
     files: dict[str, bytes]
     report: WriteReport | None
+    history: History = History()
 
 
 def today(site: SiteConfig | None) -> date:
@@ -82,14 +86,41 @@ def check(root: Path, as_of: date | None = None, base_url: str | None = None) ->
     return CheckResult(site, records, problems, catalogue, len(files) + 1)
 
 
-def render(result: CheckResult, root: Path) -> dict[str, bytes]:
+def render(result: CheckResult, root: Path, history: History | None = None, search: bool = False) -> dict[str, bytes]:
+    """Every output file as bytes: pages, static files, feeds, open data and,
+    when `search` is asked for, the search index."""
     assert result.site is not None and result.catalogue is not None
     paths = Paths(root)
+    history = read_history(root) if history is None else history
     assets = static_files(paths.static)
     stylesheet_hash = fingerprint(assets.get("assets/style.css", b""))
-    views = build_views(result.catalogue, result.site, stylesheet=f"style.css?v={stylesheet_hash}")
+    script_hash = fingerprint(assets.get("assets/search.js", b""))
+    views = build_views(result.catalogue, result.site, stylesheet=f"style.css?v={stylesheet_hash}",
+                        history=history, search_script=f"search.js?v={script_hash}")
     env = make_environment(paths.templates)
-    return render_site(views, env, assets)
+    files = render_site(views, env, assets)
+    generated = publish_files(views, result.catalogue, result.site, history)
+    if search:
+        generated.update(_search_index(views, files))
+    for name, data in generated.items():
+        # A site's own robots.txt wins (a staging copy may forbid all);
+        # any other clash would silently replace someone's file.
+        if name == ROBOTS and name in files:
+            continue
+        if name in files:
+            raise OutputError(f"static/{name} would replace a generated file; rename it")
+        files[name] = data
+    return dict(sorted(files.items()))
+
+
+def _search_index(views: Views, files: dict[str, bytes]) -> dict[str, bytes]:
+    from projcat.search import build_index
+
+    pages = [
+        (page.output, files[page.output])
+        for page in plan_pages(views, Strings(views.site.lang)) if page.template == "project.html"
+    ]
+    return build_index(pages, views.site.lang)
 
 
 def build(
@@ -97,14 +128,20 @@ def build(
     out: Path | None = None,
     as_of: date | None = None,
     base_url: str | None = None,
+    search: bool = False,
 ) -> BuildResult:
-    """Check, render and write; raises ContentError (nothing written) when content has errors."""
+    """Check, render and write; raises ContentError (nothing written) when content has errors.
+
+    `search` builds the Pagefind index too; it is off by default because
+    only a build for publishing needs it (the preview never does).
+    """
     result = check(root, as_of, base_url)
     if not result.ok:
         raise ContentError(result.problems)
-    files = render(result, root)
     paths = Paths(root)
     out = out or root / "site"
     check_output_folder(out, paths.root, [paths.content, paths.templates, paths.static])
+    history = read_history(root)
+    files = render(result, root, history, search)
     report = write_site(files, out)
-    return BuildResult(result, files, report)
+    return BuildResult(result, files, report, history)

@@ -84,6 +84,8 @@ def plan_pages(views: Views, t: Strings) -> list[Page]:
              _title(t, site.title, t("statement.title")), urls.statement(), (home,),
              context={"statement": build_statement(views, t)}),
     ]
+    pages.append(Page("haku/index.html", "search.html", t("search.title"), _title(t, site.title, t("search.title")),
+                      urls.search(), (home,), context={"groups": views.groups}))
     for group in views.groups:
         if group.url:
             pages.append(Page(

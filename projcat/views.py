@@ -21,10 +21,20 @@ from markupsafe import Markup, escape
 from projcat.catalogue import Catalogue, Entry, ThemeGroup, YearGroup
 from projcat.dates import PartialDate
 from projcat.headings import fit_headings
+from projcat.history import NO_HISTORY, History, site_updated
 from projcat.markup import Renderer, first_sentence
 from projcat.records import Contact, Document
 from projcat.settings import Accessibility, SiteConfig, base_path
 from projcat.strings import Strings
+
+# Files published beside the pages, at the site's root.
+DATA_JSON = "hankkeet.json"
+DATA_CSV = "hankkeet.csv"
+DATA_SCHEMA = "hanke.schema.json"
+FEED = "feed.xml"
+SITEMAP = "sitemap.xml"
+ROBOTS = "robots.txt"
+SEARCH_BUNDLE = "pagefind/"
 
 
 @dataclass(frozen=True)
@@ -32,6 +42,8 @@ class Urls:
     """Every internal address, under the site's base path, so a sub-path host works."""
 
     base: str
+    # scheme://host when base_url names a host; "" when it is only a path.
+    origin: str = ""
 
     def index(self) -> str:
         return self.base
@@ -54,6 +66,18 @@ class Urls:
     def site_path(self, path: str) -> str:
         """A site-relative document path as written by an editor (`/tiedostot/x.pdf`)."""
         return self.base + path.lstrip("/")
+
+    def search(self) -> str:
+        return f"{self.base}haku/"
+
+    def absolute(self, url: str) -> str | None:
+        """The full address of an internal URL, or None when the host is not known."""
+        return self.origin + url if self.origin else None
+
+
+def origin_of(base_url: str) -> str:
+    parts = urlsplit(base_url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 
 
 @dataclass(frozen=True)
@@ -234,6 +258,11 @@ class ProjectView:
     documents: tuple[DocumentView, ...]
     keywords: tuple[str, ...]
     source_path: str
+    # For sharing and search engines: never empty (summary, first sentence or title).
+    description: str = ""
+    absolute_url: str | None = None
+    # "Last changed <date>." from the record file's last commit; None outside a git checkout.
+    last_changed: PeriodView | None = None
 
 
 @dataclass(frozen=True)
@@ -268,6 +297,10 @@ class SiteView:
     # The statement's facts from site.yaml (None: not given) and the channel they name.
     accessibility: Accessibility | None = None
     feedback: ContactView | None = None
+    # The date the footer gives: the last change of content or status when
+    # git history is known (so a daily rebuild changes nothing), else as_of.
+    updated: str = ""
+    search_script: str = ""
 
 
 @dataclass
@@ -279,10 +312,20 @@ class Views:
     group_of: dict[str, str] = field(default_factory=dict)
 
 
-def project_view(entry: Entry, site: SiteConfig, urls: Urls, renderer: Renderer, t: Strings) -> ProjectView:
+def _dated_sentence(t: Strings, key: str, day: date) -> PeriodView:
+    """A sentence with a day in it, the day kept as `<time>` markup."""
+    shown = format_day(day, t.lang)
+    time = Markup('<time datetime="{}">{}</time>').format(day.isoformat(), shown)
+    return PeriodView(t(key, date=shown), Markup(escape(t(key, date="\x00"))).replace("\x00", time))
+
+
+def project_view(entry: Entry, site: SiteConfig, urls: Urls, renderer: Renderer, t: Strings,
+                 history: History = NO_HISTORY) -> ProjectView:
     project = entry.project
     # The description sits under the page's h2 "Kuvaus": its headings start at h3.
     body_html = fit_headings(renderer.to_html(entry.record.body), 3)
+    summary = project.summary or first_sentence(body_html)
+    changed = history.changed(entry.record.path)
     theme = next((th for th in site.themes if th.id == project.theme), None)
     contacts = tuple(contact_view(c) for c in project.contacts)
     ask = ask_contact(contacts, feedback_contact(site))
@@ -296,7 +339,7 @@ def project_view(entry: Entry, site: SiteConfig, urls: Urls, renderer: Renderer,
         status=entry.status,
         status_label=t(f"status.{entry.status}"),
         theme=Link(theme.name, urls.theme(theme.id)) if theme else None,
-        summary=project.summary or first_sentence(body_html),
+        summary=summary,
         body_html=body_html,
         lead=project.lead,
         partners=tuple(project.partners),
@@ -313,18 +356,23 @@ def project_view(entry: Entry, site: SiteConfig, urls: Urls, renderer: Renderer,
         documents=tuple(document_view(d, urls, ask, t) for d in project.documents),
         keywords=tuple(project.keywords),
         source_path=entry.record.path,
+        description=summary or project.title,
+        absolute_url=urls.absolute(urls.project(entry.slug)),
+        last_changed=_dated_sentence(t, "project.last_changed", changed) if changed else None,
     )
 
 
-def build_views(catalogue: Catalogue, site: SiteConfig, stylesheet: str, renderer: Renderer | None = None) -> Views:
+def build_views(catalogue: Catalogue, site: SiteConfig, stylesheet: str, renderer: Renderer | None = None,
+                history: History = NO_HISTORY, search_script: str = "") -> Views:
     renderer = renderer or Renderer()
     t = Strings(site.language)
-    urls = Urls(base_path(site.base_url))
-    projects = {e.slug: project_view(e, site, urls, renderer, t) for e in catalogue.entries}
+    urls = Urls(base_path(site.base_url), origin_of(site.base_url))
+    projects = {e.slug: project_view(e, site, urls, renderer, t, history) for e in catalogue.entries}
     groups = tuple(_group_view(g, projects, urls, renderer, t) for g in catalogue.groups)
     nav = (Link(t("nav.home"), urls.index()),) + tuple(
         Link(g.heading, g.url) for g in groups if g.url
-    ) + (Link(t("nav.archive"), urls.archive()),)
+    ) + (Link(t("nav.archive"), urls.archive()), Link(t("nav.search"), urls.search()))
+    updated = site_updated(catalogue.entries, history, catalogue.as_of)
     site_view = SiteView(
         title=site.title,
         organisation=site.organisation,
@@ -338,6 +386,8 @@ def build_views(catalogue: Catalogue, site: SiteConfig, stylesheet: str, rendere
         base_url=site.base_url,
         accessibility=site.accessibility,
         feedback=feedback_contact(site),
+        updated=format_day(updated, site.language),
+        search_script=search_script,
     )
     return Views(
         site=site_view,

@@ -49,7 +49,8 @@ class Site:
 
 
 def open_page(page: Any, url: str) -> None:
-    response = page.goto(url)
+    # Scripts (the search page's) finish changing the page before anything is measured.
+    response = page.goto(url, wait_until="networkidle")
     assert response is not None and response.ok, f"{url}: HTTP {response.status if response else 'no response'}"
 
 

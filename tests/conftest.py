@@ -53,7 +53,8 @@ def built_fixture(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from projcat import pipeline
 
     out = tmp_path_factory.mktemp("fixture") / "site"
-    pipeline.build(FIXTURE_SITE, out, FIXTURE_AS_OF)
+    # With the search index, as a published build: the search page is checked as shipped.
+    pipeline.build(FIXTURE_SITE, out, FIXTURE_AS_OF, search=True)
     return out
 
 
@@ -62,7 +63,7 @@ def built_shipped(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from projcat import pipeline
 
     out = tmp_path_factory.mktemp("shipped") / "site"
-    pipeline.build(REPO, out, date(2021, 10, 26))
+    pipeline.build(REPO, out, date(2021, 10, 26), search=True)
     return out
 
 

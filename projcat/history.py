@@ -1,0 +1,139 @@
+"""When each content file was added and last changed, from git history.
+
+Only when the site folder is a git checkout (it holds `.git`) and its
+history is complete: a shallow clone knows only its newest commits, so
+every file would look added and changed on the same day. One `git log`
+for all files, parsed once; commit dates only, never the clock.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Iterable
+
+from projcat.catalogue import Entry
+from projcat.records import Project
+
+# What the pages and feeds date: the records and the site's own settings.
+SITE_FILE = "site.yaml"
+TRACKED = ("content/projects", SITE_FILE)
+_MARK = "\x01"
+
+
+@dataclass(frozen=True)
+class FileDates:
+    added: date
+    changed: date
+
+
+@dataclass(frozen=True)
+class History:
+    """Dates by path relative to the site folder (`content/projects/alfa.md`)."""
+
+    files: dict[str, FileDates] = field(default_factory=dict)
+    # True when the folder is a git checkout whose history was cut short.
+    shallow: bool = False
+
+    @property
+    def known(self) -> bool:
+        return bool(self.files)
+
+    def changed(self, path: str) -> date | None:
+        dates = self.files.get(path)
+        return dates.changed if dates else None
+
+    def added(self, path: str) -> date | None:
+        dates = self.files.get(path)
+        return dates.added if dates else None
+
+
+NO_HISTORY = History()
+
+
+def _git(root: Path, *args: str) -> str | None:
+    # A clean environment for the parts that change git's output format;
+    # a user's pager or colour settings must not reach the parser.
+    env = {**os.environ, "GIT_PAGER": "cat", "LC_ALL": "C"}
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(root), "-c", "core.quotepath=off", *args],
+            capture_output=True, text=True, encoding="utf-8", errors="replace", env=env, timeout=120,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout if done.returncode == 0 else None
+
+
+def parse_log(text: str) -> dict[str, FileDates]:
+    """`git log --format=<MARK>%cs --name-only` output -> first and last commit date per file."""
+    files: dict[str, FileDates] = {}
+    day: date | None = None
+    for line in text.splitlines():
+        if line.startswith(_MARK):
+            day = date.fromisoformat(line[len(_MARK):].strip())
+            continue
+        name = line.strip()
+        if not name or day is None:
+            continue
+        known = files.get(name)
+        if known is None:
+            files[name] = FileDates(day, day)
+        else:
+            # max/min rather than order of appearance: git's order follows
+            # the graph, and committer clocks are not always monotonic.
+            files[name] = FileDates(min(known.added, day), max(known.changed, day))
+    return files
+
+
+def read_history(root: Path) -> History:
+    if not (root / ".git").exists():
+        return NO_HISTORY
+    shallow = _git(root, "rev-parse", "--is-shallow-repository")
+    if shallow is None:
+        return NO_HISTORY
+    if shallow.strip() == "true":
+        return History(shallow=True)
+    log = _git(root, "log", f"--format={_MARK}%cs", "--name-only", "--relative", "--", *TRACKED)
+    if log is None:
+        return NO_HISTORY
+    return History(parse_log(log))
+
+
+# --- change dates: pure functions of (records, history, as-of date)
+
+
+def last_transition(project: Project, as_of: date) -> date | None:
+    """The latest day on or before `as_of` on which the project's status changed by date."""
+    if project.status == "ended":
+        return None  # marked ended: its dates never change what the pages say
+    days = []
+    if project.start is not None and project.start.first_day <= as_of:
+        days.append(project.start.first_day)
+    if project.end is not None and project.end.last_day < as_of:
+        days.append(project.end.last_day + timedelta(days=1))
+    return max(days, default=None)
+
+
+def content_changed(entries: Iterable[Entry], history: History, as_of: date) -> date | None:
+    """When pages showing these projects last changed: an edit (git) or a status change.
+
+    None without history: an edit made outside git has no date, and a date
+    that ignores edits would be wrong rather than missing.
+    """
+    if not history.known:
+        return None
+    days = [d for d in (history.changed(SITE_FILE),) if d]
+    for entry in entries:
+        days += [d for d in (history.changed(entry.record.path), last_transition(entry.project, as_of)) if d]
+    if not days:
+        return None
+    return min(max(days), as_of)
+
+
+def site_updated(entries: Iterable[Entry], history: History, as_of: date) -> date:
+    """The date the site states its information is from: the last change, or as_of without history."""
+    return content_changed(entries, history, as_of) or as_of

@@ -1,0 +1,154 @@
+"""Open data: every project as published, as JSON and CSV, with the record's JSON Schema.
+
+`hankkeet.json` keeps each record's front matter as it is (under `record`),
+so it validates against `hanke.schema.json`, the schema of one record
+generated from the same model that validates the editors' files. Beside
+the record: the address, the status on the build's date, the theme's name,
+the last change from git, and the description as Markdown.
+
+`hankkeet.csv` is for spreadsheets: UTF-8 with a byte order mark (so Excel
+shows ä and ö), semicolons between fields (the list separator of Finnish
+Excel, which would put a comma-separated row into one cell), one row per
+project. Simple lists are joined with "; "; funding, contacts and documents
+get numbered columns (`funding_1_funder`, ...) so that every fact has a cell
+of its own.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel
+
+from projcat.catalogue import Catalogue, Entry
+from projcat.dates import PartialDate
+from projcat.history import History, site_updated
+from projcat.records import Contact, Document, Funding, Project
+from projcat.settings import SiteConfig
+from projcat.views import DATA_SCHEMA, Views
+
+LIST_SEPARATOR = "; "
+CSV_DELIMITER = ";"
+JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+# Nested lists in the CSV: the column stem and the record model of one item.
+_NESTED: tuple[tuple[str, type[BaseModel]], ...] = (
+    ("funding", Funding), ("contacts", Contact), ("documents", Document),
+)
+_SIMPLE_LISTS = ("partners", "keywords")
+
+
+def _plain(value: Any) -> Any:
+    """A record value as JSON: dates at the precision written, amounts as numbers."""
+    if isinstance(value, BaseModel):
+        return {name: _plain(getattr(value, name)) for name in type(value).model_fields}
+    if isinstance(value, PartialDate):
+        return value.iso()
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    return value
+
+
+def record_data(project: Project) -> dict[str, Any]:
+    """The front matter as JSON, valid against the record schema."""
+    return _plain(project)  # type: ignore[no-any-return]
+
+
+def _address(views: Views, url: str) -> str:
+    return views.site.urls.absolute(url) or url
+
+
+def _published(entry: Entry, views: Views, history: History) -> dict[str, Any]:
+    view = views.projects[entry.slug]
+    changed = history.changed(entry.record.path)
+    return {
+        "slug": entry.slug,
+        "url": _address(views, view.url),
+        "status": entry.status,
+        "theme_name": view.theme.text if view.theme else None,
+        "last_changed": changed.isoformat() if changed else None,
+        "record": record_data(entry.project),
+        "description": entry.record.body.strip(),
+    }
+
+
+def _by_slug(catalogue: Catalogue) -> list[Entry]:
+    return sorted(catalogue.entries, key=lambda e: e.slug)
+
+
+def projects_json(catalogue: Catalogue, site: SiteConfig, views: Views, history: History) -> bytes:
+    document = {
+        "title": site.title,
+        "organisation": site.organisation,
+        "language": site.language,
+        "updated": site_updated(catalogue.entries, history, catalogue.as_of).isoformat(),
+        "record_schema": _address(views, views.site.urls.site_path(DATA_SCHEMA)),
+        "projects": [_published(e, views, history) for e in _by_slug(catalogue)],
+    }
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def record_schema(views: Views) -> bytes:
+    schema: dict[str, Any] = {"$schema": JSON_SCHEMA_DIALECT}
+    absolute = views.site.urls.absolute(views.site.urls.site_path(DATA_SCHEMA))
+    if absolute:
+        schema["$id"] = absolute
+    schema.update(Project.model_json_schema())
+    return (json.dumps(schema, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def csv_columns(catalogue: Catalogue) -> list[str]:
+    """The header: published facts, then the record's fields in declared order."""
+    columns = ["slug", "url", "status", "theme_name", "last_changed"]
+    for name in Project.model_fields:
+        nested = dict(_NESTED).get(name)
+        if nested is None:
+            columns.append("record_status" if name == "status" else name)
+            continue
+        most = max((len(getattr(e.project, name)) for e in catalogue.entries), default=0)
+        for number in range(1, most + 1):
+            columns += [f"{name}_{number}_{field}" for field in nested.model_fields]
+    columns.append("description")
+    return columns
+
+
+def _row(entry: Entry, views: Views, history: History) -> dict[str, str]:
+    published = _published(entry, views, history)
+    row = {key: _cell(published[key]) for key in ("slug", "url", "status", "theme_name", "last_changed")}
+    project = entry.project
+    for name in Project.model_fields:
+        value = getattr(project, name)
+        if name in dict(_NESTED):
+            for number, item in enumerate(value, start=1):
+                for field in type(item).model_fields:
+                    row[f"{name}_{number}_{field}"] = _cell(getattr(item, field))
+        elif name in _SIMPLE_LISTS:
+            row[name] = LIST_SEPARATOR.join(value)
+        else:
+            row["record_status" if name == "status" else name] = _cell(value)
+    row["description"] = published["description"]
+    return row
+
+
+def projects_csv(catalogue: Catalogue, views: Views, history: History) -> bytes:
+    buffer = io.StringIO()
+    columns = csv_columns(catalogue)
+    writer = csv.DictWriter(buffer, fieldnames=columns, delimiter=CSV_DELIMITER, lineterminator="\r\n",
+                            restval="")
+    writer.writeheader()
+    for entry in _by_slug(catalogue):
+        writer.writerow(_row(entry, views, history))
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")

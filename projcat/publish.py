@@ -1,0 +1,170 @@
+"""What search engines and feed readers read: sitemap.xml, robots.txt and the Atom feed.
+
+Pure functions of the views, the catalogue and the git history; no clock.
+The sitemap protocol and Atom both need absolute addresses: a sitemap's
+`<loc>` must start with the protocol, so the sitemap (and robots.txt's
+`Sitemap:` line) are written only when `base_url` names the host. The feed
+works either way: its ids are `urn:uuid:` names derived from the site and
+the project, not from the host, and its links may be relative references,
+which RFC 4287 resolves against the feed's own address.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Literal
+from xml.sax.saxutils import escape, quoteattr
+from zoneinfo import ZoneInfo
+
+from projcat import opendata
+from projcat.catalogue import Catalogue, Entry
+from projcat.history import History, content_changed, site_updated
+from projcat.render import Page, plan_pages
+from projcat.settings import SiteConfig
+from projcat.strings import Strings
+from projcat.views import DATA_CSV, DATA_JSON, DATA_SCHEMA, FEED, ROBOTS, SITEMAP, Views
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+# Feed readers show the newest entries; older events stay on the pages.
+FEED_LIMIT = 100
+
+Event = Literal["added", "started", "ended"]
+# Within one day: an end reads before a start, a start before the record's arrival.
+_EVENT_ORDER: dict[Event, int] = {"ended": 0, "started": 1, "added": 2}
+
+
+def _page_entries(page: Page, catalogue: Catalogue) -> tuple[Entry, ...]:
+    """The projects whose facts a page shows, so its last change follows theirs."""
+    if "project" in page.context:
+        return (catalogue.entry(page.context["project"].slug),)
+    if "group" in page.context:
+        group = page.context["group"]
+        return tuple(catalogue.entry(p.slug) for p in (*group.current, *group.ended))
+    return catalogue.entries
+
+
+def indexable_pages(views: Views) -> list[Page]:
+    """Every page a search engine should list: all but the not-found page."""
+    return [p for p in plan_pages(views, Strings(views.site.lang)) if p.template != "404.html"]
+
+
+def sitemap_xml(views: Views, catalogue: Catalogue, history: History) -> bytes | None:
+    urls = views.site.urls
+    if not urls.origin:
+        return None
+    rows = []
+    for page in indexable_pages(views):
+        location = urls.absolute(page.url)
+        changed = content_changed(_page_entries(page, catalogue), history, catalogue.as_of)
+        lastmod = f"<lastmod>{changed.isoformat()}</lastmod>" if changed else ""
+        rows.append(f"  <url><loc>{escape(location or '')}</loc>{lastmod}</url>\n")
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<urlset xmlns="{SITEMAP_NS}">\n' + "".join(sorted(rows)) + "</urlset>\n"
+    ).encode("utf-8")
+
+
+def robots_txt(views: Views) -> bytes:
+    urls = views.site.urls
+    lines = ["User-agent: *", "Disallow:"]
+    sitemap = urls.absolute(urls.site_path(SITEMAP))
+    if sitemap:
+        lines += ["", f"Sitemap: {sitemap}"]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    event: Event
+    day: date
+    entry: Entry
+
+
+def feed_events(catalogue: Catalogue, history: History) -> list[FeedEntry]:
+    """Projects added (first commit), started and ended, on or before the as-of date, newest first.
+
+    An end counts once the project's status is ended (the day after its end
+    date's last day), so the feed changes on the day `next_change` names.
+    """
+    as_of = catalogue.as_of
+    events: list[FeedEntry] = []
+    for entry in catalogue.entries:
+        project = entry.project
+        added = history.added(entry.record.path)
+        if added is not None and added <= as_of:
+            events.append(FeedEntry("added", added, entry))
+        if project.start is not None and project.start.first_day <= as_of:
+            events.append(FeedEntry("started", project.start.first_day, entry))
+        if project.end is not None and project.end.last_day < as_of:
+            events.append(FeedEntry("ended", project.end.last_day, entry))
+    events.sort(key=lambda e: (-e.day.toordinal(), _EVENT_ORDER[e.event], e.entry.slug))
+    return events[:FEED_LIMIT]
+
+
+def _timestamp(day: date, zone: ZoneInfo) -> str:
+    """RFC 3339, as Atom requires: the start of the day in the site's time zone."""
+    return datetime(day.year, day.month, day.day, tzinfo=zone).isoformat()
+
+
+def _urn(*parts: str) -> str:
+    """A stable, host-independent id: the same project and event keep it across builds and hosts."""
+    return uuid.uuid5(uuid.NAMESPACE_URL, "projcat:" + "\x1f".join(parts)).urn
+
+
+def _element(name: str, text: str, **attributes: str) -> str:
+    attrs = "".join(f" {key}={quoteattr(value)}" for key, value in attributes.items())
+    return f"<{name}{attrs}>{escape(text)}</{name}>"
+
+
+def feed_xml(views: Views, catalogue: Catalogue, site: SiteConfig, history: History) -> bytes:
+    t = Strings(site.language)
+    urls = views.site.urls
+    zone = ZoneInfo(site.time_zone)
+    events = feed_events(catalogue, history)
+    newest = events[0].day if events else site_updated(catalogue.entries, history, catalogue.as_of)
+    feed_url = urls.absolute(urls.site_path(FEED)) or urls.site_path(FEED)
+    home = urls.absolute(urls.index()) or urls.index()
+    lines = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        f'<feed xmlns="{ATOM_NS}" xml:lang={quoteattr(site.language)}>',
+        "  " + _element("title", f"{site.title} – {site.organisation}"),
+        "  " + _element("subtitle", t("feed.subtitle")),
+        "  " + _element("id", _urn(site.organisation, site.title)),
+        "  " + _element("updated", _timestamp(newest, zone)),
+        f"  <author>{_element('name', site.organisation)}</author>",
+        f'  <link rel="self" type="application/atom+xml" href={quoteattr(feed_url)}/>',
+        f'  <link rel="alternate" type="text/html" href={quoteattr(home)}/>',
+    ]
+    for event in events:
+        project = views.projects[event.entry.slug]
+        link = project.absolute_url or project.url
+        lines += [
+            "  <entry>",
+            "    " + _element("id", _urn(site.organisation, event.entry.slug, event.event)),
+            "    " + _element("title", t(f"feed.{event.event}", title=project.title)),
+            "    " + _element("updated", _timestamp(event.day, zone)),
+            f'    <link rel="alternate" type="text/html" href={quoteattr(link)}/>',
+            f"    <category term={quoteattr(event.event)} label={quoteattr(t(f'feed.category.{event.event}'))}/>",
+            "    " + _element("summary", project.description),
+            "  </entry>",
+        ]
+    lines.append("</feed>")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def publish_files(views: Views, catalogue: Catalogue, site: SiteConfig, history: History) -> dict[str, bytes]:
+    """Every non-page file the site publishes beside its pages."""
+    files = {
+        ROBOTS: robots_txt(views),
+        FEED: feed_xml(views, catalogue, site, history),
+        DATA_JSON: opendata.projects_json(catalogue, site, views, history),
+        DATA_CSV: opendata.projects_csv(catalogue, views, history),
+        DATA_SCHEMA: opendata.record_schema(views),
+    }
+    sitemap = sitemap_xml(views, catalogue, history)
+    if sitemap is not None:
+        files[SITEMAP] = sitemap
+    return files

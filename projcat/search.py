@@ -1,0 +1,91 @@
+"""The static full-text search index: Pagefind, run on the rendered project pages.
+
+The project pages are written to a scratch folder at their own paths, the
+Pagefind program (from the `pagefind[extended]` package) indexes that folder
+in one run, and its bundle comes back as `{output path: bytes}` under
+`pagefind/`. So the index is written, swapped in and left untouched when
+unchanged exactly like every other output file.
+
+Only project pages are indexed (their `<article data-pagefind-body>`), so
+every result is a project. Pagefind derives each result's address from the
+file's path relative to the scratch folder (`/hankkeet/alfa/`), and the
+browser script prefixes the path `pagefind/` is served under, so one index
+works at the host root and under a sub-path.
+
+The program is run once rather than through the package's Python service,
+which answers one request per tenth of a second: a page at a time, a
+catalogue of 500 projects would take almost a minute.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from pathlib import Path, PurePosixPath
+from typing import Iterable
+
+from projcat.views import SEARCH_BUNDLE
+
+# Pagefind ships ready-made interfaces; the site has its own small script,
+# so these would only be dead weight on the server.
+_UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
+           "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
+TIMEOUT_SECONDS = 600
+# Labels the page shows for sighted readers and screen readers ("Kesto",
+# "Tila", "Hankkeen tiedot", "Kuvaus") would fill every excerpt and match every page.
+EXCLUDE_SELECTORS = ("article.project > h2", ".facts dt", ".last-changed")
+
+
+class SearchError(Exception):
+    """The index could not be built; the message says why."""
+
+
+def _program() -> Path:
+    try:
+        from pagefind.service import get_executable
+    except ImportError:
+        raise SearchError("the pagefind package is not installed") from None
+    program = get_executable()
+    if program is None or not program.exists():
+        raise SearchError("the Pagefind program was not found")
+    return program
+
+
+def build_index(pages: Iterable[tuple[str, bytes]], language: str) -> dict[str, bytes]:
+    """`(output path, page HTML)` pairs -> the bundle's files under `pagefind/`.
+
+    No pages, no index: Pagefind refuses an empty folder, and a catalogue
+    with no projects yet should still build (its search page says search
+    is unavailable).
+    """
+    pages = list(pages)
+    if not pages:
+        return {}
+    program = _program()
+    with tempfile.TemporaryDirectory(prefix="projcat-search-") as folder:
+        site = Path(folder) / "site"
+        bundle = Path(folder) / "pagefind"
+        for output, html in pages:
+            target = site.joinpath(*PurePosixPath(output).parts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(html)
+        site.mkdir(exist_ok=True)
+        command = [str(program), "--site", str(site), "--output-path", str(bundle),
+                   "--force-language", language, "--silent"]
+        for selector in EXCLUDE_SELECTORS:
+            command += ["--exclude-selectors", selector]
+        try:
+            done = subprocess.run(command, capture_output=True, text=True, errors="replace",
+                                  timeout=TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            raise SearchError(f"Pagefind did not finish in {TIMEOUT_SECONDS} s") from None
+        except OSError as exc:
+            raise SearchError(f"Pagefind could not be started ({exc.strerror})") from None
+        if done.returncode != 0 or not (bundle / "pagefind.js").is_file():
+            detail = (done.stderr or done.stdout).strip().splitlines()
+            raise SearchError(f"Pagefind failed ({detail[-1] if detail else f'exit status {done.returncode}'})")
+        return {
+            SEARCH_BUNDLE + file.relative_to(bundle).as_posix(): file.read_bytes()
+            for file in sorted(bundle.rglob("*"))
+            if file.is_file() and file.name not in _UNUSED
+        }
