@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BeforeValidator, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from projcat.records import Date, Document, Text, _items, _Strict, _text
+from projcat.records import Date, Document, Kind, Text, _items, _Strict, _text, doc
 from projcat.strings import LANGUAGES
 
 THEME_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -56,33 +56,38 @@ def _base_url(value: Any) -> str:
     return text
 
 
-ThemeId = Annotated[str, BeforeValidator(_theme_id), WithJsonSchema({"type": "string"})]
+ThemeId = Annotated[str, BeforeValidator(_theme_id),
+                    WithJsonSchema({"type": "string", "pattern": THEME_ID.pattern}), Kind("theme_id")]
+Language = Annotated[str, BeforeValidator(_language), WithJsonSchema({"enum": list(LANGUAGES)}), Kind("language")]
+TimeZone = Annotated[str, BeforeValidator(_time_zone), WithJsonSchema({"type": "string"}), Kind("time_zone")]
+BaseUrl = Annotated[str, BeforeValidator(_base_url), WithJsonSchema({"type": "string", "pattern": "/$"}),
+                    Kind("base_url")]
 
 
 class Theme(_Strict):
-    id: ThemeId = Field(description="Teeman tunniste osoitteessa /teemat/<id>/.")
-    name: Text = Field(description="Teeman nimi.")
-    intro: Text | None = Field(None, description="Teeman esittely (Markdown).")
+    doc_prefix: ClassVar[str] = "site.theme."
+    id: ThemeId = Field(description=doc("site.theme.id"))
+    name: Text = Field(description=doc("site.theme.name"))
+    intro: Text | None = Field(None, description=doc("site.theme.intro"))
 
 
 class SiteDocument(Document):
-    description: Text | None = Field(None, description="Asiakirjan kuvaus.")
-    date: Date | None = Field(None, description="Asiakirjan päivämäärä.")
+    # Its own fields are `doc.site.document.*`; the inherited ones `doc.document.*`.
+    doc_prefix: ClassVar[str] = "site.document."
+    description: Text | None = Field(None, description=doc("site.document.description"))
+    date: Date | None = Field(None, description=doc("site.document.date"))
 
 
 class SiteConfig(_Strict):
-    title: Text = Field(description="Sivuston nimi.")
-    organisation: Text = Field(description="Organisaatio, jonka sivusto on.")
-    language: Annotated[str, BeforeValidator(_language)] = Field("fi", description="Sivuston kieli.")
-    time_zone: Annotated[str, BeforeValidator(_time_zone)] = Field(
-        "Europe/Helsinki", description="Aikavyöhyke, jonka mukaan 'tänään' lasketaan."
-    )
-    base_url: Annotated[str, BeforeValidator(_base_url)] = Field(
-        "/", description="Sivuston osoite tai polku, lopussa /."
-    )
-    intro: Text | None = Field(None, description="Etusivun johdanto (Markdown).")
-    themes: _items(Theme) = Field(description="Teemat esitysjärjestyksessä.")
-    documents: _items(SiteDocument) = Field(default_factory=list, description="Etusivun asiakirjat.")
+    doc_prefix: ClassVar[str] = "site."
+    title: Text = Field(description=doc("site.title"))
+    organisation: Text = Field(description=doc("site.organisation"))
+    language: Language = Field("fi", description=doc("site.language"))
+    time_zone: TimeZone = Field("Europe/Helsinki", description=doc("site.time_zone"))
+    base_url: BaseUrl = Field("/", description=doc("site.base_url"))
+    intro: Text | None = Field(None, description=doc("site.intro"))
+    themes: _items(Theme) = Field(description=doc("site.themes"))
+    documents: _items(SiteDocument) = Field(default_factory=list, description=doc("site.documents"))
 
 
 @dataclass(frozen=True)
