@@ -111,6 +111,9 @@ def split_front_matter(text: str, path: str) -> tuple[str, int, str, int] | list
         return [Problem.make(path, "file.empty", line=1, col=1)]
     lines = text.split("\n")
     if not _BOUNDARY.match(lines[0]):
+        first = next(i for i, line in enumerate(lines) if line.strip())
+        if _BOUNDARY.match(lines[first]):
+            return [Problem.make(path, "frontmatter.not_first", line=first + 1, col=1)]
         return [Problem.make(path, "frontmatter.missing", line=1, col=1)]
     for index in range(1, len(lines)):
         if _BOUNDARY.match(lines[index]):

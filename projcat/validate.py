@@ -96,8 +96,20 @@ def _errors_to_problems(
     nested: dict[str, type[BaseModel]],
 ) -> list[Problem]:
     problems = []
-    for error in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    # "titel" reported as "did you mean 'title'?" already says title is missing.
+    suggested: set[tuple[Any, ...]] = set()
+    for error in errors:
+        if error["type"] == "extra_forbidden":
+            loc = tuple(error["loc"])
+            model = _model_at(loc, top, nested)
+            candidate = _did_you_mean(str(loc[-1]), FIELD_NAMES.get(model, tuple(model.model_fields)))
+            if candidate:
+                suggested.add(loc[:-1] + (candidate,))
+    for error in errors:
         loc = tuple(error["loc"])
+        if loc and loc[0] in doc.skipped and error["type"] in ("missing", "field.empty"):
+            continue  # its lines could not be read; that problem is already reported
         kind = error["type"]
         ctx = {k: v for k, v in (error.get("ctx") or {}).items()}
         field = dotted(loc)
@@ -116,8 +128,8 @@ def _errors_to_problems(
         if kind == "missing":
             name = str(loc[-1])
             parent = _raw(doc.data, loc[:-1])
-            if len(loc) == 1 and name in doc.skipped:
-                continue  # its lines could not be read; that problem is already reported
+            if loc in suggested:
+                continue
             if isinstance(parent, dict) and any(k.lower() == name for k in parent if k != name):
                 continue  # written with capitals; reported as such
             problems.append(Problem.make(path, "field.missing", field=field, name=name, **where))
@@ -205,7 +217,8 @@ def document_problems(doc: YamlDocument, path: str, root: Path) -> list[Problem]
         if not isinstance(item, dict):
             continue
         url = item.get("url")
-        if url is None:
+        known = set(Document.model_fields) | set(SiteDocument.model_fields)
+        if url is None and set(item) <= known:
             title = item.get("title")
             problems.append(Problem.make(
                 path, "document.no_url", field=dotted(loc), severity="warning",

@@ -238,7 +238,7 @@ def _tab_problems(lines: list[str], path: str, offset: int) -> list[tuple[int, P
         indent = re.match(r"[ \t]*", line).group(0)  # type: ignore[union-attr]
         if "\t" in indent and line.strip():
             problems.append((index, Problem.make(path, "yaml.tab", line=index + 1 + offset,
-                                                 col=indent.index("\t") + 1, field=_key_on(line))))
+                                                 col=indent.index("\t") + 1, field=_field_for_line(lines, index))))
     return problems
 
 
@@ -248,12 +248,44 @@ def _key_on(line: str) -> str:
     return match.group(2).strip() if match else ""
 
 
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _field_for_line(lines: list[str], index: int) -> str:
+    """The field a line belongs to: its own key, or for a list item the key above it."""
+    if not 0 <= index < len(lines):
+        return ""
+    own = _key_on(lines[index])
+    if own:
+        return own
+    depth = _indent(lines[index])
+    # A list item may sit at its key's own indentation (`partners:` / `- x`).
+    item = lines[index].lstrip().startswith("-")
+    for above in range(index - 1, -1, -1):
+        line = lines[above]
+        if not line.strip():
+            continue
+        if _indent(line) < depth or (item and _indent(line) == depth and not line.lstrip().startswith("-")):
+            return _key_on(line)
+    return ""
+
+
 def _value_start(line: str) -> int | None:
     """Index of the first character of the value after `key: ` (or `- `) on a line."""
-    match = re.match(r"""^\s*(?:-\s+)?(?:(["']?)[^:#"']*?\1\s*:\s+|-\s+)""", line)
-    if not match or match.end() >= len(line):
+    match = re.match(r"""^\s*(?:-\s+)?(?:(["']?)[^:#"'\s][^:#"']*?\1\s*:\s+)?""", line)
+    if match is None or match.end() >= len(line) or line[match.end()].isspace():
         return None
     return match.end()
+
+
+def _single_item(lines: list[str], index: int) -> bool:
+    """Whether line `index` is a whole list item of its own (`  - value`), nothing nested under it."""
+    line = lines[index] if 0 <= index < len(lines) else ""
+    if not re.match(r"^\s*-\s+\S", line) or _key_on(line):
+        return False
+    following = next((ln for ln in lines[index + 1:] if ln.strip()), "")
+    return not following or _indent(following) <= _indent(line)
 
 
 def _classify(exc: yaml.YAMLError, lines: list[str], path: str, offset: int) -> tuple[Problem, int | None]:
@@ -276,9 +308,8 @@ def _classify(exc: yaml.YAMLError, lines: list[str], path: str, offset: int) -> 
     index = min(mark.line, len(lines) - 1)
 
     def at(code: str, line_index: int, col: int, **params: object) -> tuple[Problem, int]:
-        source = lines[line_index] if 0 <= line_index < len(lines) else ""
         return Problem.make(path, code, line=line_index + 1 + offset, col=col + 1,
-                            field=_key_on(source), **params), line_index
+                            field=_field_for_line(lines, line_index), **params), line_index
 
     # Word's quotes explain most errors on a line that has them.
     for candidate in ([context_mark.line] if context_mark else []) + [index]:
@@ -320,6 +351,8 @@ def _classify(exc: yaml.YAMLError, lines: list[str], path: str, offset: int) -> 
                 return at("yaml.reserved_start", index, start, char=line[start])
         if "expected <block end>, but found '-'" in detail or "found '<block sequence start>'" in detail:
             return at("yaml.unexpected_item", index, mark.column)
+        if "expected <block end>, but found ':'" in detail:
+            return at("yaml.empty_key", index, mark.column)
     return at("yaml.syntax", index, mark.column, detail=f"{context} {detail}".strip())
 
 
@@ -342,18 +375,24 @@ def read_yaml(text: str, path: str, line_offset: int = 0) -> Document:
     skipped: set[str] = set()
     problems: list[Problem] = []
 
-    def blank(index: int | None) -> bool:
+    def blank(index: int | None) -> bool | None:
+        """Leave out what line `index` belongs to: True if that changed the text,
+        False if it was already left out, None if there is no field to leave out."""
         block = _block_of(lines, index) if index is not None else None
-        if block is None or all(i in blanked for i in range(block[0], block[1])):
+        if block is None or index is None:
+            return None
+        # A broken list item alone is left out; the rest of its list still counts.
+        span = range(index, index + 1) if _single_item(lines, index) else range(block[0], block[1])
+        if all(i in blanked for i in span):
             return False
-        blanked.update(range(block[0], block[1]))
+        blanked.update(span)
         if block[2]:
             skipped.add(block[2])
         return True
 
     for index, problem in _tab_problems(lines, path, line_offset):
         problems.append(problem)
-        if not blank(index):
+        if blank(index) is None:
             return Document(data=None, problems=problems, origin=origin)
     recoveries = MAX_RECOVERIES if len(text) <= MAX_RECOVERY_CHARS else 0
     while True:
