@@ -141,21 +141,27 @@ def slug_problems(file: Path, display: str) -> list[Problem]:
 
 
 def read_record(file: Path, display: str) -> RawRecord:
-    slug = safe_text(file.stem)
-    empty = Document(data=None)
     problems = slug_problems(file, display)
     data, read_problems = read_limited(file, display)
     if data is None:
-        return RawRecord(display, slug, empty, "", 1, problems + read_problems)
+        return RawRecord(display, safe_text(file.stem), Document(data=None), "", 1, problems + read_problems)
+    record = parse_record(data, display, safe_text(file.stem))
+    record.problems[:0] = problems
+    return record
+
+
+def parse_record(data: bytes, display: str, slug: str) -> RawRecord:
+    """A record file's bytes -> positioned front matter and body, or the problems that stop reading it."""
+    empty = Document(data=None)
     text, decode_problems = decode(data, display)
     if text is None:
-        return RawRecord(display, slug, empty, "", 1, problems + decode_problems)
+        return RawRecord(display, slug, empty, "", 1, decode_problems)
     parts = split_front_matter(text, display)
     if isinstance(parts, list):
-        return RawRecord(display, slug, empty, "", 1, problems + parts)
+        return RawRecord(display, slug, empty, "", 1, parts)
     front, front_line, body, body_line = parts
     document = read_yaml(front, display, line_offset=front_line - 1)
-    return RawRecord(display, slug, document, body, body_line, problems)
+    return RawRecord(display, slug, document, body, body_line, [])
 
 
 def _ignored(name: str) -> bool:
