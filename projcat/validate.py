@@ -212,12 +212,13 @@ def document_problems(doc: YamlDocument, path: str, root: Path) -> list[Problem]
     raw = doc.data.get("documents") if isinstance(doc.data, dict) else None
     if not isinstance(raw, list):
         return []
+    # With a misspelt key ("ulr") the missing address is that key's problem.
+    known = set(Document.model_fields) | set(SiteDocument.model_fields)
     for index, item in enumerate(raw):
         loc = ("documents", index)
         if not isinstance(item, dict):
             continue
         url = item.get("url")
-        known = set(Document.model_fields) | set(SiteDocument.model_fields)
         if url is None and set(item) <= known:
             title = item.get("title")
             problems.append(Problem.make(

@@ -311,8 +311,10 @@ def _classify(exc: yaml.YAMLError, lines: list[str], path: str, offset: int) -> 
         return Problem.make(path, code, line=line_index + 1 + offset, col=col + 1,
                             field=_field_for_line(lines, line_index), **params), line_index
 
-    # Word's quotes explain most errors on a line that has them.
-    for candidate in ([context_mark.line] if context_mark else []) + [index]:
+    # Word's quotes explain most errors on a line that has them: the error's
+    # own line, or where the scalar being scanned began.
+    scanning = context_mark is not None and "scanning" in context
+    for candidate in ([context_mark.line] if scanning and context_mark else []) + [index]:
         source = lines[candidate] if 0 <= candidate < len(lines) else ""
         curly = next((i for i, c in enumerate(source) if c in CURLY_QUOTES), None)
         if curly is not None:
