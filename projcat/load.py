@@ -89,9 +89,11 @@ def decode(data: bytes, path: str) -> tuple[str | None, list[Problem]]:
     if "\r" in text:
         lone = re.search(r"\r(?!\n)", text)
         if lone:
-            # Count lines as an editor that understands CR-only files does.
-            line = text.count("\r", 0, lone.start()) + 1
-            return None, [Problem.make(path, "file.cr_only", line=line if "\n" in text else 1, col=1)]
+            if "\n" not in text:
+                return None, [Problem.make(path, "file.cr_only", line=1, col=1)]
+            # Mixed line ends: point at the stray CR as an editor counts lines.
+            line, col = _position(text, lone.start())
+            return None, [Problem.make(path, "file.cr_only", line=line, col=col)]
         text = text.replace("\r\n", "\n")
     problems = []
     for match in _CONTROL.finditer(text):
