@@ -2,7 +2,7 @@
 
 Each answer is either a valid record or a list of problems with at least one
 error, and every problem can be shown in both languages at a line of the
-file. About 4 600 examples in all; `max_examples` keeps the run well under
+file. About 5 100 examples in all; `max_examples` keeps the run well under
 a minute.
 """
 
@@ -18,12 +18,13 @@ from hypothesis import strategies as st
 
 from conftest import FIXTURE_SITE
 from projcat.catalogue import build_catalogue
-from projcat.load import parse_record
+from projcat.load import decode, parse_record
 from projcat.pipeline import Paths, load_site
 from projcat.problems import Problem
 from projcat.records import Contact, Document, Funding, Project
-from projcat.validate import ValidRecord, validate_record
+from projcat.validate import ValidRecord, validate_record, validate_site
 from projcat.views import build_views
+from projcat.yamlread import read_yaml
 
 SITE, _ = load_site(Paths(FIXTURE_SITE))
 assert SITE is not None
@@ -157,3 +158,19 @@ def test_plausible_records_do_validate_sometimes() -> None:
            "    amount_eur: 68850\n---\nKuvaus.\n"
     record, problems = validate_record(parse_record(data.encode(), "x.md", "x"), SITE, Path(FIXTURE_SITE))
     assert record is not None, problems
+
+
+@runs(500)
+@given(st.one_of(yaml_lines(), st.binary(max_size=300).map(lambda b: b.decode("utf-8", "replace"))))
+def test_random_site_yaml(text: str) -> None:
+    """site.yaml goes through the same reader and the same kind of answer."""
+    data = text.encode("utf-8", "surrogatepass")
+    decoded, problems = decode(data, "site.yaml")
+    site = None
+    if decoded is not None:
+        site, problems = validate_site(read_yaml(decoded, "site.yaml"), "site.yaml", FIXTURE_SITE)
+    assert (site is None) == any(p.is_error for p in problems)
+    for problem in problems:
+        assert problem.format("fi") and problem.format("en")
+        if problem.line is not None:
+            assert 1 <= problem.line <= data.count(b"\n") + data.count(b"\r") + 1
