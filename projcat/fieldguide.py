@@ -112,7 +112,10 @@ def example_front_matter(model: type[BaseModel], lang: str, theme_ids: Sequence[
 def field_guide(site: SiteConfig | None, lang: str) -> str:
     """The whole guide as Markdown, for the site's themes and language."""
     theme_ids = [t.id for t in site.themes] if site else []
-    t = lambda key, **p: message(lang, key, p)  # noqa: E731 - a local shorthand
+
+    def t(key: str, **params: object) -> str:
+        return message(lang, key, params)
+
     lines = [
         f"# {t('guide.title')}", "",
         t("guide.generated"), "",
