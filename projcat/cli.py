@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence, TextIO
 
-from projcat.problems import ContentError, Problem, has_errors
+from projcat.problems import ContentError, Problem, has_errors, summary_line
 from projcat.strings import LANGUAGES, message
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="build.py",
         description="Validate project records and build the static site.",
     )
-    sub = parser.add_subparsers(dest="command", metavar="{build,check,serve,new}")
+    sub = parser.add_subparsers(dest="command", metavar="{build,check,serve,new,schema}")
 
     def common(p: argparse.ArgumentParser) -> None:
         p.add_argument("--root", type=Path, default=Path("."), help="site folder holding site.yaml (default: .)")
@@ -70,6 +70,10 @@ def _parser() -> argparse.ArgumentParser:
     p_new.add_argument("--title", default=None)
     p_new.add_argument("--theme", default=None)
     p_new.add_argument("--slug", default=None)
+
+    p_schema = sub.add_parser("schema", help="write the editors' JSON Schemas and field guide from the data model")
+    common(p_schema)
+    p_schema.add_argument("--check", action="store_true", help="only report files that are out of date (exit 1)")
     return parser
 
 
@@ -88,10 +92,7 @@ def print_problems(problems: list[Problem], lang: str, fmt: str, stream: TextIO)
     for problem in problems:
         print(problem.format(lang), file=stream)
     if problems:
-        errors = sum(1 for p in problems if p.is_error)
-        files = len({p.path for p in problems})
-        print(message(lang, "summary.problems", {"errors": errors, "warnings": len(problems) - errors,
-                                                  "files": files}), file=stream)
+        print(summary_line(problems, lang), file=stream)
 
 
 def _message_lang(args: argparse.Namespace, site_lang: str | None) -> str:
@@ -207,12 +208,42 @@ def cmd_new(args: argparse.Namespace) -> int:
     return new_record(args.root, args.title, args.theme, args.slug, args.lang)
 
 
+def cmd_schema(args: argparse.Namespace) -> int:
+    from projcat.fieldguide import editor_files
+    from projcat.pipeline import Paths, load_site
+
+    site, problems = load_site(Paths(args.root))
+    lang = _message_lang(args, site.language if site else None)
+    if site is None:
+        print_problems(problems, lang, "text", sys.stderr)
+        return EXIT_PROBLEMS
+    stale = 0
+    for rel, text in editor_files(site).items():
+        target = args.root / rel
+        if target.is_file() and target.read_text(encoding="utf-8") == text:
+            print(message(lang, "schema.unchanged", {"path": rel}))
+        elif args.check:
+            print(message(lang, "schema.outdated", {"path": rel}), file=sys.stderr)
+            stale += 1
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temporary = target.with_name(f".{target.name}.tmp")
+            temporary.write_text(text, encoding="utf-8", newline="\n")
+            os.replace(temporary, target)
+            print(message(lang, "schema.written", {"path": rel}))
+    return EXIT_PROBLEMS if stale else EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        # A terminal that cannot show 'ä' must not turn a message into a traceback.
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     args = _parser().parse_args(_normalise(list(sys.argv[1:] if argv is None else argv)))
     if not (args.root / "site.yaml").exists() and not args.root.is_dir():
         print(message(args.lang or "fi", "usage.no_root", {"root": args.root}), file=sys.stderr)
         return EXIT_USAGE
-    handlers = {"build": cmd_build, "check": cmd_check, "serve": cmd_serve, "new": cmd_new}
+    handlers = {"build": cmd_build, "check": cmd_check, "serve": cmd_serve, "new": cmd_new, "schema": cmd_schema}
     try:
         return handlers[args.command](args)
     except KeyboardInterrupt:

@@ -71,6 +71,11 @@ class PartialDate:
         return self.iso()
 
 
+# Years a project record can plausibly mention; the bound also keeps date
+# arithmetic (the day after an end) inside what `datetime.date` can hold.
+MIN_YEAR, MAX_YEAR = 1900, 2199
+
+
 def _checked(year: int, month: int | None, day: int | None, raw: str) -> PartialDate:
     if month is not None and not 1 <= month <= 12:
         raise DateError("date.impossible", raw)
@@ -78,8 +83,8 @@ def _checked(year: int, month: int | None, day: int | None, raw: str) -> Partial
         assert month is not None
         if not 1 <= day <= calendar.monthrange(year, month)[1]:
             raise DateError("date.impossible", raw)
-    if year < 1000:
-        raise DateError("date.impossible", raw)
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise DateError("date.out_of_range", str(year))
     return PartialDate(year, month, day)
 
 
@@ -109,7 +114,8 @@ def parse_partial_date(raw: str) -> PartialDate:
         try:
             suggestion = _checked(y, mo, d, text).iso()
         except DateError:
-            # The notation is wrong and the date does not exist either.
-            suggestion = f"{y:04d}-{mo:02d}" if 1 <= mo <= 12 else ""
+            # The notation is wrong and the date does not exist either:
+            # suggesting a nearby date would only guess.
+            raise DateError("date.format_impossible", text) from None
         break
     raise DateError("date.format", text, suggestion)

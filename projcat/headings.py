@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import re
 
-from markupsafe import Markup
 
 _HEADING_TAG = re.compile(r"<(/?)h([1-6])\b([^>]*)>", re.IGNORECASE)
 DEEPEST = 6
 
 
-def fit_headings(html: str, top: int) -> Markup:
+def fit_headings(html: str, top: int) -> str:
     """`html` with its headings renumbered to start at `top` and never skip a level.
 
     >>> str(fit_headings("<h4>A</h4><h6>B</h6><h2>C</h2>", 3))
@@ -39,4 +38,4 @@ def fit_headings(html: str, top: int) -> Markup:
         outline.append((level, current))
         return f"<h{current}{attributes}>"
 
-    return Markup(_HEADING_TAG.sub(renumber, html))
+    return _HEADING_TAG.sub(renumber, html)

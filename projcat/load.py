@@ -8,7 +8,9 @@ not.
 from __future__ import annotations
 
 import codecs
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +27,11 @@ RESERVED_NAMES = frozenset(
 )
 # The delimiter python-frontmatter itself recognises, so files it reads, we read.
 _BOUNDARY = frontmatter.YAMLHandler.FM_BOUNDARY
+# Characters no editor means to publish and YAML cannot read: C0 and C1
+# controls other than tab and line ends, and the Unicode line separators
+# that would make our line numbers differ from the editor's.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+MAX_CONTROL_PROBLEMS = 20
 
 
 @dataclass
@@ -39,10 +46,32 @@ class RawRecord:
     problems: list[Problem] = field(default_factory=list)
 
 
+def read_limited(file: Path, display: str) -> tuple[bytes | None, list[Problem]]:
+    """The file's bytes, never reading more than the size limit allows."""
+    try:
+        with open(file, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > MAX_FILE_BYTES:
+                return None, [Problem.make(display, "file.too_large", line=1, col=1,
+                                           size=size, limit=MAX_FILE_BYTES)]
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        return None, [Problem.make(display, "file.unreadable", line=1, col=1,
+                                   detail=exc.strerror or type(exc).__name__)]
+    if len(data) > MAX_FILE_BYTES:
+        return None, [Problem.make(display, "file.too_large", line=1, col=1, size=len(data), limit=MAX_FILE_BYTES)]
+    return data, []
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    before = text[:index]
+    return before.count("\n") + 1, index - (before.rfind("\n") + 1) + 1
+
+
 def decode(data: bytes, path: str) -> tuple[str | None, list[Problem]]:
     """Bytes -> text with `\\n` line ends, or the reason it cannot be read as UTF-8."""
     if len(data) > MAX_FILE_BYTES:
-        return None, [Problem.make(path, "file.too_large", size=len(data), limit=MAX_FILE_BYTES)]
+        return None, [Problem.make(path, "file.too_large", line=1, col=1, size=len(data), limit=MAX_FILE_BYTES)]
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or (
         len(data) >= 4 and data.count(b"\x00") * 4 >= len(data)
     ):
@@ -54,12 +83,27 @@ def decode(data: bytes, path: str) -> tuple[str | None, list[Problem]]:
     except UnicodeDecodeError as exc:
         before = data[: exc.start]
         line = before.count(b"\n") + 1
-        col = len(before) - (before.rfind(b"\n") + 1) + 1
+        # Columns count characters, as the editor shows them.
+        col = len(before[before.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1
         return None, [Problem.make(path, "file.not_utf8", line=line, col=col)]
     if "\r" in text:
-        if re.search(r"\r(?!\n)", text):
-            return None, [Problem.make(path, "file.cr_only", line=1, col=1)]
+        lone = re.search(r"\r(?!\n)", text)
+        if lone:
+            if "\n" not in text:
+                return None, [Problem.make(path, "file.cr_only", line=1, col=1)]
+            # Mixed line ends: point at the stray CR as an editor counts lines.
+            line, col = _position(text, lone.start())
+            return None, [Problem.make(path, "file.cr_only", line=line, col=col)]
         text = text.replace("\r\n", "\n")
+    problems = []
+    for match in _CONTROL.finditer(text):
+        line, col = _position(text, match.start())
+        problems.append(Problem.make(path, "file.control_char", line=line, col=col,
+                                     char=f"U+{ord(match.group(0)):04X}"))
+        if len(problems) >= MAX_CONTROL_PROBLEMS:
+            break
+    if problems:
+        return None, problems
     return text, []
 
 
@@ -69,6 +113,9 @@ def split_front_matter(text: str, path: str) -> tuple[str, int, str, int] | list
         return [Problem.make(path, "file.empty", line=1, col=1)]
     lines = text.split("\n")
     if not _BOUNDARY.match(lines[0]):
+        first = next(i for i, line in enumerate(lines) if line.strip())
+        if _BOUNDARY.match(lines[first]):
+            return [Problem.make(path, "frontmatter.not_first", line=first + 1, col=1)]
         return [Problem.make(path, "frontmatter.missing", line=1, col=1)]
     for index in range(1, len(lines)):
         if _BOUNDARY.match(lines[index]):
@@ -86,52 +133,94 @@ def suggest_slug(name: str) -> str:
 
 def slug_problems(file: Path, display: str) -> list[Problem]:
     stem = file.stem
-    if not SLUG_RE.match(stem):
-        return [Problem.make(display, "file.bad_slug", name=file.name, suggestion=suggest_slug(stem))]
+    if not SLUG_RE.match(stem) or file.suffix != ".md":
+        return [Problem.make(display, "file.bad_slug", line=1, col=1, name=safe_text(file.name),
+                             suggestion=suggest_slug(safe_text(stem)))]
     if stem in RESERVED_NAMES:
-        return [Problem.make(display, "file.reserved_slug", name=file.name, suggestion=f"{stem}-hanke")]
+        return [Problem.make(display, "file.reserved_slug", line=1, col=1, name=file.name,
+                             suggestion=f"{stem}-hanke")]
     return []
 
 
 def read_record(file: Path, display: str) -> RawRecord:
-    slug = file.stem
-    empty = Document(data=None)
     problems = slug_problems(file, display)
-    try:
-        data = file.read_bytes()
-    except OSError as exc:
-        problems.append(Problem.make(display, "file.unreadable", detail=exc.strerror or type(exc).__name__))
-        return RawRecord(display, slug, empty, "", 1, problems)
+    data, read_problems = read_limited(file, display)
+    if data is None:
+        return RawRecord(display, safe_text(file.stem), Document(data=None), "", 1, problems + read_problems)
+    record = parse_record(data, display, safe_text(file.stem))
+    record.problems[:0] = problems
+    return record
+
+
+def parse_record(data: bytes, display: str, slug: str) -> RawRecord:
+    """A record file's bytes -> positioned front matter and body, or the problems that stop reading it."""
+    empty = Document(data=None)
     text, decode_problems = decode(data, display)
     if text is None:
-        return RawRecord(display, slug, empty, "", 1, problems + decode_problems)
+        return RawRecord(display, slug, empty, "", 1, decode_problems)
     parts = split_front_matter(text, display)
     if isinstance(parts, list):
-        return RawRecord(display, slug, empty, "", 1, problems + parts)
+        return RawRecord(display, slug, empty, "", 1, parts)
     front, front_line, body, body_line = parts
     document = read_yaml(front, display, line_offset=front_line - 1)
-    if document.data is None and not document.problems:
-        document.data = {}
-    return RawRecord(display, slug, document, body, body_line, problems)
+    return RawRecord(display, slug, document, body, body_line, [])
+
+
+def _ignored(name: str) -> bool:
+    """Editors' and systems' own files: hidden files and backups."""
+    return name.startswith(".") or name.endswith("~") or name in ("Thumbs.db", "desktop.ini")
 
 
 def record_files(content_dir: Path, root: Path) -> tuple[list[Path], list[Problem]]:
-    """Every `*.md` under the content folder, in a stable order; symlinks refused."""
+    """Every `*.md` under the content folder, in a stable order.
+
+    Symbolic links are refused and never followed, so nothing outside the
+    folder is read; other files are named, since they will not be published.
+    """
     problems: list[Problem] = []
     files: list[Path] = []
+    for folder in (content_dir.parent, content_dir):
+        if folder.is_symlink():
+            return files, [Problem.make(display_path(folder, root), "file.symlink", line=1, col=1)]
     if not content_dir.is_dir():
         return files, problems
-    for file in sorted(content_dir.rglob("*"), key=lambda p: p.as_posix()):
-        if file.is_symlink():
-            problems.append(Problem.make(display_path(file, root), "file.symlink"))
-            continue
-        if file.is_file() and file.suffix.lower() == ".md":
-            files.append(file)
+    for here, dirs, names in os.walk(content_dir, followlinks=False):
+        base = Path(here)
+        for name in list(dirs):
+            if (base / name).is_symlink():
+                problems.append(Problem.make(display_path(base / name, root), "file.symlink", line=1, col=1))
+                dirs.remove(name)
+            elif _ignored(name):
+                dirs.remove(name)
+        for name in names:
+            file = base / name
+            if _ignored(name):
+                continue
+            try:
+                mode = file.lstat().st_mode
+            except OSError:
+                continue
+            shown = display_path(file, root)
+            if stat.S_ISLNK(mode):
+                problems.append(Problem.make(shown, "file.symlink", line=1, col=1))
+            elif not stat.S_ISREG(mode):
+                problems.append(Problem.make(shown, "file.not_regular", line=1, col=1))
+            elif file.suffix.lower() == ".md":
+                files.append(file)
+            else:
+                problems.append(Problem.make(shown, "file.not_record", line=1, col=1, severity="warning"))
+    files.sort(key=lambda p: p.as_posix())
     return files, problems
+
+
+def safe_text(text: str) -> str:
+    """A file name as printable text, even when it was not valid UTF-8 on disk."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def display_path(file: Path, root: Path) -> str:
     try:
-        return file.relative_to(root).as_posix()
+        shown = file.relative_to(root).as_posix()
     except ValueError:
-        return file.as_posix()
+        shown = file.as_posix()
+    return safe_text(shown)

@@ -9,6 +9,8 @@ import markdown
 import nh3
 from slugify import slugify
 
+from projcat.headings import fit_headings
+
 ALLOWED_TAGS = {
     "p", "br", "strong", "em", "b", "i", "a", "ul", "ol", "li", "h2", "h3", "h4", "h5", "h6",
     "blockquote", "code", "pre", "table", "thead", "tbody", "tr", "th", "td", "dl", "dt", "dd",
@@ -40,10 +42,11 @@ class Renderer:
             output_format="html",
         )
 
-    def to_html(self, text: str) -> str:
+    def to_html(self, text: str, top: int = 2) -> str:
+        """Sanitised HTML whose headings start at level `top` and never skip one."""
         self._md.reset()
         raw = self._md.convert(text)
-        return clean(raw)
+        return fit_headings(clean(raw), top)
 
 
 def clean(raw_html: str) -> str:

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from projcat.catalogue import Catalogue, build_catalogue
 from projcat.history import History, read_history
-from projcat.load import decode, display_path, read_record, record_files
+from projcat.load import decode, display_path, read_limited, read_record, record_files
 from projcat.output import OutputError, WriteReport, check_output_folder, write_site
 from projcat.problems import ContentError, Problem, has_errors, sort_problems
 from projcat.publish import publish_files
@@ -55,7 +55,10 @@ def load_site(paths: Paths) -> tuple[SiteConfig | None, list[Problem]]:
     shown = display_path(paths.site_file, paths.root)
     if not paths.site_file.is_file():
         return None, [Problem.make(shown, "site.missing")]
-    text, problems = decode(paths.site_file.read_bytes(), shown)
+    data, problems = read_limited(paths.site_file, shown)
+    if data is None:
+        return None, problems
+    text, problems = decode(data, shown)
     if text is None:
         return None, problems
     document = read_yaml(text, shown)

@@ -53,7 +53,10 @@ class Problem:
         return self.severity == "error"
 
     def _params(self, lang: str) -> dict[str, str]:
-        params = dict(self.params)
+        # Where the problem stands is also a parameter, so a message or hint
+        # may name the field or line ("lisää kenttä 'title'").
+        params = {"field": self.field, "line": str(self.line or ""), "col": str(self.col or "")}
+        params.update(self.params)
         if "kind" in params:
             params["kind"] = message(lang, "kind." + params["kind"], {})
         return params
@@ -118,6 +121,23 @@ class ContentError(Exception):
 
     def __str__(self) -> str:
         return "\n".join(p.format("en") for p in self.problems)
+
+
+def summary_line(problems: list[Problem], lang: str) -> str:
+    """`3 ongelmaa 2 tiedostossa: 2 virhettä, 1 varoitus.` with singular and plural right."""
+    errors = sum(1 for p in problems if p.is_error)
+    warnings = len(problems) - errors
+    files = len({p.path for p in problems})
+
+    def count(key: str, n: int) -> str:
+        return message(lang, f"{key}.{'one' if n == 1 else 'other'}", {"n": n})
+
+    return message(lang, "count.summary", {
+        "problems": count("count.problems", len(problems)),
+        "files": count("count.files", files),
+        "errors": count("count.errors", errors),
+        "warnings": count("count.warnings", warnings),
+    })
 
 
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:

@@ -1,22 +1,35 @@
 """The project record: every front-matter field declared once.
 
-Validation, the editors' JSON Schema and the field reference all come from
-these classes. Inputs are the plain strings, lists and mappings that
-`yamlread` produces; each field type turns text into a value or raises a
-`PydanticCustomError` whose type is a key of the strings table.
+Validation, the editors' JSON Schema (`schema`) and the field guide
+(`fieldguide`) all come from these classes. Inputs are the plain strings,
+lists and mappings that `yamlread` produces; each field type turns text into
+a value or raises a `PydanticCustomError` whose type is a key of the strings
+table. Each type also carries a `Kind`, which names it for editors, and the
+JSON Schema an editor's YAML language server checks it with. The language
+server reads YAML 1.2, so `2021` and `246500` reach it as numbers: the schema
+accepts the same values this module does.
 """
 
 from __future__ import annotations
 
+import html
 import re
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from projcat.dates import DateError, PartialDate, parse_partial_date
+from projcat.dates import MAX_YEAR, MIN_YEAR, DateError, PartialDate, parse_partial_date
 from projcat.strings import FI
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What a field holds, as the field guide names it (`guide.kind.<name>`)."""
+
+    name: str
 
 
 def _kind(value: Any) -> str:
@@ -40,6 +53,8 @@ def _text(value: Any) -> str:
 
 
 def _list(value: Any) -> list[Any]:
+    if value is None or value == "":
+        raise PydanticCustomError("field.empty", "empty", {})
     if not isinstance(value, list):
         raise PydanticCustomError("field.not_list", "not a list", {"kind": _kind(value)})
     return value
@@ -57,7 +72,8 @@ def _date(value: Any) -> PartialDate:
         ) from None
 
 
-_AMOUNT = re.compile(r"^\d+(?:\.\d+)?$")
+# Whole euros or cents. `153.999` is refused: in Finnish it means 153 999.
+_AMOUNT = re.compile(r"^\d{1,15}(?:\.\d{1,2})?$")
 
 
 def _amount(value: Any) -> Decimal:
@@ -74,27 +90,33 @@ def _amount(value: Any) -> Decimal:
         raise PydanticCustomError("amount.invalid", "bad amount", {"value": text}) from None
 
 
+# YAML 1.2's booleans, which an editor's YAML tools also accept; nothing else
+# (`yes`, `on`, `kyllä` are not guessed).
+_TRUE, _FALSE = ("true", "True", "TRUE"), ("false", "False", "FALSE")
+
+
 def _flag(value: Any) -> bool:
     if isinstance(value, bool):
         return value
     text = _text(value)
-    if text not in ("true", "false"):
+    if text not in _TRUE + _FALSE:
         raise PydanticCustomError("flag.invalid", "bad flag", {"value": text})
-    return text == "true"
+    return text in _TRUE
 
 
-_OBFUSCATED_AT = re.compile(r"\s*(\(at\)|\[at\]|\(a\)|\[a\]|\{at\}| at )\s*", re.IGNORECASE)
+_OBFUSCATED_AT = re.compile(r"\s*(\((?:at|a|ät)\)|\[(?:at|a|ät)\]|\{(?:at|a|ät)\}| at | ät )\s*", re.IGNORECASE)
+_OBFUSCATED_DOT = re.compile(r"\s*(\(dot\)|\[dot\]|\(piste\)|\[piste\]| dot )\s*", re.IGNORECASE)
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$")
 
 
 def _email(value: Any) -> str:
     text = _text(value)
     if "@" not in text and _OBFUSCATED_AT.search(text):
-        suggestion = _OBFUSCATED_AT.sub("@", text, count=1)
+        suggestion = _OBFUSCATED_DOT.sub(".", _OBFUSCATED_AT.sub("@", text, count=1))
         raise PydanticCustomError(
             "email.obfuscated", "obfuscated email", {"value": text, "suggestion": suggestion}
         )
-    if not _EMAIL.match(text):
+    if len(text) > 254 or not _EMAIL.match(text):
         raise PydanticCustomError("email.invalid", "bad email", {"value": text})
     return text
 
@@ -111,25 +133,37 @@ def _phone(value: Any) -> str:
 
 _URL_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
 ALLOWED_SCHEMES = ("https", "http", "mailto", "tel")
+URL_PATTERN = r"^(https?://[^/\s\"<>\\`]+|mailto:|tel:|/(?!/))[^\s\"<>\\`]*$"
+_BAD_URL_CHARS = re.compile(r"[\s\"<>\\`]")
 
 
 def _url(value: Any) -> str:
     text = _text(value)
-    # Browsers ignore control characters and whitespace inside a scheme,
-    # so "java\tscript:" is still javascript: -- judge the cleaned form.
-    cleaned = re.sub(r"[\x00-\x20\x7f]+", "", text)
-    if cleaned.startswith("//"):
-        raise PydanticCustomError("url.invalid", "bad url", {"value": text})
-    scheme = _URL_SCHEME.match(cleaned)
+    # Browsers decode entities in attributes and ignore control characters
+    # and whitespace inside a scheme, so "java&#x09;script:" and
+    # "java\tscript:" are still javascript:: judge what a browser would see.
+    seen = re.sub(r"[\x00-\x20\x7f]+", "", html.unescape(text))
+    scheme = _URL_SCHEME.match(seen)
     if scheme:
         name = scheme.group(1).lower()
         if name not in ALLOWED_SCHEMES:
             raise PydanticCustomError("url.scheme", "bad scheme", {"scheme": name, "value": text})
-        if name in ("http", "https") and not re.match(r"^https?://[^/\s]+", cleaned, re.IGNORECASE):
+    bad = _BAD_URL_CHARS.search(text)
+    if bad:
+        char = {" ": " ", "\t": "\\t"}.get(bad.group(0), bad.group(0))
+        raise PydanticCustomError("url.bad_char", "bad character", {"char": char, "value": text})
+    if scheme:
+        name = scheme.group(1).lower()
+        if name in ("http", "https") and not re.match(r"^https?://[^/?#]+", text, re.IGNORECASE):
+            raise PydanticCustomError("url.invalid", "bad url", {"value": text})
+        if not text.lower().startswith(name + ":"):
+            # An entity or control character inside an allowed scheme.
             raise PydanticCustomError("url.invalid", "bad url", {"value": text})
         return text
-    if not text.startswith("/") or any(c.isspace() for c in text):
+    if text.startswith("//"):
         raise PydanticCustomError("url.invalid", "bad url", {"value": text})
+    if not text.startswith("/"):
+        raise PydanticCustomError("url.relative", "relative url", {"value": text})
     return text
 
 
@@ -150,20 +184,33 @@ def _status(value: Any) -> str:
     return text
 
 
-Text = Annotated[str, BeforeValidator(_text)]
-TextList = Annotated[list[Text], BeforeValidator(_list)]
-Date = Annotated[
-    PartialDate,
-    BeforeValidator(_date),
-    WithJsonSchema({"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$", "examples": ["2021-11-30", "2021-11", "2021"]}),
+# JSON Schema pieces: what a YAML 1.2 reader hands the editor's language server.
+_ANY_TEXT = {"type": ["string", "number"]}
+_DATE_SCHEMA = {
+    "anyOf": [
+        {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"},
+        {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR},
+    ]
+}
+
+Text = Annotated[str, BeforeValidator(_text), WithJsonSchema(_ANY_TEXT), Kind("text")]
+TextList = Annotated[list[Text], BeforeValidator(_list), Kind("list")]
+Date = Annotated[PartialDate, BeforeValidator(_date), WithJsonSchema(_DATE_SCHEMA), Kind("date")]
+Amount = Annotated[
+    Decimal, BeforeValidator(_amount),
+    WithJsonSchema({"anyOf": [{"type": "number", "minimum": 0},
+                              {"type": "string", "pattern": _AMOUNT.pattern}]}),
+    Kind("amount"),
 ]
-Amount = Annotated[Decimal, BeforeValidator(_amount), WithJsonSchema({"type": "number", "minimum": 0})]
-Flag = Annotated[bool, BeforeValidator(_flag), WithJsonSchema({"type": "boolean"})]
-Email = Annotated[str, BeforeValidator(_email), WithJsonSchema({"type": "string", "format": "email"})]
-Phone = Annotated[str, BeforeValidator(_phone), WithJsonSchema({"type": "string"})]
-Url = Annotated[str, BeforeValidator(_url), WithJsonSchema({"type": "string"})]
-Lang = Annotated[str, BeforeValidator(_lang), WithJsonSchema({"type": "string", "pattern": _LANG.pattern})]
-Status = Annotated[Literal["ended"], BeforeValidator(_status), WithJsonSchema({"enum": ["ended"]})]
+Flag = Annotated[bool, BeforeValidator(_flag), WithJsonSchema({"type": "boolean"}), Kind("flag")]
+Email = Annotated[str, BeforeValidator(_email), WithJsonSchema({"type": "string", "pattern": _EMAIL.pattern}),
+                  Kind("email")]
+Phone = Annotated[str, BeforeValidator(_phone), WithJsonSchema({"type": ["string", "integer"]}), Kind("phone")]
+Url = Annotated[str, BeforeValidator(_url), WithJsonSchema({"type": "string", "pattern": URL_PATTERN}), Kind("url")]
+Lang = Annotated[str, BeforeValidator(_lang), WithJsonSchema({"type": "string", "pattern": _LANG.pattern}),
+                 Kind("lang")]
+Status = Annotated[Literal["ended"], BeforeValidator(_status), WithJsonSchema({"enum": ["ended"]}), Kind("status")]
+ThemeRef = Annotated[str, BeforeValidator(_text), WithJsonSchema({"type": "string"}), Kind("theme")]
 
 
 def doc(name: str) -> str:
@@ -173,9 +220,13 @@ def doc(name: str) -> str:
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    # Where this model's fields are described in the strings table:
+    # `doc.<prefix><field>` and `example.<prefix><field>`.
+    doc_prefix: ClassVar[str] = ""
 
 
 class Funding(_Strict):
+    doc_prefix: ClassVar[str] = "funding."
     funder: Text = Field(description=doc("funding.funder"))
     amount_eur: Amount | None = Field(None, description=doc("funding.amount_eur"))
     up_to: Flag = Field(False, description=doc("funding.up_to"))
@@ -183,6 +234,7 @@ class Funding(_Strict):
 
 
 class Contact(_Strict):
+    doc_prefix: ClassVar[str] = "contact."
     name: Text = Field(description=doc("contact.name"))
     role: Text | None = Field(None, description=doc("contact.role"))
     email: Email | None = Field(None, description=doc("contact.email"))
@@ -190,6 +242,7 @@ class Contact(_Strict):
 
 
 class Document(_Strict):
+    doc_prefix: ClassVar[str] = "document."
     title: Text = Field(description=doc("document.title"))
     url: Url | None = Field(None, description=doc("document.url"))
     type: Text | None = Field(None, description=doc("document.type"))
@@ -199,7 +252,7 @@ class Document(_Strict):
 
 
 def _items(model: type[BaseModel]) -> Any:
-    return Annotated[list[model], BeforeValidator(_list)]  # type: ignore[valid-type]
+    return Annotated[list[model], BeforeValidator(_list), Kind("items")]  # type: ignore[valid-type]
 
 
 class Project(_Strict):
@@ -208,7 +261,7 @@ class Project(_Strict):
     title: Text = Field(description=doc("title"))
     short_title: Text | None = Field(None, description=doc("short_title"))
     title_lang: Lang | None = Field(None, description=doc("title_lang"))
-    theme: Text | None = Field(None, description=doc("theme"))
+    theme: ThemeRef | None = Field(None, description=doc("theme"))
     start: Date | None = Field(None, description=doc("start"))
     end: Date | None = Field(None, description=doc("end"))
     status: Status | None = Field(None, description=doc("status"))

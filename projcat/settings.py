@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BeforeValidator, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from projcat.records import Date, Document, Email, Phone, Text, TextList, Url, _items, _Strict, _text
+from projcat.records import Date, Document, Email, Kind, Phone, Text, TextList, Url, _items, _Strict, _text, doc
 from projcat.strings import LANGUAGES
 
 THEME_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -56,18 +56,26 @@ def _base_url(value: Any) -> str:
     return text
 
 
-ThemeId = Annotated[str, BeforeValidator(_theme_id), WithJsonSchema({"type": "string"})]
+ThemeId = Annotated[str, BeforeValidator(_theme_id),
+                    WithJsonSchema({"type": "string", "pattern": THEME_ID.pattern}), Kind("theme_id")]
+Language = Annotated[str, BeforeValidator(_language), WithJsonSchema({"enum": list(LANGUAGES)}), Kind("language")]
+TimeZone = Annotated[str, BeforeValidator(_time_zone), WithJsonSchema({"type": "string"}), Kind("time_zone")]
+BaseUrl = Annotated[str, BeforeValidator(_base_url), WithJsonSchema({"type": "string", "pattern": "/$"}),
+                    Kind("base_url")]
 
 
 class Theme(_Strict):
-    id: ThemeId = Field(description="Teeman tunniste osoitteessa /teemat/<id>/.")
-    name: Text = Field(description="Teeman nimi.")
-    intro: Text | None = Field(None, description="Teeman esittely (Markdown).")
+    doc_prefix: ClassVar[str] = "site.theme."
+    id: ThemeId = Field(description=doc("site.theme.id"))
+    name: Text = Field(description=doc("site.theme.name"))
+    intro: Text | None = Field(None, description=doc("site.theme.intro"))
 
 
 class SiteDocument(Document):
-    description: Text | None = Field(None, description="Asiakirjan kuvaus.")
-    date: Date | None = Field(None, description="Asiakirjan päivämäärä.")
+    # Its own fields are `doc.site.document.*`; the inherited ones `doc.document.*`.
+    doc_prefix: ClassVar[str] = "site.document."
+    description: Text | None = Field(None, description=doc("site.document.description"))
+    date: Date | None = Field(None, description=doc("site.document.date"))
 
 
 COMPLIANCE_LEVELS: tuple[str, ...] = ("full", "partial", "none")
@@ -81,14 +89,15 @@ def _choice(code: str, choices: tuple[str, ...]) -> Any:
             raise PydanticCustomError(code, "not one of the choices", {"value": text, "choices": ", ".join(choices)})
         return text
 
-    return Annotated[str, BeforeValidator(check), WithJsonSchema({"enum": list(choices)})]
+    return Annotated[str, BeforeValidator(check), WithJsonSchema({"enum": list(choices)}), Kind("choice")]
 
 
 class SupervisoryAuthority(_Strict):
-    name: Text = Field(description="Valvontaviranomaisen nimi.")
-    url: Url = Field(description="Valvontaviranomaisen verkkosivu, jolta ilmoituksen voi tehdä.")
-    email: Email | None = Field(None, description="Valvontaviranomaisen sähköpostiosoite.")
-    phone: Phone | None = Field(None, description="Valvontaviranomaisen puhelinnumero.")
+    doc_prefix: ClassVar[str] = "site.accessibility.supervisory_authority."
+    name: Text = Field(description=doc("site.accessibility.supervisory_authority.name"))
+    url: Url = Field(description=doc("site.accessibility.supervisory_authority.url"))
+    email: Email | None = Field(None, description=doc("site.accessibility.supervisory_authority.email"))
+    phone: Phone | None = Field(None, description=doc("site.accessibility.supervisory_authority.phone"))
 
 
 # Since 1 January 2026 the Lupa- ja valvontavirasto supervises the accessibility
@@ -104,32 +113,21 @@ DEFAULT_SUPERVISORY_AUTHORITY = SupervisoryAuthority(
 class Accessibility(_Strict):
     """The facts of the accessibility statement (saavutettavuusseloste) that only the organisation knows."""
 
+    doc_prefix: ClassVar[str] = "site.accessibility."
     compliance: _choice("site.bad_compliance", COMPLIANCE_LEVELS) | None = Field(
-        None,
-        description="Vaatimustenmukaisuus: full (täysin), partial (osittain) tai none (ei vaatimusten mukainen). "
-        "Puuttuessa päätellään: osittain, jos jokin asiakirja tai puute on merkitty ei-saavutettavaksi.",
-    )
-    prepared: Date = Field(description="Päivä, jona seloste laadittiin (VVVV-KK-PP).")
-    reviewed: Date | None = Field(None, description="Päivä, jona seloste viimeksi tarkistettiin; puuttuessa laatimispäivä.")
+        None, description=doc("site.accessibility.compliance"))
+    prepared: Date = Field(description=doc("site.accessibility.prepared"))
+    reviewed: Date | None = Field(None, description=doc("site.accessibility.reviewed"))
     assessment: _choice("site.bad_assessment", ASSESSMENT_KINDS) = Field(
-        "self", description="Arvioinnin tapa: self (itsearviointi) tai external (ulkopuolinen arviointi)."
-    )
-    assessor: Text | None = Field(None, description="Ulkopuolisen arvioinnin tekijä.")
-    feedback_email: Email | None = Field(None, description="Sähköpostiosoite saavutettavuuspalautteelle.")
-    feedback_phone: Phone | None = Field(None, description="Puhelinnumero saavutettavuuspalautteelle.")
-    feedback_url: Url | None = Field(None, description="Palautelomakkeen osoite.")
-    feedback_handler: Text | None = Field(
-        None, description="Kuka käsittelee saavutettavuuspalautteen, esim. kaupungin viestintä; puuttuessa organisaatio."
-    )
-    other_issues: TextList = Field(
-        default_factory=list,
-        description="Muut tiedossa olevat saavutettavuuspuutteet, kukin omalla rivillään; ei-saavutettavat asiakirjat "
-        "kootaan selosteeseen itsestään.",
-    )
-    supervisory_authority: SupervisoryAuthority = Field(
-        DEFAULT_SUPERVISORY_AUTHORITY,
-        description="Valvontaviranomainen (name, url, email, phone); oletuksena Lupa- ja valvontavirasto.",
-    )
+        "self", description=doc("site.accessibility.assessment"))
+    assessor: Text | None = Field(None, description=doc("site.accessibility.assessor"))
+    feedback_email: Email | None = Field(None, description=doc("site.accessibility.feedback_email"))
+    feedback_phone: Phone | None = Field(None, description=doc("site.accessibility.feedback_phone"))
+    feedback_url: Url | None = Field(None, description=doc("site.accessibility.feedback_url"))
+    feedback_handler: Text | None = Field(None, description=doc("site.accessibility.feedback_handler"))
+    other_issues: TextList = Field(default_factory=list, description=doc("site.accessibility.other_issues"))
+    supervisory_authority: Annotated[SupervisoryAuthority, Kind("section")] = Field(
+        DEFAULT_SUPERVISORY_AUTHORITY, description=doc("site.accessibility.supervisory_authority"))
 
     @property
     def has_feedback_channel(self) -> bool:
@@ -137,21 +135,17 @@ class Accessibility(_Strict):
 
 
 class SiteConfig(_Strict):
-    title: Text = Field(description="Sivuston nimi.")
-    organisation: Text = Field(description="Organisaatio, jonka sivusto on.")
-    language: Annotated[str, BeforeValidator(_language)] = Field("fi", description="Sivuston kieli.")
-    time_zone: Annotated[str, BeforeValidator(_time_zone)] = Field(
-        "Europe/Helsinki", description="Aikavyöhyke, jonka mukaan 'tänään' lasketaan."
-    )
-    base_url: Annotated[str, BeforeValidator(_base_url)] = Field(
-        "/", description="Sivuston osoite tai polku, lopussa /."
-    )
-    intro: Text | None = Field(None, description="Etusivun johdanto (Markdown).")
-    themes: _items(Theme) = Field(description="Teemat esitysjärjestyksessä.")
-    documents: _items(SiteDocument) = Field(default_factory=list, description="Etusivun asiakirjat.")
-    accessibility: Accessibility | None = Field(
-        None, description="Saavutettavuusselosteen tiedot (sivu /saavutettavuusseloste/)."
-    )
+    doc_prefix: ClassVar[str] = "site."
+    title: Text = Field(description=doc("site.title"))
+    organisation: Text = Field(description=doc("site.organisation"))
+    language: Language = Field("fi", description=doc("site.language"))
+    time_zone: TimeZone = Field("Europe/Helsinki", description=doc("site.time_zone"))
+    base_url: BaseUrl = Field("/", description=doc("site.base_url"))
+    intro: Text | None = Field(None, description=doc("site.intro"))
+    themes: _items(Theme) = Field(description=doc("site.themes"))
+    documents: _items(SiteDocument) = Field(default_factory=list, description=doc("site.documents"))
+    accessibility: Annotated[Accessibility, Kind("section")] | None = Field(
+        None, description=doc("site.accessibility"))
 
 
 @dataclass(frozen=True)

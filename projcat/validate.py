@@ -2,7 +2,9 @@
 
 The schema itself lives in `records` and `settings`; this module runs it,
 turns pydantic's errors into positioned problems in the strings table's
-terms, and adds the checks that need more than one field or file.
+terms, and adds the checks that need more than one field or file. Those
+checks read the raw values, so they still run when some other field of the
+same record is wrong: an editor sees every mistake in one run.
 """
 
 from __future__ import annotations
@@ -13,23 +15,31 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import unquote, urlsplit
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import PydanticCustomError
 
+from projcat.dates import DateError, parse_partial_date
 from projcat.load import RawRecord
 from projcat.problems import Problem
-from projcat.records import FIELD_NAMES, Contact, Document, Funding, Project
+from projcat.records import FIELD_NAMES, Contact, Document, Funding, Project, _url
 from projcat.settings import SiteConfig, SiteDocument, Theme
 from projcat.yamlread import Document as YamlDocument
-from projcat.yamlread import dotted
+from projcat.yamlread import Mark, dotted
 
 M = TypeVar("M", bound=BaseModel)
 
 # Which model a path inside a record belongs to, for "did you mean" hints.
 _NESTED: dict[str, type[BaseModel]] = {"funding": Funding, "contacts": Contact, "documents": Document}
 _SITE_NESTED: dict[str, type[BaseModel]] = {"themes": Theme, "documents": SiteDocument}
-_INVISIBLE = re.compile("[\u00a0\u200b\u200c\u200d\u2060\ufeff\u202f]")
-_RAW_HTML = re.compile(r"<\s*/?\s*([A-Za-z][A-Za-z0-9-]*)[^>]*>")
+_INVISIBLE = re.compile("[\u00a0\u200b\u200c\u200d\u2060\ufeff\u202f\u00ad]")
+# A tag name followed by what may follow one: `<https://...>` and
+# `<name@example.fi>` are Markdown autolinks, not HTML. Bounded, so a long
+# line of `<` costs linear time.
+_RAW_HTML = re.compile(r"<\s*/?\s*([A-Za-z][A-Za-z0-9-]{0,30})(?=[\s/>])[^<>\n]{0,2000}>")
+_PROBLEM_PREFIXES = ("field.", "date.", "amount.", "flag.", "email.", "phone.", "url.", "lang.",
+                     "status.", "site.")
 
 
 @dataclass(frozen=True)
@@ -62,6 +72,22 @@ def _did_you_mean(word: str, candidates: tuple[str, ...] | list[str]) -> str:
     return close[0] if close else ""
 
 
+def _at(doc: YamlDocument, path: tuple[Any, ...], *, key: bool = False) -> dict[str, int | None]:
+    mark: Mark | None = doc.mark(path, key=key)
+    return {"line": mark.line if mark else None, "col": mark.col if mark else None}
+
+
+def _raw(data: Any, loc: tuple[Any, ...]) -> Any:
+    for part in loc:
+        if isinstance(data, dict) and isinstance(part, str):
+            data = data.get(part)
+        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+            data = data[part]
+        else:
+            return None
+    return data
+
+
 def _errors_to_problems(
     exc: ValidationError,
     doc: YamlDocument,
@@ -70,45 +96,58 @@ def _errors_to_problems(
     nested: dict[str, type[BaseModel]],
 ) -> list[Problem]:
     problems = []
-    for error in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    # "titel" reported as "did you mean 'title'?" already says title is missing.
+    suggested: set[tuple[Any, ...]] = set()
+    for error in errors:
+        if error["type"] == "extra_forbidden":
+            loc = tuple(error["loc"])
+            model = _model_at(loc, top, nested)
+            candidate = _did_you_mean(str(loc[-1]), FIELD_NAMES.get(model, tuple(model.model_fields)))
+            if candidate:
+                suggested.add(loc[:-1] + (candidate,))
+    for error in errors:
         loc = tuple(error["loc"])
+        if loc and loc[0] in doc.skipped and error["type"] in ("missing", "field.empty"):
+            continue  # its lines could not be read; that problem is already reported
         kind = error["type"]
         ctx = {k: v for k, v in (error.get("ctx") or {}).items()}
         field = dotted(loc)
-        mark = doc.mark(loc, key=kind in ("extra_forbidden", "missing"))
-        line, col = (mark.line, mark.col) if mark else (None, None)
+        where = _at(doc, loc, key=kind in ("extra_forbidden", "missing"))
         model = _model_at(loc, top, nested)
         names = FIELD_NAMES.get(model, tuple(model.model_fields))
         if kind == "extra_forbidden":
             key = str(loc[-1])
             if key.lower() in names and key != key.lower():
-                problems.append(Problem.make(path, "yaml.key_case", line=line, col=col, field=field, key=key, expected=key.lower()))
+                problems.append(Problem.make(path, "yaml.key_case", field=field, key=key, expected=key.lower(),
+                                             **where))
                 continue
-            problems.append(
-                Problem.make(path, "field.unknown", line=line, col=col, field=field, key=key,
-                             choices=", ".join(names), candidate=_did_you_mean(key, names))
-            )
+            problems.append(Problem.make(path, "field.unknown", field=field, key=key,
+                                         choices=", ".join(names), candidate=_did_you_mean(key, names), **where))
             continue
         if kind == "missing":
-            problems.append(Problem.make(path, "field.missing", line=line, col=col, field=field))
+            name = str(loc[-1])
+            parent = _raw(doc.data, loc[:-1])
+            if loc in suggested:
+                continue
+            if isinstance(parent, dict) and any(k.lower() == name for k in parent if k != name):
+                continue  # written with capitals; reported as such
+            problems.append(Problem.make(path, "field.missing", field=field, name=name, **where))
             continue
         if kind in ("model_type", "dict_type", "model_attributes_type"):
-            problems.append(Problem.make(path, "field.not_mapping", line=line, col=col, field=field,
-                                         kind=_kind(error.get("input"))))
+            problems.append(Problem.make(path, "field.not_mapping", field=field, kind=_kind(error.get("input")),
+                                         **where))
             continue
         if kind == "string_type":
-            problems.append(Problem.make(path, "field.not_text", line=line, col=col, field=field,
-                                         kind=_kind(error.get("input"))))
+            problems.append(Problem.make(path, "field.not_text", field=field, kind=_kind(error.get("input")), **where))
             continue
         if kind == "list_type":
-            problems.append(Problem.make(path, "field.not_list", line=line, col=col, field=field,
-                                         kind=_kind(error.get("input"))))
+            problems.append(Problem.make(path, "field.not_list", field=field, kind=_kind(error.get("input")), **where))
             continue
-        if kind.startswith(("field.", "date.", "amount.", "flag.", "email.", "phone.", "url.", "lang.",
-                            "status.", "site.")):
-            problems.append(Problem.make(path, kind, line=line, col=col, field=field, **ctx))
+        if kind.startswith(_PROBLEM_PREFIXES):
+            problems.append(Problem.make(path, kind, field=field, **ctx, **where))
             continue
-        problems.append(Problem.make(path, "field.invalid", line=line, col=col, field=field, detail=error["msg"]))
+        problems.append(Problem.make(path, "field.invalid", field=field, detail=error["msg"], **where))
     return problems
 
 
@@ -120,28 +159,30 @@ def validate_model(
 ) -> tuple[M | None, list[Problem]]:
     data = doc.data
     if not isinstance(data, dict):
-        kind = _kind(data)
-        mark = doc.mark(())
-        return None, [Problem.make(path, "frontmatter.not_mapping", line=mark.line if mark else 1,
-                                   col=mark.col if mark else 1, kind=kind)]
+        return None, [Problem.make(path, "frontmatter.not_mapping", kind=_kind(data), **_at(doc, ()))]
     try:
         return model.model_validate(data), []
     except ValidationError as exc:
         return None, _errors_to_problems(exc, doc, path, model, nested)
 
 
-def _dates_in_order(project: Project, doc: YamlDocument, path: str) -> list[Problem]:
-    if project.start and project.end and project.end.last_day < project.start.first_day:
-        problems = []
-        for field in ("end", "start"):
-            mark = doc.mark((field,))
-            problems.append(Problem.make(
-                path, "date.end_before_start", line=mark.line if mark else None,
-                col=mark.col if mark else None, field=field,
-                start=project.start.iso(), end=project.end.iso(),
-            ))
-        return problems
-    return []
+def _dates_in_order(doc: YamlDocument, path: str) -> list[Problem]:
+    """End before start, from the raw values, flagged at both fields."""
+    raw = doc.data if isinstance(doc.data, dict) else {}
+    start, end = raw.get("start"), raw.get("end")
+    if not isinstance(start, str) or not isinstance(end, str):
+        return []
+    try:
+        first, last = parse_partial_date(start), parse_partial_date(end)
+    except DateError:
+        return []
+    if last.last_day >= first.first_day:
+        return []
+    return [
+        Problem.make(path, "date.end_before_start", field=field, start=first.iso(), end=last.iso(),
+                     **_at(doc, (field,)))
+        for field in ("end", "start")
+    ]
 
 
 def _theme_problems(doc: YamlDocument, path: str, site: SiteConfig | None) -> list[Problem]:
@@ -153,57 +194,77 @@ def _theme_problems(doc: YamlDocument, path: str, site: SiteConfig | None) -> li
     ids = [t.id for t in site.themes]
     if theme in ids:
         return []
-    mark = doc.mark(("theme",))
-    return [Problem.make(path, "theme.unknown", line=mark.line if mark else None,
-                         col=mark.col if mark else None, field="theme", value=theme,
-                         choices=", ".join(ids), candidate=_did_you_mean(theme, ids))]
+    return [Problem.make(path, "theme.unknown", field="theme", value=theme, choices=", ".join(ids),
+                         candidate=_did_you_mean(theme, ids), **_at(doc, ("theme",)))]
 
 
-def document_problems(
-    documents: list[Document], doc: YamlDocument, path: str, root: Path, prefix: tuple[Any, ...] = ("documents",)
-) -> list[Problem]:
+def _static_file_exists(url: str, root: Path) -> bool:
+    """A site path (`/tiedostot/x.pdf`) names a file under the site's `static/`."""
+    static = (root / "static").resolve()
+    relative = unquote(urlsplit(url).path).lstrip("/")
+    target = (static / relative).resolve()
+    return target.is_relative_to(static) and target.is_file()
+
+
+def document_problems(doc: YamlDocument, path: str, root: Path) -> list[Problem]:
+    """Documents with no address (a warning) and site paths with no file behind them."""
     problems = []
-    for index, document in enumerate(documents):
-        loc = prefix + (index,)
-        if document.url is None:
-            mark = doc.mark(loc)
+    raw = doc.data.get("documents") if isinstance(doc.data, dict) else None
+    if not isinstance(raw, list):
+        return []
+    # With a misspelt key ("ulr") the missing address is that key's problem.
+    known = set(Document.model_fields) | set(SiteDocument.model_fields)
+    for index, item in enumerate(raw):
+        loc = ("documents", index)
+        if not isinstance(item, dict):
+            continue
+        url = item.get("url")
+        if url is None and set(item) <= known:
+            title = item.get("title")
             problems.append(Problem.make(
-                path, "document.no_url", line=mark.line if mark else None, col=mark.col if mark else None,
-                field=dotted(loc), severity="warning", title=document.title,
+                path, "document.no_url", field=dotted(loc), severity="warning",
+                title=title.strip() if isinstance(title, str) else "", **_at(doc, loc),
             ))
-        elif document.url.startswith("/"):
-            target = (root / "static" / document.url.lstrip("/")).resolve()
-            static = (root / "static").resolve()
-            if not target.is_relative_to(static) or not target.is_file():
-                mark = doc.mark(loc + ("url",))
-                problems.append(Problem.make(
-                    path, "url.missing_file", line=mark.line if mark else None,
-                    col=mark.col if mark else None, field=dotted(loc + ("url",)), value=document.url,
-                ))
+            continue
+        if not isinstance(url, str):
+            continue
+        try:
+            checked = _url(url)
+        except PydanticCustomError:
+            continue  # the schema reports it
+        if checked.startswith("/") and not _static_file_exists(checked, root):
+            problems.append(Problem.make(path, "url.missing_file", field=dotted(loc + ("url",)), value=checked,
+                                         **_at(doc, loc + ("url",))))
     return problems
 
 
-def _text_warnings(project: Project, doc: YamlDocument, path: str) -> list[Problem]:
+def _text_warnings(doc: YamlDocument, path: str) -> list[Problem]:
+    """Invisible and non-breaking spaces in titles, where they break search and wrapping."""
+    raw = doc.data if isinstance(doc.data, dict) else {}
+    places: list[tuple[Any, ...]] = [("title",), ("short_title",)]
+    documents = raw.get("documents")
+    if isinstance(documents, list):
+        places += [("documents", i, "title") for i in range(len(documents))]
     problems = []
-    for field in ("title", "short_title"):
-        value = getattr(project, field)
-        if value and _INVISIBLE.search(value):
-            mark = doc.mark((field,))
-            problems.append(Problem.make(path, "text.invisible_space", line=mark.line if mark else None,
-                                         col=mark.col if mark else None, field=field, severity="warning"))
+    for loc in places:
+        value = _raw(raw, loc)
+        if isinstance(value, str) and _INVISIBLE.search(value.strip()):
+            problems.append(Problem.make(path, "text.invisible_space", field=dotted(loc), severity="warning",
+                                         **_at(doc, loc)))
     return problems
 
 
 def _body_warnings(raw: RawRecord) -> list[Problem]:
     in_code = False
     for offset, line in enumerate(raw.body.split("\n")):
-        if line.lstrip().startswith("```"):
+        if line.lstrip().startswith(("```", "~~~")):
             in_code = not in_code
             continue
-        if in_code or line.startswith("    "):
+        if in_code or line.startswith(("    ", "\t")):
             continue
-        # Inline code spans are not HTML.
-        found = _RAW_HTML.search(re.sub(r"`[^`]*`", "", line))
+        # Inline code spans are not HTML; blank them keeping the columns.
+        visible = re.sub(r"`[^`]*`", lambda m: " " * len(m.group(0)), line)
+        found = _RAW_HTML.search(visible)
         if found:
             return [Problem.make(raw.path, "body.raw_html", line=raw.body_line + offset, col=found.start() + 1,
                                  severity="warning", tag=found.group(1).lower())]
@@ -212,43 +273,44 @@ def _body_warnings(raw: RawRecord) -> list[Problem]:
 
 def validate_record(raw: RawRecord, site: SiteConfig | None, root: Path) -> tuple[ValidRecord | None, list[Problem]]:
     problems = list(raw.problems) + list(raw.fields.problems)
-    if any(p.is_error for p in problems):
+    doc = raw.fields
+    if doc.data is None:
         return None, problems
-    project, schema_problems = validate_model(Project, raw.fields, raw.path, _NESTED)
+    project, schema_problems = validate_model(Project, doc, raw.path, _NESTED)
     problems += schema_problems
-    problems += _theme_problems(raw.fields, raw.path, site)
-    if project is None:
-        return None, problems
-    problems += _dates_in_order(project, raw.fields, raw.path)
-    problems += document_problems(list(project.documents), raw.fields, raw.path, root)
-    problems += _text_warnings(project, raw.fields, raw.path)
+    if isinstance(doc.data, dict):
+        problems += _theme_problems(doc, raw.path, site)
+        problems += _dates_in_order(doc, raw.path)
+        problems += document_problems(doc, raw.path, root)
+        problems += _text_warnings(doc, raw.path)
     problems += _body_warnings(raw)
-    if any(p.is_error for p in problems):
+    if project is None or any(p.is_error for p in problems):
         return None, problems
     return ValidRecord(raw.slug, raw.path, project, raw.body, raw.body_line), problems
 
 
 def validate_site(doc: YamlDocument, path: str, root: Path) -> tuple[SiteConfig | None, list[Problem]]:
     problems = list(doc.problems)
-    if any(p.is_error for p in problems):
+    if doc.data is None:
         return None, problems
     site, schema_problems = validate_model(SiteConfig, doc, path, _SITE_NESTED)
     problems += schema_problems
-    if site is None:
-        return None, problems
-    seen: dict[str, int] = {}
-    for index, theme in enumerate(site.themes):
-        if theme.id in seen:
-            mark = doc.mark(("themes", index, "id"))
-            problems.append(Problem.make(path, "site.duplicate_theme", line=mark.line if mark else None,
-                                         col=mark.col if mark else None, field=f"themes[{index}].id", value=theme.id))
-        seen.setdefault(theme.id, index)
-    if not site.themes:
-        mark = doc.mark(("themes",))
-        problems.append(Problem.make(path, "site.no_themes", line=mark.line if mark else None,
-                                     col=mark.col if mark else None, field="themes"))
-    problems += document_problems(list(site.documents), doc, path, root)
-    if any(p.is_error for p in problems):
+    themes = doc.data.get("themes") if isinstance(doc.data, dict) else None
+    if isinstance(themes, list):
+        seen: set[str] = set()
+        for index, theme in enumerate(themes):
+            theme_id = theme.get("id") if isinstance(theme, dict) else None
+            if not isinstance(theme_id, str):
+                continue
+            if theme_id.strip() in seen:
+                problems.append(Problem.make(path, "site.duplicate_theme", field=f"themes[{index}].id",
+                                             value=theme_id.strip(), **_at(doc, ("themes", index, "id"))))
+            seen.add(theme_id.strip())
+        if not themes:
+            problems.append(Problem.make(path, "site.no_themes", field="themes", **_at(doc, ("themes",))))
+    if isinstance(doc.data, dict):
+        problems += document_problems(doc, path, root)
+    if site is None or any(p.is_error for p in problems):
         return None, problems
     return site, problems
 
@@ -258,7 +320,7 @@ def slug_key(slug: str) -> str:
 
 
 def collision_problems(raws: list[RawRecord]) -> list[Problem]:
-    """Two files that would publish to the same address."""
+    """Two files that would publish to the same address, on any file system."""
     first: dict[str, RawRecord] = {}
     problems = []
     for raw in raws:

@@ -20,7 +20,6 @@ from markupsafe import Markup, escape
 
 from projcat.catalogue import Catalogue, Entry, ThemeGroup, YearGroup
 from projcat.dates import PartialDate
-from projcat.headings import fit_headings
 from projcat.history import NO_HISTORY, History, site_updated
 from projcat.markup import Renderer, first_sentence
 from projcat.records import Contact, Document
@@ -323,7 +322,7 @@ def project_view(entry: Entry, site: SiteConfig, urls: Urls, renderer: Renderer,
                  history: History = NO_HISTORY) -> ProjectView:
     project = entry.project
     # The description sits under the page's h2 "Kuvaus": its headings start at h3.
-    body_html = fit_headings(renderer.to_html(entry.record.body), 3)
+    body_html = Markup(renderer.to_html(entry.record.body, top=3))
     summary = project.summary or first_sentence(body_html)
     changed = history.changed(entry.record.path)
     theme = next((th for th in site.themes if th.id == project.theme), None)
@@ -379,7 +378,7 @@ def build_views(catalogue: Catalogue, site: SiteConfig, stylesheet: str, rendere
         lang=site.language,
         urls=urls,
         nav=nav,
-        intro_html=fit_headings(renderer.to_html(site.intro or ""), 2),
+        intro_html=Markup(renderer.to_html(site.intro or "", top=2)),
         documents=tuple(document_view(d, urls, feedback_contact(site), t) for d in site.documents),
         as_of=format_day(catalogue.as_of, site.language),
         stylesheet=stylesheet,
@@ -403,7 +402,7 @@ def _group_view(group: ThemeGroup, projects: dict[str, ProjectView], urls: Urls,
         id=theme.id if theme else "muut",
         heading=theme.name if theme else t("theme.other"),
         url=urls.theme(theme.id) if theme else None,
-        intro_html=fit_headings(renderer.to_html(theme.intro or ""), 2) if theme else Markup(""),
+        intro_html=Markup(renderer.to_html(theme.intro or "", top=2)) if theme else Markup(""),
         current=tuple(projects[e.slug] for e in group.current),
         ended=tuple(projects[e.slug] for e in group.ended),
     )

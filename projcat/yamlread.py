@@ -6,6 +6,12 @@ win. Editors never mean any of that. This reader walks PyYAML's event stream
 instead and builds plain `str | list | dict` values, refusing tags, anchors,
 aliases and duplicate keys, and recording where each key and value stands so
 a problem can point at the editor's line and column.
+
+A syntax error stops PyYAML at the first mistake. So that an editor sees
+every mistake of a file in one run, the reader then blanks the top-level
+field the mistake sits in (keeping the line numbers) and reads the rest
+again, a bounded number of times. Fields blanked this way are listed in
+`Document.skipped`, so the schema does not also call them missing.
 """
 
 from __future__ import annotations
@@ -22,7 +28,6 @@ from yaml.events import (
     Event,
     MappingEndEvent,
     MappingStartEvent,
-    NodeEvent,
     ScalarEvent,
     SequenceEndEvent,
     SequenceStartEvent,
@@ -40,6 +45,14 @@ Path = tuple[Union[str, int], ...]
 CURLY_QUOTES = "\u201c\u201d\u201e\u2018\u2019\u201a\u00ab\u00bb"
 _STR_TAG = "tag:yaml.org,2002:str"
 _RESOLVER = Resolver()
+# Front matter is a handful of fields; nesting deeper than this is a mistake,
+# and refusing it keeps the walk's recursion bounded whatever the input.
+MAX_DEPTH = 12
+# Re-reading after a syntax error costs a parse each time: bound it.
+MAX_RECOVERIES = 25
+MAX_RECOVERY_CHARS = 64 * 1024
+_TOP_KEY_LINE = re.compile(r"^[^\s#\-]|^-[^\s\-]")
+_KEY_ON_LINE = re.compile(r"""^\s*(?:-\s+)?(["']?)([^\s:#"'][^:#"']*?)\1\s*:(?:\s|$)""")
 
 
 @dataclass(frozen=True)
@@ -56,6 +69,10 @@ class Document:
     values: dict[Path, Mark] = field(default_factory=dict)
     keys: dict[Path, Mark] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    # Top-level keys left out because their lines could not be read.
+    skipped: set[str] = field(default_factory=set)
+    # Where the document starts, for problems about the whole of it.
+    origin: Mark | None = None
 
     def mark(self, path: Path, *, key: bool = False) -> Mark | None:
         """The position of `path`, or of its nearest ancestor that has one."""
@@ -67,12 +84,22 @@ class Document:
             if key and probe in self.values:
                 return self.values[probe]
             if not probe:
-                return None
+                return self.origin
             probe = probe[:-1]
 
 
 class _Refused(Exception):
-    """Stops the walk: the document holds something that must not be read on."""
+    """Stops the walk at a node that must not be read; `mark` is where it stands."""
+
+    def __init__(self, mark: yaml.Mark | None) -> None:
+        super().__init__("refused")
+        self.mark = mark
+
+
+def editor_tag(tag: str) -> str:
+    """`tag:yaml.org,2002:python/object` -> `!!python/object`, as it was typed."""
+    prefix = "tag:yaml.org,2002:"
+    return "!!" + tag[len(prefix):] if tag.startswith(prefix) else tag
 
 
 class _Walker:
@@ -85,32 +112,28 @@ class _Walker:
     def mark_of(self, m: yaml.Mark) -> Mark:
         return Mark(m.line + 1 + self.offset, m.column + 1)
 
-    def problem(self, code: str, m: yaml.Mark, *, field: str = "", **params: object) -> None:
+    def problem(self, code: str, m: yaml.Mark, *, field: str = "", severity: str = "error",
+                **params: object) -> None:
         mk = self.mark_of(m)
         self.doc.problems.append(
-            Problem.make(self.path, code, line=mk.line, col=mk.col, field=field, **params)
+            Problem.make(self.path, code, line=mk.line, col=mk.col, field=field,
+                         severity=severity, **params)  # type: ignore[arg-type]
         )
 
-    def warn(self, code: str, m: yaml.Mark, *, field: str = "", **params: object) -> None:
-        mk = self.mark_of(m)
-        self.doc.problems.append(
-            Problem.make(
-                self.path, code, line=mk.line, col=mk.col, field=field, severity="warning", **params
-            )
-        )
-
-    def refuse_extras(self, event: NodeEvent, path: Path) -> None:
-        if isinstance(event, AliasEvent) or event.anchor is not None:
+    def refuse_extras(self, event: Event, path: Path) -> None:
+        if isinstance(event, AliasEvent) or getattr(event, "anchor", None) is not None:
             self.problem("yaml.anchor", event.start_mark, field=dotted(path))
-            raise _Refused
+            raise _Refused(event.start_mark)
         tag = getattr(event, "tag", None)
         if tag is not None and tag != "!":
-            self.problem("yaml.tag", event.start_mark, field=dotted(path), tag=tag)
-            raise _Refused
+            self.problem("yaml.tag", event.start_mark, field=dotted(path), tag=editor_tag(tag))
+            raise _Refused(event.start_mark)
 
     def node(self, event: Event, events: Iterator[Event], path: Path) -> Value:
-        assert isinstance(event, NodeEvent)
         self.refuse_extras(event, path)
+        if len(path) > MAX_DEPTH:
+            self.problem("yaml.too_deep", event.start_mark, field=dotted(path[:1]))
+            raise _Refused(event.start_mark)
         self.doc.values[path] = self.mark_of(event.start_mark)
         if isinstance(event, ScalarEvent):
             self.check_scalar(event, path)
@@ -121,29 +144,35 @@ class _Walker:
                 if isinstance(child, SequenceEndEvent):
                     return items
                 items.append(self.node(child, events, path + (len(items),)))
-            raise _Refused
+            raise _Refused(event.start_mark)
         if isinstance(event, MappingStartEvent):
             return self.mapping(events, path)
-        raise _Refused
+        raise _Refused(event.start_mark)
 
     def mapping(self, events: Iterator[Event], path: Path) -> dict[str, Value]:
         result: dict[str, Value] = {}
         for key_event in events:
             if isinstance(key_event, MappingEndEvent):
                 return result
-            if not isinstance(key_event, ScalarEvent):
-                self.refuse_extras(key_event, path)  # type: ignore[arg-type]
-                self.problem("yaml.complex_key", key_event.start_mark, field=dotted(path))
-                raise _Refused
             self.refuse_extras(key_event, path)
+            if not isinstance(key_event, ScalarEvent):
+                self.problem("yaml.complex_key", key_event.start_mark, field=dotted(path))
+                raise _Refused(key_event.start_mark)
             key = key_event.value
             key_path = path + (key,)
+            usable = True
             if key_event.style is None:
                 resolved = _RESOLVER.resolve(ScalarNode, key, (True, False))
-                if resolved != _STR_TAG:
-                    self.problem("yaml.key_not_string", key_event.start_mark, field=key, key=key)
-            value_event = next(events)
-            value = self.node(value_event, events, key_path)
+                if not key.strip():
+                    self.problem("yaml.empty_key", key_event.start_mark, field=dotted(path))
+                    usable = False
+                elif resolved != _STR_TAG:
+                    # Other YAML tools read `yes:` as true and `1:` as a number.
+                    self.problem("yaml.key_not_string", key_event.start_mark, field=dotted(key_path), key=key)
+                    usable = False
+            value = self.node(next(events), events, key_path)
+            if not usable:
+                continue
             if key in result:
                 first = self.doc.keys[key_path]
                 this = self.mark_of(key_event.start_mark)
@@ -160,18 +189,35 @@ class _Walker:
                 continue
             self.doc.keys[key_path] = self.mark_of(key_event.start_mark)
             result[key] = value
-        raise _Refused
+        raise _Refused(None)
 
     def check_scalar(self, event: ScalarEvent, path: Path) -> None:
-        if event.style is not None:
+        if event.style is not None or not event.value:
             return
         value = event.value
-        if value[:1] in CURLY_QUOTES:
+        if value[0] in CURLY_QUOTES:
             self.problem("yaml.curly_quotes", event.start_mark, field=dotted(path))
         # PyYAML drops comments; a plain value followed by ` #` lost its tail.
-        line = self.text_lines[event.end_mark.line] if event.end_mark.line < len(self.text_lines) else ""
-        if re.match(r"[ \t]+#", line[event.end_mark.column:]) and event.start_mark.line == event.end_mark.line:
-            self.warn("yaml.maybe_comment", event.start_mark, field=dotted(path))
+        end = event.end_mark
+        line = self.text_lines[end.line] if end.line < len(self.text_lines) else ""
+        if event.start_mark.line == end.line and re.match(r"[ \t]+#", line[end.column:]):
+            self.problem("yaml.maybe_comment", event.start_mark, field=dotted(path), severity="warning")
+
+    def walk(self, text: str) -> None:
+        events = iter(yaml.parse(text, Loader=yaml.SafeLoader))
+        for event in events:
+            if isinstance(event, (StreamStartEvent, DocumentStartEvent)):
+                continue
+            if isinstance(event, StreamEndEvent):
+                break
+            if isinstance(event, DocumentEndEvent):
+                # A second document in front matter is never meant.
+                following = next(events)
+                if not isinstance(following, StreamEndEvent):
+                    self.problem("yaml.second_document", following.start_mark)
+                    raise _Refused(following.start_mark)
+                break
+            self.doc.data = self.node(event, events, ())
 
 
 def dotted(path: Path) -> str:
@@ -185,58 +231,193 @@ def dotted(path: Path) -> str:
     return out
 
 
-def _tab_problems(text: str, path: str, offset: int) -> list[Problem]:
+def _tab_problems(lines: list[str], path: str, offset: int) -> list[tuple[int, Problem]]:
     problems = []
-    for number, line in enumerate(text.split("\n"), start=1):
+    for index, line in enumerate(lines):
         indent = re.match(r"[ \t]*", line).group(0)  # type: ignore[union-attr]
         if "\t" in indent and line.strip():
-            problems.append(
-                Problem.make(path, "yaml.tab", line=number + offset, col=indent.index("\t") + 1)
-            )
+            problems.append((index, Problem.make(path, "yaml.tab", line=index + 1 + offset,
+                                                 col=indent.index("\t") + 1, field=_field_for_line(lines, index))))
     return problems
 
 
-def _syntax_problem(exc: yaml.YAMLError, text: str, path: str, offset: int) -> Problem:
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    line = mark.line + 1 + offset if mark else None
-    col = mark.column + 1 if mark else None
-    detail = str(getattr(exc, "problem", "") or exc).strip()
-    source_line = text.split("\n")[mark.line] if mark and mark.line < len(text.split("\n")) else ""
-    if any(q in source_line for q in CURLY_QUOTES):
-        return Problem.make(path, "yaml.curly_quotes", line=line, col=col)
+def _key_on(line: str) -> str:
+    """The field name a line starts with, if it plainly starts with one."""
+    match = _KEY_ON_LINE.match(line)
+    return match.group(2).strip() if match else ""
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _field_for_line(lines: list[str], index: int) -> str:
+    """The field a line belongs to: its own key, or for a list item the key above it."""
+    if not 0 <= index < len(lines):
+        return ""
+    own = _key_on(lines[index])
+    if own:
+        return own
+    depth = _indent(lines[index])
+    # A list item may sit at its key's own indentation (`partners:` / `- x`).
+    item = lines[index].lstrip().startswith("-")
+    for above in range(index - 1, -1, -1):
+        line = lines[above]
+        if not line.strip():
+            continue
+        if _indent(line) < depth or (item and _indent(line) == depth and not line.lstrip().startswith("-")):
+            return _key_on(line)
+    return ""
+
+
+def _value_start(line: str) -> int | None:
+    """Index of the first character of the value after `key: ` (or `- `) on a line."""
+    match = re.match(r"""^\s*(?:-\s+)?(?:(["']?)[^:#"'\s][^:#"']*?\1\s*:\s+)?""", line)
+    if match is None or match.end() >= len(line) or line[match.end()].isspace():
+        return None
+    return match.end()
+
+
+def _single_item(lines: list[str], index: int) -> bool:
+    """Whether line `index` is a whole list item of its own (`  - value`), nothing nested under it."""
+    line = lines[index] if 0 <= index < len(lines) else ""
+    if not re.match(r"^\s*-\s+\S", line) or _key_on(line):
+        return False
+    following = next((ln for ln in lines[index + 1:] if ln.strip()), "")
+    return not following or _indent(following) <= _indent(line)
+
+
+def _classify(exc: yaml.YAMLError, lines: list[str], path: str, offset: int) -> tuple[Problem, int | None]:
+    """A PyYAML error -> the editor's problem, and the line (0-based) it belongs to."""
+    if isinstance(exc, yaml.reader.ReaderError):
+        text = "\n".join(lines)
+        before = text[: exc.position]
+        index = before.count("\n")
+        col = len(before) - (before.rfind("\n") + 1) + 1
+        return Problem.make(path, "file.control_char", line=index + 1 + offset, col=col,
+                            char=f"U+{exc.character:04X}" if isinstance(exc.character, int)
+                            else f"U+{ord(exc.character):04X}"), index
+    problem_mark = getattr(exc, "problem_mark", None)
+    context_mark = getattr(exc, "context_mark", None)
+    detail = str(getattr(exc, "problem", "") or "").strip()
+    context = str(getattr(exc, "context", "") or "").strip()
+    mark = problem_mark or context_mark
+    if mark is None:
+        return Problem.make(path, "yaml.syntax", line=offset + 1, col=1, detail=detail or str(exc)), None
+    index = min(mark.line, len(lines) - 1)
+
+    def at(code: str, line_index: int, col: int, **params: object) -> tuple[Problem, int]:
+        return Problem.make(path, code, line=line_index + 1 + offset, col=col + 1,
+                            field=_field_for_line(lines, line_index), **params), line_index
+
+    # Word's quotes explain most errors on a line that has them: the error's
+    # own line, or where the scalar being scanned began.
+    scanning = context_mark is not None and "scanning" in context
+    for candidate in ([context_mark.line] if scanning and context_mark else []) + [index]:
+        source = lines[candidate] if 0 <= candidate < len(lines) else ""
+        curly = next((i for i, c in enumerate(source) if c in CURLY_QUOTES), None)
+        if curly is not None:
+            return at("yaml.curly_quotes", candidate, curly)
+    line = lines[index] if 0 <= index < len(lines) else ""
     if "mapping values are not allowed" in detail:
-        return Problem.make(path, "yaml.colon", line=line, col=col)
+        if _key_on(line) and line.find(":") < mark.column:
+            return at("yaml.colon", index, mark.column)
+        return at("yaml.indent", index, len(line) - len(line.lstrip()))
+    if "found character '\\t'" in detail:
+        return at("yaml.tab_after", index, mark.column)
     found = re.search(r"found character '(.)' that cannot start any token", detail)
     if found:
-        return Problem.make(path, "yaml.reserved_start", line=line, col=col, char=found.group(1))
-    if "found character '\\t'" in detail or "\\t" in detail:
-        return Problem.make(path, "yaml.tab", line=line, col=col)
-    return Problem.make(path, "yaml.syntax", line=line, col=col, detail=detail)
+        return at("yaml.reserved_start", index, mark.column, char=found.group(1))
+    if context_mark is not None:
+        cline, ccol = context_mark.line, context_mark.column
+        csource = lines[cline] if 0 <= cline < len(lines) else ""
+        char = csource[ccol] if ccol < len(csource) else ""
+        if "scanning an alias" in context or "scanning an anchor" in context or "scanning a tag" in context \
+                or "scanning a block scalar" in context:
+            return at("yaml.reserved_start", cline, ccol, char=char)
+        if "unknown escape character" in detail:
+            return at("yaml.bad_escape", index, mark.column)
+        if "scanning a quoted scalar" in context or "scanning a double-quoted scalar" in context \
+                or "scanning a single-quoted scalar" in context:
+            return at("yaml.unclosed_quote", cline, ccol)
+        if "parsing a flow" in context or "scanning a flow" in context:
+            return at("yaml.reserved_start", cline, ccol, char=char)
+        if "could not find expected ':'" in detail:
+            return at("yaml.no_colon", cline, len(csource) - len(csource.lstrip()))
+        if "expected <block end>, but found '<scalar>'" in detail:
+            start = _value_start(line)
+            if start is not None and line[start] in "\"'":
+                return at("yaml.text_after_quote", index, mark.column)
+            if start is not None and line[start] in "[{":
+                return at("yaml.reserved_start", index, start, char=line[start])
+        if "expected <block end>, but found '-'" in detail or "found '<block sequence start>'" in detail:
+            return at("yaml.unexpected_item", index, mark.column)
+        if "expected <block end>, but found ':'" in detail:
+            return at("yaml.empty_key", index, mark.column)
+    return at("yaml.syntax", index, mark.column, detail=f"{context} {detail}".strip())
+
+
+def _block_of(lines: list[str], index: int) -> tuple[int, int, str] | None:
+    """The top-level field holding line `index`: (first line, end line, its key)."""
+    if not 0 <= index < len(lines):
+        return None
+    start = next((i for i in range(index, -1, -1) if _TOP_KEY_LINE.match(lines[i])), None)
+    if start is None:
+        return None
+    end = next((i for i in range(index + 1, len(lines)) if _TOP_KEY_LINE.match(lines[i])), len(lines))
+    return start, end, _key_on(lines[start])
 
 
 def read_yaml(text: str, path: str, line_offset: int = 0) -> Document:
     """Read one YAML document; `line_offset` is how many file lines precede `text`."""
-    tabs = _tab_problems(text, path, line_offset)
-    if tabs:
-        return Document(data=None, problems=tabs)
-    walker = _Walker(text, path, line_offset)
-    try:
-        events = iter(yaml.parse(text, Loader=yaml.SafeLoader))
-        for event in events:
-            if isinstance(event, (StreamStartEvent, DocumentStartEvent)):
+    lines = text.split("\n")
+    origin = Mark(max(line_offset, 1), 1)
+    blanked: set[int] = set()
+    skipped: set[str] = set()
+    problems: list[Problem] = []
+
+    def blank(index: int | None) -> bool | None:
+        """Leave out what line `index` belongs to: True if that changed the text,
+        False if it was already left out, None if there is no field to leave out."""
+        block = _block_of(lines, index) if index is not None else None
+        if block is None or index is None:
+            return None
+        # A broken list item alone is left out; the rest of its list still counts.
+        span = range(index, index + 1) if _single_item(lines, index) else range(block[0], block[1])
+        if all(i in blanked for i in span):
+            return False
+        blanked.update(span)
+        if block[2]:
+            skipped.add(block[2])
+        return True
+
+    for index, problem in _tab_problems(lines, path, line_offset):
+        problems.append(problem)
+        if blank(index) is None:
+            return Document(data=None, problems=problems, origin=origin)
+    recoveries = MAX_RECOVERIES if len(text) <= MAX_RECOVERY_CHARS else 0
+    while True:
+        current = "\n".join("" if i in blanked else line for i, line in enumerate(lines))
+        walker = _Walker(current, path, line_offset)
+        walker.doc.origin = origin
+        try:
+            walker.walk(current)
+        except _Refused as refused:
+            problems += walker.doc.problems
+            if recoveries > 0 and blank(refused.mark.line if refused.mark else None):
+                recoveries -= 1
                 continue
-            if isinstance(event, (StreamEndEvent,)):
-                break
-            if isinstance(event, DocumentEndEvent):
-                # A second document in front matter is never meant.
-                following = next(events)
-                if not isinstance(following, StreamEndEvent):
-                    walker.problem("yaml.syntax", following.start_mark, detail="---")
-                break
-            walker.doc.data = walker.node(event, events, ())
-    except _Refused:
-        walker.doc.data = None
-    except yaml.YAMLError as exc:
-        walker.doc.problems.append(_syntax_problem(exc, text, path, line_offset))
-        walker.doc.data = None
-    return walker.doc
+            return Document(data=None, problems=problems, skipped=skipped, origin=origin)
+        except yaml.YAMLError as exc:
+            problem, index = _classify(exc, lines, path, line_offset)
+            problems.append(problem)
+            if recoveries > 0 and blank(index):
+                recoveries -= 1
+                continue
+            return Document(data=None, problems=problems, skipped=skipped, origin=origin)
+        doc = walker.doc
+        doc.problems = problems + doc.problems
+        doc.skipped = skipped
+        if doc.data is None:
+            doc.data = {}
+        return doc

@@ -30,13 +30,29 @@ def test_impossible_dates_are_named_impossible(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text, suggestion",
-    [("31.10.2021", "2021-10-31"), ("2021-1-5", "2021-01-05"), ("20211130", "2021-11-30"), ("31.11.2021", "2021-11")],
+    [("31.10.2021", "2021-10-31"), ("2021-1-5", "2021-01-05"), ("20211130", "2021-11-30")],
 )
 def test_other_notations_suggest_the_iso_form(text: str, suggestion: str) -> None:
     with pytest.raises(DateError) as caught:
         parse_partial_date(text)
     assert caught.value.code == "date.format"
     assert caught.value.suggestion == suggestion
+
+
+@pytest.mark.parametrize("text", ["31.11.2021", "2021-2-29", "20211331"])
+def test_another_notation_of_a_day_that_does_not_exist_suggests_nothing(text: str) -> None:
+    # Guessing a nearby date would put a wrong date on the page.
+    with pytest.raises(DateError) as caught:
+        parse_partial_date(text)
+    assert caught.value.code == "date.format_impossible"
+    assert caught.value.suggestion == ""
+
+
+@pytest.mark.parametrize("text", ["1899", "2200-01", "9999-12-31", "0001"])
+def test_implausible_years_are_refused(text: str) -> None:
+    with pytest.raises(DateError) as caught:
+        parse_partial_date(text)
+    assert caught.value.code == "date.out_of_range"
 
 
 def test_a_range_in_one_field_is_named_a_range() -> None:

@@ -1,0 +1,168 @@
+"""The editors' JSON Schemas, generated from the typed models in `records` and `settings`.
+
+An editor's YAML language server (VS Code's YAML extension, and others)
+reads these files for autocomplete, hover help and inline errors. It speaks
+JSON Schema draft-07, so the schema pydantic generates is rewritten into
+that dialect: `$defs` become `definitions`, optional fields lose the `null`
+alternative (an empty value is an error here too), and each field gets its
+description and an example from the strings table in the site's language.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any, Sequence, get_args
+
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+
+from projcat.records import Contact, Document, Funding, Kind, Project
+from projcat.settings import Accessibility, SiteConfig, SiteDocument, SupervisoryAuthority, Theme
+from projcat.strings import FI, message
+
+DRAFT = "http://json-schema.org/draft-07/schema#"
+RECORD_SCHEMA_FILE = "schema/hanke.schema.json"
+SITE_SCHEMA_FILE = "schema/site.schema.json"
+_MODELS: dict[str, type[BaseModel]] = {
+    m.__name__: m
+    for m in (Project, Funding, Contact, Document, SiteConfig, Theme, SiteDocument, Accessibility, SupervisoryAuthority)
+}
+
+
+def doc_key(model: type[BaseModel], name: str) -> str:
+    """The strings-table key part describing `model.name`, e.g. `funding.amount_eur`."""
+    for klass in model.__mro__:
+        prefix = getattr(klass, "doc_prefix", None)
+        if prefix is None:
+            continue
+        if f"doc.{prefix}{name}" in FI and name in getattr(klass, "__annotations__", {}):
+            return f"{prefix}{name}"
+    return f"{getattr(model, 'doc_prefix', '')}{name}"
+
+
+def field_kind(info: FieldInfo) -> tuple[str, str | None]:
+    """(kind, item kind) of a field: `("list", "text")`, `("date", None)`."""
+    def search(objects: Sequence[Any]) -> list[str]:
+        found: list[str] = []
+        for obj in objects:
+            if isinstance(obj, Kind):
+                found.append(obj.name)
+            else:
+                found += search(getattr(obj, "__metadata__", ())) + search(
+                    [a for a in get_args(obj) if not isinstance(a, Kind)] if get_args(obj) else [])
+        return found
+
+    kinds = search(list(info.metadata)) + search([info.annotation])
+    kind = kinds[0] if kinds else "text"
+    item = kinds[1] if kind == "list" and len(kinds) > 1 else None
+    return kind, item
+
+
+def item_model(info: FieldInfo) -> type[BaseModel] | None:
+    """The model of each item of a list-of-items field, or of a section's one mapping."""
+    def find(annotation: Any) -> type[BaseModel] | None:
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            return annotation
+        for arg in get_args(annotation):
+            found = find(arg)
+            if found is not None:
+                return found
+        return None
+
+    return find(info.annotation)
+
+
+def example_text(model: type[BaseModel], name: str, lang: str) -> str:
+    return message(lang, f"example.{doc_key(model, name)}", {})
+
+
+def example_value(model: type[BaseModel], name: str, lang: str) -> Any:
+    """A field's example as the YAML language server would see it."""
+    info = model.model_fields[name]
+    kind, _ = field_kind(info)
+    if kind == "items":
+        sub = item_model(info)
+        assert sub is not None
+        return [{n: example_value(sub, n, lang) for n in sub.model_fields}]
+    if kind == "section":
+        sub = item_model(info)
+        assert sub is not None
+        return {n: example_value(sub, n, lang) for n in sub.model_fields}
+    text = example_text(model, name, lang)
+    if kind == "list":
+        return [text]
+    if kind == "amount":
+        amount = Decimal(text)
+        return int(amount) if amount == amount.to_integral_value() else float(amount)
+    if kind == "flag":
+        return text == "true"
+    return text
+
+
+def _strip_null(prop: dict[str, Any]) -> dict[str, Any]:
+    arms = prop.get("anyOf")
+    if isinstance(arms, list) and {"type": "null"} in arms:
+        rest = [a for a in arms if a != {"type": "null"}]
+        del prop["anyOf"]
+        if len(rest) == 1:
+            prop.update(rest[0])
+        else:
+            prop["anyOf"] = rest
+    if prop.get("default", 0) is None:
+        del prop["default"]
+    return prop
+
+
+def _localise(obj: dict[str, Any], model: type[BaseModel], lang: str) -> None:
+    # Class names and docstrings are for developers, in English.
+    obj.pop("title", None)
+    obj.pop("description", None)
+    for name, prop in obj.get("properties", {}).items():
+        _strip_null(prop)
+        prop.pop("title", None)
+        prop["description"] = message(lang, f"doc.{doc_key(model, name)}", {})
+        if field_kind(model.model_fields[name])[0] not in ("items", "section"):
+            prop["examples"] = [example_value(model, name, lang)]
+
+
+def _generate(model: type[BaseModel], lang: str, title_key: str) -> dict[str, Any]:
+    raw = model.model_json_schema(ref_template="#/definitions/{model}")
+    definitions = raw.pop("$defs", {})
+    _localise(raw, model, lang)
+    for name, definition in definitions.items():
+        _localise(definition, _MODELS[name], lang)
+    schema: dict[str, Any] = {
+        "$schema": DRAFT,
+        "title": message(lang, f"{title_key}.title", {}),
+        "description": message(lang, f"{title_key}.description", {}),
+    }
+    schema.update(raw)
+    if definitions:
+        schema["definitions"] = dict(sorted(definitions.items()))
+    return schema
+
+
+def record_json_schema(theme_ids: Sequence[str] | None = None, lang: str = "fi") -> dict[str, Any]:
+    """The JSON Schema of a project's front matter.
+
+    With `theme_ids` (a site's themes, in order) the `theme` field offers
+    exactly those; without, any text.
+    """
+    schema = _generate(Project, lang, "schema.record")
+    if theme_ids:
+        theme = schema["properties"]["theme"]
+        theme.pop("type", None)
+        theme["enum"] = list(theme_ids)
+        theme["examples"] = [theme_ids[0]]
+    return schema
+
+
+def site_json_schema(lang: str = "fi") -> dict[str, Any]:
+    """The JSON Schema of `site.yaml`."""
+    return _generate(SiteConfig, lang, "schema.site")
+
+
+def schema_text(schema: dict[str, Any]) -> str:
+    """Stable text for a committed file: same schema, same bytes."""
+    return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
