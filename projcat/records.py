@@ -32,7 +32,8 @@ class Kind:
     name: str
 
 
-def _kind(value: Any) -> str:
+def value_kind(value: Any) -> str:
+    """The kind of a raw YAML value, as messages name it (`kind.<name>`)."""
     if isinstance(value, list):
         return "list"
     if isinstance(value, dict):
@@ -44,7 +45,7 @@ def _kind(value: Any) -> str:
 
 def _text(value: Any) -> str:
     if isinstance(value, (list, dict)):
-        raise PydanticCustomError("field.not_text", "not text", {"kind": _kind(value)})
+        raise PydanticCustomError("field.not_text", "not text", {"kind": value_kind(value)})
     if not isinstance(value, str):
         value = str(value)
     if not value.strip():
@@ -56,7 +57,7 @@ def _list(value: Any) -> list[Any]:
     if value is None or value == "":
         raise PydanticCustomError("field.empty", "empty", {})
     if not isinstance(value, list):
-        raise PydanticCustomError("field.not_list", "not a list", {"kind": _kind(value)})
+        raise PydanticCustomError("field.not_list", "not a list", {"kind": value_kind(value)})
     return value
 
 

@@ -23,7 +23,7 @@ from pydantic_core import PydanticCustomError
 from projcat.dates import DateError, parse_partial_date
 from projcat.load import RawRecord
 from projcat.problems import Problem
-from projcat.records import FIELD_NAMES, Contact, Document, Funding, Project, _url
+from projcat.records import FIELD_NAMES, Contact, Document, Funding, Project, _url, value_kind
 from projcat.settings import SiteConfig, SiteDocument, Theme
 from projcat.yamlread import Document as YamlDocument
 from projcat.yamlread import Mark, dotted
@@ -49,16 +49,6 @@ class ValidRecord:
     project: Project
     body: str
     body_line: int
-
-
-def _kind(value: Any) -> str:
-    if isinstance(value, list):
-        return "list"
-    if isinstance(value, dict):
-        return "mapping"
-    if value in (None, ""):
-        return "empty"
-    return "text"
 
 
 def _model_at(loc: tuple[Any, ...], top: type[BaseModel], nested: dict[str, type[BaseModel]]) -> type[BaseModel]:
@@ -135,14 +125,14 @@ def _errors_to_problems(
             problems.append(Problem.make(path, "field.missing", field=field, name=name, **where))
             continue
         if kind in ("model_type", "dict_type", "model_attributes_type"):
-            problems.append(Problem.make(path, "field.not_mapping", field=field, kind=_kind(error.get("input")),
+            problems.append(Problem.make(path, "field.not_mapping", field=field, kind=value_kind(error.get("input")),
                                          **where))
             continue
         if kind == "string_type":
-            problems.append(Problem.make(path, "field.not_text", field=field, kind=_kind(error.get("input")), **where))
+            problems.append(Problem.make(path, "field.not_text", field=field, kind=value_kind(error.get("input")), **where))
             continue
         if kind == "list_type":
-            problems.append(Problem.make(path, "field.not_list", field=field, kind=_kind(error.get("input")), **where))
+            problems.append(Problem.make(path, "field.not_list", field=field, kind=value_kind(error.get("input")), **where))
             continue
         if kind.startswith(_PROBLEM_PREFIXES):
             problems.append(Problem.make(path, kind, field=field, **ctx, **where))
@@ -159,7 +149,7 @@ def validate_model(
 ) -> tuple[M | None, list[Problem]]:
     data = doc.data
     if not isinstance(data, dict):
-        return None, [Problem.make(path, "frontmatter.not_mapping", kind=_kind(data), **_at(doc, ()))]
+        return None, [Problem.make(path, "frontmatter.not_mapping", kind=value_kind(data), **_at(doc, ()))]
     try:
         return model.model_validate(data), []
     except ValidationError as exc:
