@@ -10,6 +10,7 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from projcat.cache import BuildCache
 from projcat.catalogue import Catalogue, build_catalogue
 from projcat.load import decode, display_path, read_record, record_files
 from projcat.output import WriteReport, check_output_folder, write_site
@@ -57,14 +58,20 @@ def load_site(paths: Paths) -> tuple[SiteConfig | None, list[Problem]]:
     return validate_site(document, shown, paths.root)
 
 
-def check(root: Path, as_of: date | None = None, base_url: str | None = None) -> CheckResult:
+def check(
+    root: Path,
+    as_of: date | None = None,
+    base_url: str | None = None,
+    cache: BuildCache | None = None,
+) -> CheckResult:
     paths = Paths(root)
+    read = cache.read_record if cache is not None else read_record
     site, problems = load_site(paths)
     if site is not None and base_url is not None:
         site = site.model_copy(update={"base_url": base_url})
     files, file_problems = record_files(paths.content, root)
     problems += file_problems
-    raws = [read_record(f, display_path(f, root)) for f in files]
+    raws = [read(f, display_path(f, root)) for f in files]
     problems += collision_problems(raws)
     records: list[ValidRecord] = []
     for raw in raws:
@@ -79,14 +86,15 @@ def check(root: Path, as_of: date | None = None, base_url: str | None = None) ->
     return CheckResult(site, records, problems, catalogue, len(files) + 1)
 
 
-def render(result: CheckResult, root: Path) -> dict[str, bytes]:
+def render(result: CheckResult, root: Path, cache: BuildCache | None = None) -> dict[str, bytes]:
     assert result.site is not None and result.catalogue is not None
     paths = Paths(root)
     assets = static_files(paths.static)
     stylesheet_hash = fingerprint(assets.get("assets/style.css", b""))
-    views = build_views(result.catalogue, result.site, stylesheet=f"style.css?v={stylesheet_hash}")
+    views = build_views(result.catalogue, result.site, stylesheet=f"style.css?v={stylesheet_hash}",
+                        renderer=cache.renderer() if cache is not None else None)
     env = make_environment(paths.templates)
-    return render_site(views, env, assets)
+    return render_site(views, env, assets, cache)
 
 
 def build(
@@ -94,12 +102,13 @@ def build(
     out: Path | None = None,
     as_of: date | None = None,
     base_url: str | None = None,
+    cache: BuildCache | None = None,
 ) -> BuildResult:
     """Check, render and write; raises ContentError (nothing written) when content has errors."""
-    result = check(root, as_of, base_url)
+    result = check(root, as_of, base_url, cache)
     if not result.ok:
         raise ContentError(result.problems)
-    files = render(result, root)
+    files = render(result, root, cache)
     paths = Paths(root)
     out = out or root / "site"
     check_output_folder(out, paths.root, [paths.content, paths.templates, paths.static])

@@ -223,6 +223,17 @@ FI: dict[str, str] = {
     "error.line": "Rivi",
     "error.field": "Kenttä",
     "error.message": "Virhe",
+    # --- live preview (issue 5): terminal lines, problems only the preview meets, the error page
+    "serve.built": "Sivusto rakennettu: {pages} sivua, {records} hanketta. Muutokset näkyvät selaimessa tallennettaessa.",
+    "serve.polling": "Tiedostojärjestelmän muutosilmoituksia ei saatu käyttöön; muutokset huomataan kyselemällä {interval} sekunnin välein.",
+    "serve.fixed": "Virheet korjattu: sivusto rakennettu uudelleen ({ms} ms), selain palaa sivulle, jolla se oli.",
+    "preview.template_error": "mallipohjaa ei voitu käyttää: {detail}",
+    "preview.template_error.hint": "korjaa mallipohja; esikatselu päivittyy itsestään",
+    "preview.output_error": "sivustoa ei voitu koota: {detail}",
+    "preview.internal": "sisäinen virhe ({kind}): {detail}",
+    "preview.internal.hint": "tämä on ohjelman vika, ei sisällön; ilmoita siitä ylläpitäjälle",
+    "error.page_title": "Virheitä – esikatselu",
+    "error.as_printed": "Samat virheet komentorivin muodossa",
     # --- field descriptions for editors (JSON Schema and the field reference)
     "doc.title": "Hankkeen koko nimi.",
     "doc.short_title": "Lyhyt nimi, jota käytetään luetteloissa.",
@@ -461,6 +472,17 @@ EN: dict[str, str] = {
     "error.line": "Line",
     "error.field": "Field",
     "error.message": "Error",
+    # --- live preview (issue 5): terminal lines, problems only the preview meets, the error page
+    "serve.built": "Site built: {pages} pages, {records} projects. Changes show in the browser when you save.",
+    "serve.polling": "File system notifications are not available; changes are noticed by polling every {interval} seconds.",
+    "serve.fixed": "Errors fixed: site rebuilt ({ms} ms), the browser returns to the page it was on.",
+    "preview.template_error": "the template could not be used: {detail}",
+    "preview.template_error.hint": "fix the template; the preview updates by itself",
+    "preview.output_error": "the site could not be assembled: {detail}",
+    "preview.internal": "internal error ({kind}): {detail}",
+    "preview.internal.hint": "this is a fault in the program, not in the content; please report it",
+    "error.page_title": "Errors – preview",
+    "error.as_printed": "The same problems as the command line prints them",
 }
 
 TABLES: dict[str, dict[str, str]] = {"fi": FI, "en": EN}

@@ -1,0 +1,207 @@
+"""Incremental rebuilds for the preview: reuse what did not change, write only what did.
+
+`MemoryCache` implements `projcat.cache.BuildCache` in memory. It is owned
+by one preview server (never module state) and reuses three pure results:
+
+- a record file's parsed front matter, while the file's bytes are the same
+  (a stat key skips even reading an untouched file; a changed stat key with
+  unchanged bytes, e.g. after `touch`, still reuses the parse);
+- a Markdown body's HTML, while the text is the same;
+- a page's bytes, while its page object, the site view and the template
+  sources are equal. A changed record therefore re-renders its own page and
+  the pages listing it (index, its theme, the archive); a template or
+  `site.yaml` change re-renders everything.
+
+Validation, the catalogue and the views are recomputed every time: they
+depend on the whole site (themes, the as-of date, static files) and are
+cheap next to parsing and rendering. The result is byte-identical to a full
+build; `tests/test_preview_incremental.py` checks that after many edits.
+
+`sync_folder` brings the served folder from the previous build's files to
+the new ones, writing only the files whose bytes changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Callable
+
+from projcat.load import RawRecord, read_record
+from projcat.markup import Renderer
+
+StatKey = tuple[int, int, int, int, int]
+
+
+def stat_key(file: Path) -> StatKey | None:
+    """What changes whenever a file's bytes may have: ctime too, so `touch -d` and renames count."""
+    try:
+        st = file.stat()
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_dev)
+
+
+@dataclass
+class _Record:
+    stat: StatKey | None
+    digest: str
+    raw: RawRecord
+
+
+class MemoizingRenderer(Renderer):
+    """A Markdown renderer that converts each distinct text once.
+
+    `Renderer.to_html` resets the converter for every document, so its
+    result depends on the text alone and can be kept.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._html: dict[str, str] = {}
+        self._used: set[str] = set()
+
+    def to_html(self, text: str) -> str:
+        self._used.add(text)
+        html = self._html.get(text)
+        if html is None:
+            html = super().to_html(text)
+            self._html[text] = html
+        return html
+
+    def sweep(self) -> None:
+        """Forget texts the last build did not ask for, so a day of edits does not pile up."""
+        self._html = {text: html for text, html in self._html.items() if text in self._used}
+        self._used = set()
+
+
+@dataclass
+class CacheStats:
+    """What the last build reused and what it had to redo; for tests and the terminal."""
+
+    records_parsed: list[str] = field(default_factory=list)
+    records_reused: int = 0
+    pages_rendered: list[str] = field(default_factory=list)
+    pages_reused: int = 0
+
+
+class MemoryCache:
+    """The preview's in-memory `BuildCache`; call `finish_build()` after each build."""
+
+    def __init__(self) -> None:
+        self._records: dict[str, _Record] = {}
+        self._pages: dict[str, tuple[object, bytes]] = {}
+        self._renderer = MemoizingRenderer()
+        self._seen_records: set[str] = set()
+        self._seen_pages: set[str] = set()
+        self.stats = CacheStats()
+
+    def read_record(self, file: Path, display: str) -> RawRecord:
+        self._seen_records.add(display)
+        # Stat before reading: if the file changes meanwhile, the next build sees a new key.
+        key = stat_key(file)
+        kept = self._records.get(display)
+        if kept is not None and key is not None and kept.stat == key:
+            self.stats.records_reused += 1
+            return kept.raw
+        try:
+            digest = hashlib.sha256(file.read_bytes()).hexdigest()
+        except OSError:
+            # Unreadable now: let the real reader report it, and keep nothing.
+            self._records.pop(display, None)
+            return read_record(file, display)
+        if kept is not None and kept.digest == digest:
+            kept.stat = key
+            self.stats.records_reused += 1
+            return kept.raw
+        raw = read_record(file, display)
+        self._records[display] = _Record(key, digest, raw)
+        self.stats.records_parsed.append(display)
+        return raw
+
+    def renderer(self) -> Renderer:
+        return self._renderer
+
+    def page(self, output: str, inputs: object, produce: Callable[[], bytes]) -> bytes:
+        self._seen_pages.add(output)
+        kept = self._pages.get(output)
+        if kept is not None and kept[0] == inputs:
+            self.stats.pages_reused += 1
+            return kept[1]
+        data = produce()
+        self._pages[output] = (inputs, data)
+        self.stats.pages_rendered.append(output)
+        return data
+
+    def finish_build(self, sweep: bool = True) -> CacheStats:
+        """Return the build's statistics and start new ones; with `sweep`, drop what it did not use.
+
+        A failed build stops early and uses little, so it must not sweep:
+        fixing `site.yaml` would otherwise mean parsing every record again.
+        """
+        if sweep:
+            self._records = {k: v for k, v in self._records.items() if k in self._seen_records}
+            self._pages = {k: v for k, v in self._pages.items() if k in self._seen_pages}
+            self._renderer.sweep()
+        self._seen_records = set()
+        self._seen_pages = set()
+        stats, self.stats = self.stats, CacheStats()
+        return stats
+
+
+class UnsafePath(ValueError):
+    """A generated file name that would land outside the served folder."""
+
+
+def _target(out: Path, rel: str) -> Path:
+    path = PurePosixPath(rel)
+    if path.is_absolute() or not path.parts or ".." in path.parts or rel != path.as_posix():
+        raise UnsafePath(rel)
+    return out.joinpath(*path.parts)
+
+
+def _write_atomically(target: Path, data: bytes) -> None:
+    """Replace a file in one step, so a request served meanwhile gets the old or the new bytes, never half."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=".write-", dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _prune_empty_parents(out: Path, target: Path) -> None:
+    parent = target.parent
+    while parent != out and parent.is_relative_to(out):
+        try:
+            parent.rmdir()
+        except OSError:
+            return
+        parent = parent.parent
+
+
+def sync_folder(out: Path, previous: dict[str, bytes], files: dict[str, bytes]) -> list[str]:
+    """Make `out` hold `files`, given that it holds `previous`; return the paths that changed, sorted.
+
+    Removals come first: a name that was a file and is now a folder (or the
+    other way round) is free by the time it is written.
+    """
+    changed: list[str] = []
+    for rel in sorted(previous.keys() - files.keys()):
+        target = _target(out, rel)
+        target.unlink(missing_ok=True)
+        _prune_empty_parents(out, target)
+        changed.append(rel)
+    for rel, data in sorted(files.items()):
+        if previous.get(rel) == data:
+            continue
+        _write_atomically(_target(out, rel), data)
+        changed.append(rel)
+    return sorted(changed)
