@@ -452,6 +452,14 @@ class ReloadSocket(LiveReloadHandler):
     def initialize(self, preview: Preview) -> None:
         self.preview = preview
 
+    async def get(self, *args: Any, **kwargs: Any) -> None:
+        # Tornado asks `check_origin` only when a browser sends an Origin; the host name is checked always.
+        if not host_allowed(self.request.host, self.preview.allowed):
+            self.set_status(403)
+            self.finish()
+            return
+        await super().get(*args, **kwargs)
+
     def check_origin(self, origin: str) -> bool:
         return origin_allowed(origin, self.request.host, self.preview.allowed)
 
