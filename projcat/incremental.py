@@ -1,21 +1,26 @@
 """Incremental rebuilds for the preview: reuse what did not change, write only what did.
 
 `MemoryCache` implements `projcat.cache.BuildCache` in memory. It is owned
-by one preview server (never module state) and reuses three pure results:
+by one preview server (never module state) and reuses pure results only:
 
 - a record file's parsed front matter, while the file's bytes are the same
   (a stat key skips even reading an untouched file; a changed stat key with
   unchanged bytes, e.g. after `touch`, still reuses the parse);
+- its validation, while that parse, the site settings and the list of
+  files under `static/` are the same;
 - a Markdown body's HTML, while the text is the same;
+- a project's view, while its catalogue entry (record and status) and the
+  site settings are equal;
+- the Jinja environment with its compiled templates, while every template
+  source is the same;
 - a page's bytes, while its page object, the site view and the template
   sources are equal. A changed record therefore re-renders its own page and
   the pages listing it (index, its theme, the archive); a template or
   `site.yaml` change re-renders everything.
 
-Validation, the catalogue and the views are recomputed every time: they
-depend on the whole site (themes, the as-of date, static files) and are
-cheap next to parsing and rendering. The result is byte-identical to a full
-build; `tests/test_preview_incremental.py` checks that after many edits.
+The catalogue and the site's views are recomputed every time: they are cheap
+and depend on everything. The result is byte-identical to a full build;
+`tests/test_preview_incremental.py` checks that after many edits.
 
 `sync_folder` brings the served folder from the previous build's files to
 the new ones, writing only the files whose bytes changed.
@@ -30,8 +35,16 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Callable
 
+from jinja2 import Environment
+
+from projcat.catalogue import Entry
 from projcat.load import RawRecord, read_record
 from projcat.markup import Renderer
+from projcat.problems import Problem
+from projcat.render import template_fingerprint
+from projcat.settings import SiteConfig
+from projcat.validate import ValidRecord, validate_record
+from projcat.views import ProjectView
 
 StatKey = tuple[int, int, int, int, int]
 
@@ -45,11 +58,43 @@ def stat_key(file: Path) -> StatKey | None:
     return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_dev)
 
 
+StaticListing = frozenset[tuple[str, str, bool]]
+
+
+def static_listing(root: Path) -> StaticListing:
+    """Every name under `static/` with where it really points and whether it is a file:
+    what a document link's check can see."""
+    folder = root / "static"
+    found: set[tuple[str, str, bool]] = set()
+    for current, folders, files in os.walk(folder):
+        for name in folders + files:
+            path = os.path.join(current, name)
+            found.add((os.path.relpath(path, folder), os.path.realpath(path), os.path.isfile(path)))
+    return frozenset(found)
+
+
+@dataclass
+class _Validated:
+    site: SiteConfig | None
+    static: StaticListing
+    root: Path
+    record: ValidRecord | None
+    problems: tuple[Problem, ...]
+
+
 @dataclass
 class _Record:
     stat: StatKey | None
     digest: str
     raw: RawRecord
+    validated: _Validated | None = None
+
+
+@dataclass
+class _View:
+    entry: Entry
+    site: SiteConfig
+    view: ProjectView
 
 
 class MemoizingRenderer(Renderer):
@@ -84,6 +129,8 @@ class CacheStats:
 
     records_parsed: list[str] = field(default_factory=list)
     records_reused: int = 0
+    records_validated: list[str] = field(default_factory=list)
+    views_made: list[str] = field(default_factory=list)
     pages_rendered: list[str] = field(default_factory=list)
     pages_reused: int = 0
 
@@ -95,8 +142,12 @@ class MemoryCache:
         self._records: dict[str, _Record] = {}
         self._pages: dict[str, tuple[object, bytes]] = {}
         self._renderer = MemoizingRenderer()
+        self._views: dict[str, _View] = {}
+        self._environment: tuple[str, Environment] | None = None
+        self._static: StaticListing | None = None
         self._seen_records: set[str] = set()
         self._seen_pages: set[str] = set()
+        self._seen_views: set[str] = set()
         self.stats = CacheStats()
 
     def read_record(self, file: Path, display: str) -> RawRecord:
@@ -122,8 +173,42 @@ class MemoryCache:
         self.stats.records_parsed.append(display)
         return raw
 
+    def validate_record(
+        self, raw: RawRecord, site: SiteConfig | None, root: Path
+    ) -> tuple[ValidRecord | None, list[Problem]]:
+        if self._static is None:
+            # Listed once per build: the files a document link may name.
+            self._static = static_listing(root)
+        kept = self._records.get(raw.path)
+        done = kept.validated if kept is not None and kept.raw is raw else None
+        if done is not None and done.site == site and done.static == self._static and done.root == root:
+            return done.record, list(done.problems)
+        record, problems = validate_record(raw, site, root)
+        self.stats.records_validated.append(raw.path)
+        if kept is not None and kept.raw is raw:
+            kept.validated = _Validated(site, self._static, root, record, tuple(problems))
+        return record, problems
+
     def renderer(self) -> Renderer:
         return self._renderer
+
+    def project_view(self, entry: Entry, site: SiteConfig, produce: Callable[[], ProjectView]) -> ProjectView:
+        self._seen_views.add(entry.slug)
+        kept = self._views.get(entry.slug)
+        if kept is not None and kept.entry == entry and kept.site == site:
+            return kept.view
+        view = produce()
+        self._views[entry.slug] = _View(entry, site, view)
+        self.stats.views_made.append(entry.slug)
+        return view
+
+    def environment(self, make: Callable[[], Environment]) -> Environment:
+        fresh = make()
+        sources = template_fingerprint(fresh)
+        if self._environment is not None and self._environment[0] == sources:
+            return self._environment[1]
+        self._environment = (sources, fresh)
+        return fresh
 
     def page(self, output: str, inputs: object, produce: Callable[[], bytes]) -> bytes:
         self._seen_pages.add(output)
@@ -145,9 +230,12 @@ class MemoryCache:
         if sweep:
             self._records = {k: v for k, v in self._records.items() if k in self._seen_records}
             self._pages = {k: v for k, v in self._pages.items() if k in self._seen_pages}
+            self._views = {k: v for k, v in self._views.items() if k in self._seen_views}
             self._renderer.sweep()
         self._seen_records = set()
         self._seen_pages = set()
+        self._seen_views = set()
+        self._static = None
         stats, self.stats = self.stats, CacheStats()
         return stats
 

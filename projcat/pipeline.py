@@ -66,6 +66,7 @@ def check(
 ) -> CheckResult:
     paths = Paths(root)
     read = cache.read_record if cache is not None else read_record
+    validate = cache.validate_record if cache is not None else validate_record
     site, problems = load_site(paths)
     if site is not None and base_url is not None:
         site = site.model_copy(update={"base_url": base_url})
@@ -75,7 +76,7 @@ def check(
     problems += collision_problems(raws)
     records: list[ValidRecord] = []
     for raw in raws:
-        record, record_problems = validate_record(raw, site, root)
+        record, record_problems = validate(raw, site, root)
         problems += record_problems
         if record is not None:
             records.append(record)
@@ -92,8 +93,11 @@ def render(result: CheckResult, root: Path, cache: BuildCache | None = None) -> 
     assets = static_files(paths.static)
     stylesheet_hash = fingerprint(assets.get("assets/style.css", b""))
     views = build_views(result.catalogue, result.site, stylesheet=f"style.css?v={stylesheet_hash}",
-                        renderer=cache.renderer() if cache is not None else None)
-    env = make_environment(paths.templates)
+                        renderer=cache.renderer() if cache is not None else None, cache=cache)
+    if cache is None:
+        env = make_environment(paths.templates)
+    else:
+        env = cache.environment(lambda: make_environment(paths.templates))
     return render_site(views, env, assets, cache)
 
 

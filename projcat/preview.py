@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import hashlib
 import json
 import logging
 import os
@@ -369,7 +370,8 @@ class _Guarded(tornado.web.RequestHandler):
             self.send_error(403)
 
     def set_default_headers(self) -> None:
-        self.set_header("Cache-Control", "no-store")
+        # Pages and files change under the same address: the browser must ask every time.
+        self.set_header("Cache-Control", "no-cache")
         self.set_header("X-Content-Type-Options", "nosniff")
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
@@ -424,6 +426,8 @@ class SiteFiles(_Guarded):
         self.set_status(status)
         self.set_header("Content-Type", content_type(rel))
         self.set_header("Content-Length", str(len(body)))
+        # Set here, not left to tornado, so HEAD and GET agree; an unchanged file then answers 304.
+        self.set_header("Etag", '"%s"' % hashlib.sha1(body).hexdigest())
         if not head:
             self.write(body)
         self.finish()
@@ -440,7 +444,8 @@ class ClientScript(LiveReloadJSHandler):
             self.send_error(403)
 
     def set_default_headers(self) -> None:
-        self.set_header("Cache-Control", "no-store")
+        # The same file for the server's whole life: a reload need not fetch it again.
+        self.set_header("Cache-Control", "max-age=3600")
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         self.finish(f"{status_code}\n")

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from babel.dates import format_date
@@ -24,6 +25,9 @@ from projcat.markup import Renderer, first_sentence
 from projcat.records import Contact, Document
 from projcat.settings import SiteConfig, base_path
 from projcat.strings import Strings
+
+if TYPE_CHECKING:
+    from projcat.cache import BuildCache
 
 
 @dataclass(frozen=True)
@@ -281,11 +285,24 @@ def project_view(entry: Entry, site: SiteConfig, urls: Urls, renderer: Renderer,
     )
 
 
-def build_views(catalogue: Catalogue, site: SiteConfig, stylesheet: str, renderer: Renderer | None = None) -> Views:
+def build_views(
+    catalogue: Catalogue,
+    site: SiteConfig,
+    stylesheet: str,
+    renderer: Renderer | None = None,
+    cache: BuildCache | None = None,
+) -> Views:
     renderer = renderer or Renderer()
     t = Strings(site.language)
     urls = Urls(base_path(site.base_url))
-    projects = {e.slug: project_view(e, site, urls, renderer, t) for e in catalogue.entries}
+
+    def one(entry: Entry) -> ProjectView:
+        return project_view(entry, site, urls, renderer, t)
+
+    projects = {
+        e.slug: cache.project_view(e, site, lambda e=e: one(e)) if cache is not None else one(e)  # type: ignore[misc]
+        for e in catalogue.entries
+    }
     groups = tuple(_group_view(g, projects, urls, renderer, t) for g in catalogue.groups)
     nav = (Link(t("nav.home"), urls.index()),) + tuple(
         Link(g.heading, g.url) for g in groups if g.url

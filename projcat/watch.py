@@ -34,7 +34,7 @@ from typing import Callable
 FileKey = tuple[int, int, int, int, int]
 Snapshot = dict[Path, FileKey]
 
-QUIET_SECONDS = 0.12
+QUIET_SECONDS = 0.1
 SAFETY_POLL_SECONDS = 1.0
 FALLBACK_POLL_SECONDS = 0.1
 # After a wake-up, wait this long so one save's several events make one snapshot.
