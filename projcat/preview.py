@@ -194,7 +194,12 @@ class Builder:
             return Failed(_ms(started), (problem,))
         self.cache.finish_build(sweep=True)
         previous = self.files
-        changed = sync_folder(self.out, previous, files)
+        try:
+            changed = sync_folder(self.out, previous, files)
+        except (OSError, ValueError) as exc:
+            # Half written: compare the next build with what is really there.
+            self.files = files_on_disk(self.out)
+            return Failed(_ms(started), (Problem.make("", "preview.output_error", detail=str(exc)),))
         self.files = files
         style_only = frozenset(
             rel for rel in changed
@@ -211,6 +216,13 @@ class Builder:
             problems=tuple(result.problems),
             base=base_path(result.site.base_url),
         )
+
+
+def files_on_disk(out: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(out).as_posix(): path.read_bytes()
+        for path in sorted(out.rglob("*")) if path.is_file() and not path.is_symlink()
+    }
 
 
 def _ms(started: float) -> int:
@@ -246,7 +258,13 @@ class Preview:
 
     @property
     def lang(self) -> str:
+        """The terminal's language: `--lang`, else the site's."""
         return self.lang_option or self.builder.site_lang or "fi"
+
+    @property
+    def page_lang(self) -> str:
+        """The error page's language: the site's, as its pages are."""
+        return self.builder.site_lang or self.lang_option or "fi"
 
     @property
     def token(self) -> str:
@@ -412,7 +430,7 @@ class SiteFiles(_Guarded):
             status, rel, target = 404, "404.html", os.path.join(out, "404.html")
         html = rel.endswith(".html")
         if preview.problems is not None and (html or not os.path.isfile(target)):
-            body, status, html = error_page(list(preview.problems), preview.lang).encode("utf-8"), 500, True
+            body, status, html = error_page(list(preview.problems), preview.page_lang).encode("utf-8"), 500, True
             rel = "error.html"
         else:
             try:

@@ -220,7 +220,13 @@ class SourceWatcher:
                 return
             if self._events is not None:
                 # Before the snapshot: a folder made just now is watched before its files are listed.
-                self._events.refresh(self._sources)
+                try:
+                    self._events.refresh(self._sources)
+                except OSError:
+                    # Out of inotify watches, say: polling still sees everything, only later.
+                    self._events.stop()
+                    self._events = None
+                    poll = self._fallback_poll
             current = snapshot(self._sources)
             changed = differences(self._snapshot, current)
             self._snapshot = current
