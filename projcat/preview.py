@@ -253,7 +253,6 @@ class Preview:
     state_since: int = 0
     changed_in: dict[str, int] = field(default_factory=dict)
     warnings: tuple[Problem, ...] = ()
-    last_built: Built | None = None
     waiters: dict[tornado.websocket.WebSocketHandler, Waiter] = field(default_factory=dict)
 
     @property
@@ -289,7 +288,6 @@ class Preview:
         recovering = self.problems is not None
         self.problems = None
         self.base = outcome.base
-        self.last_built = outcome
         for rel in outcome.changed:
             self.changed_in[rel] = self.generation
         if outcome.problems != self.warnings:
@@ -309,6 +307,8 @@ class Preview:
 
     def _notify(self, outcome: Built) -> None:
         changed = set(outcome.changed)
+        if not changed:
+            return
         styles = [rel for rel in outcome.changed if rel.endswith(".css")]
         images = [rel for rel in outcome.changed if rel.lower().endswith(_IMAGE_SUFFIXES)]
         for socket_, waiter in list(self.waiters.items()):

@@ -209,3 +209,15 @@ def test_build_output_has_no_reload_script_and_paths_out_of_the_folder_are_refus
         status, body = raw_get(preview.port, path)
         assert status in (403, 404), path
         assert secret not in body and b"Testihankkeet" not in body, path
+
+
+def test_a_save_soon_after_a_reload_is_shown_too(preview: PreviewProcess, fixture_site: Path, page_in: object) -> None:
+    """livereload's own server ignores a change within seconds of the last reload; this one never does."""
+    page = page_in()  # type: ignore[operator]
+    page.goto(preview.url + "hankkeet/epsilon/")
+    record = fixture_site / "content" / "projects" / "epsilon.md"
+    for number in range(1, 4):
+        record.write_text(_edit(record, "title: Epsilon", f"title: Epsilon {number}"), encoding="utf-8")
+        page.wait_for_function(f"document.querySelector('h1').innerText === 'Epsilon {number}'", timeout=WAIT_MS)
+        record.write_text(_edit(record, f"title: Epsilon {number}", "title: Epsilon"), encoding="utf-8")
+        page.wait_for_function("document.querySelector('h1').innerText === 'Epsilon'", timeout=WAIT_MS)
