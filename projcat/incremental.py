@@ -31,6 +31,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Callable
@@ -45,15 +46,23 @@ from projcat.render import template_fingerprint
 from projcat.settings import SiteConfig
 from projcat.validate import ValidRecord, validate_record
 from projcat.views import ProjectView
+from projcat.watch import RACY_NS
 
 StatKey = tuple[int, int, int, int, int]
 
 
 def stat_key(file: Path) -> StatKey | None:
-    """What changes whenever a file's bytes may have: ctime too, so `touch -d` and renames count."""
+    """What changes whenever a file's bytes may have: ctime too, so `touch -d` and renames count.
+
+    `None` also for a file changed so recently that another save within the
+    same tick of the file clock would leave the key as it is: such a file
+    is read and compared by its bytes.
+    """
     try:
         st = file.stat()
     except OSError:
+        return None
+    if time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) < RACY_NS:
         return None
     return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_dev)
 

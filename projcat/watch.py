@@ -23,6 +23,7 @@ editors go unseen.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 import threading
@@ -31,7 +32,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-FileKey = tuple[int, int, int, int, int]
+StatKey = tuple[int, int, int, int, int]
+# The stat key, and the content's digest while the stat key alone cannot be trusted.
+FileKey = tuple[StatKey, str | None]
 Snapshot = dict[Path, FileKey]
 
 QUIET_SECONDS = 0.1
@@ -39,6 +42,9 @@ SAFETY_POLL_SECONDS = 1.0
 FALLBACK_POLL_SECONDS = 0.1
 # After a wake-up, wait this long so one save's several events make one snapshot.
 COALESCE_SECONDS = 0.01
+# File times tick coarsely (a few ms on Linux, 2 s on FAT): a file changed this recently
+# may change again without its stat key changing, so its bytes are compared too.
+RACY_NS = 3_000_000_000
 
 
 def ignored(name: str) -> bool:
@@ -59,11 +65,11 @@ class Source:
     path: Path
 
 
-def _key(st: os.stat_result) -> FileKey:
+def _stat_key(st: os.stat_result) -> StatKey:
     return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_mode)
 
 
-def _scan_folder(folder: Path, into: Snapshot) -> None:
+def _scan_folder(folder: Path, into: dict[Path, StatKey]) -> None:
     try:
         entries = list(os.scandir(folder))
     except OSError:
@@ -79,26 +85,58 @@ def _scan_folder(folder: Path, into: Snapshot) -> None:
         if stat.S_ISDIR(st.st_mode):
             _scan_folder(path, into)
         else:
-            into[path] = _key(st)
+            into[path] = _stat_key(st)
 
 
-def snapshot(sources: list[Source]) -> Snapshot:
-    """Every relevant file now: symlinks as themselves (the build refuses them), folders walked."""
-    found: Snapshot = {}
+def _digest(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def snapshot(sources: list[Source], previous: Snapshot | None = None) -> Snapshot:
+    """Every relevant file now: symlinks as themselves (the build refuses them), folders walked.
+
+    A file changed within `RACY_NS`, or one whose previous key needed its
+    bytes and whose stat key is the same, is keyed by its bytes too (as
+    git treats a "racily clean" file): two saves within one tick of the
+    file clock are then still two different snapshots.
+    """
+    stats: dict[Path, StatKey] = {}
     for source in sources:
         try:
             st = source.path.lstat()
         except OSError:
             continue
         if stat.S_ISDIR(st.st_mode):
-            _scan_folder(source.path, found)
+            _scan_folder(source.path, stats)
         elif not ignored(source.path.name):
-            found[source.path] = _key(st)
+            stats[source.path] = _stat_key(st)
+    now = time.time_ns()
+    found: Snapshot = {}
+    for path, key in stats.items():
+        before = previous.get(path) if previous else None
+        recent = now - max(key[0], key[1]) < RACY_NS
+        inherited = before is not None and before[0] == key and before[1] is not None
+        digest = None
+        if stat.S_ISREG(key[4]) and (recent or inherited):
+            digest = _digest(path)
+            if not recent and before is not None and digest == before[1]:
+                # Checked once the file clock moved on: from now on the stat key is enough.
+                digest = None
+        found[path] = (key, digest)
     return found
 
 
+def _same(before: FileKey, after: FileKey) -> bool:
+    if before[0] != after[0]:
+        return False
+    return before[1] is None or after[1] is None or before[1] == after[1]
+
+
 def differences(before: Snapshot, after: Snapshot) -> set[Path]:
-    changed = {path for path, key in after.items() if before.get(path) != key}
+    changed = {path for path, key in after.items() if path not in before or not _same(before[path], key)}
     changed.update(before.keys() - after.keys())
     return changed
 
@@ -227,7 +265,7 @@ class SourceWatcher:
                     self._events.stop()
                     self._events = None
                     poll = self._fallback_poll
-            current = snapshot(self._sources)
+            current = snapshot(self._sources, self._snapshot)
             changed = differences(self._snapshot, current)
             self._snapshot = current
             now = time.monotonic()

@@ -113,3 +113,28 @@ def test_a_touch_that_keeps_the_modification_time_is_still_a_change(tmp_path: Pa
     file.write_text("two", encoding="utf-8")
     os.utime(file, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     assert differences(before, snapshot([Source(tmp_path)])) == {file}
+
+
+def test_two_saves_within_one_tick_of_the_file_clock_are_two_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import projcat.watch as watch
+
+    # A coarse file clock: both saves get the same times, so only the bytes differ.
+    tick = time.time_ns()
+    monkeypatch.setattr(watch, "_stat_key", lambda st: (tick, tick, st.st_size, st.st_ino, st.st_mode))
+    file = tmp_path / "a.md"
+    file.write_text("title: A", encoding="utf-8")
+    first = snapshot([Source(tmp_path)])
+    file.write_text("title: B", encoding="utf-8")
+    second = snapshot([Source(tmp_path)], first)
+    assert differences(first, second) == {file}
+
+    # The clock moves on; a save from the same tick still shows once, then the stat key is trusted again.
+    file.write_text("title: C", encoding="utf-8")
+    monkeypatch.setattr(watch.time, "time_ns", lambda: tick + watch.RACY_NS + 1)
+    third = snapshot([Source(tmp_path)], second)
+    assert differences(second, third) == {file}
+    fourth = snapshot([Source(tmp_path)], third)
+    assert differences(third, fourth) == set() and fourth[file][1] is None
+    assert differences(fourth, snapshot([Source(tmp_path)], fourth)) == set()
