@@ -223,7 +223,7 @@ FI: dict[str, str] = {
     "error.line": "Rivi",
     "error.field": "Kenttä",
     "error.message": "Virhe",
-    # --- live preview (issue 5): terminal lines, problems only the preview meets, the error page
+    # --- live preview: terminal lines, problems only the preview meets, the error page
     "serve.built": "Sivusto rakennettu: {pages} sivua, {records} hanketta. Muutokset näkyvät selaimessa tallennettaessa.",
     "serve.polling": "Tiedostojärjestelmän muutosilmoituksia ei saatu käyttöön; muutokset huomataan kyselemällä {interval} sekunnin välein.",
     "serve.fixed": "Virheet korjattu: sivusto rakennettu uudelleen ({ms} ms), selain palaa sivulle, jolla se oli.",
@@ -472,7 +472,7 @@ EN: dict[str, str] = {
     "error.line": "Line",
     "error.field": "Field",
     "error.message": "Error",
-    # --- live preview (issue 5): terminal lines, problems only the preview meets, the error page
+    # --- live preview: terminal lines, problems only the preview meets, the error page
     "serve.built": "Site built: {pages} pages, {records} projects. Changes show in the browser when you save.",
     "serve.polling": "File system notifications are not available; changes are noticed by polling every {interval} seconds.",
     "serve.fixed": "Errors fixed: site rebuilt ({ms} ms), the browser returns to the page it was on.",
