@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import gc
 import hashlib
 import json
 import logging
@@ -82,6 +83,8 @@ from projcat.strings import message
 from projcat.watch import FALLBACK_POLL_SECONDS, Source, SourceWatcher
 
 PORT_TRIES = 20
+# How long after a rebuild the server counts as idle, for tidying memory.
+IDLE_SECONDS = 3.0
 WORKDIR_PREFIX = "projcat-preview-"
 _IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif")
 
@@ -548,6 +551,19 @@ def _remove_stale_workdirs() -> None:
             pass
 
 
+def tidy_memory() -> None:
+    """Collect once, then keep every surviving object out of later collections.
+
+    A preview holds thousands of long-lived objects (parsed records, views,
+    pages) that the cyclic garbage collector would otherwise walk again and
+    again during later rebuilds: at 1,000 records that doubled a rebuild.
+    Run only while idle, since the collection itself takes a moment.
+    """
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
+
+
 def _raise_interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
@@ -566,6 +582,7 @@ def serve(root: Path, host: str, port: int, as_of: date | None, lang: str | None
         preview = Preview(root, out, builder, lang)
         preview.allowed = allowed_hosts(host, sock.getsockname()[1])
         preview.apply(builder.build(), first=True)
+        tidy_memory()
         asyncio.run(_run(preview, sock, host))
     except KeyboardInterrupt:
         pass
@@ -599,11 +616,15 @@ async def _run(preview: Preview, sock: socket.socket, host: str) -> None:
 
     queued = threading.Lock()
     pending = [False]
+    tidying: list[asyncio.TimerHandle] = []
 
     def run_build() -> None:
         with queued:
             pending[0] = False
         preview.rebuild()
+        for handle in tidying:
+            handle.cancel()
+        tidying[:] = [loop.call_later(IDLE_SECONDS, tidy_memory)]
 
     def on_batch(paths: frozenset[Path]) -> None:
         # From the watcher's thread: at most one build waits; it reads everything saved until it starts.
