@@ -41,7 +41,7 @@ QUIET_SECONDS = 0.1
 SAFETY_POLL_SECONDS = 1.0
 FALLBACK_POLL_SECONDS = 0.1
 # After a wake-up, wait this long so one save's several events make one snapshot.
-COALESCE_SECONDS = 0.01
+COALESCE_SECONDS = 0.002
 # File times tick coarsely (a few ms on Linux, 2 s on FAT): a file changed this recently
 # may change again without its stat key changing, so its bytes are compared too.
 RACY_NS = 3_000_000_000
