@@ -38,11 +38,21 @@ pre { background: #f6f6f6; border: 1px solid #ccc; padding: .75rem; overflow-x: 
 <p>{{ summary }}</p>
 <table>
 <thead>
-<tr><th scope="col">{{ t("error.file") }}</th><th scope="col">{{ t("error.line") }}</th><th scope="col">{{ t("error.field") }}</th><th scope="col">{{ t("error.message") }}</th></tr>
+<tr>
+<th scope="col">{{ t("error.file") }}</th>
+<th scope="col">{{ t("error.line") }}</th>
+<th scope="col">{{ t("error.field") }}</th>
+<th scope="col">{{ t("error.message") }}</th>
+</tr>
 </thead>
 <tbody>
 {% for row in rows %}
-<tr{% if row.warning %} class="warning"{% endif %}><td class="where">{{ row.path }}</td><td class="where">{{ row.line }}</td><td class="where">{{ row.field }}</td><td>{{ row.text }}</td></tr>
+<tr{% if row.warning %} class="warning"{% endif %}>
+<td class="where">{{ row.path }}</td>
+<td class="where">{{ row.line }}</td>
+<td class="where">{{ row.field }}</td>
+<td>{{ row.text }}</td>
+</tr>
 {% endfor %}
 </tbody>
 </table>

@@ -122,3 +122,18 @@ def stopped_cleanly(server: PreviewProcess) -> None:
     code = server.stop()
     assert code == 0, server.output
     assert "Traceback" not in server.output, server.output
+
+
+def field_of(path: Path, field: str) -> str:
+    match = re.search(rf"^{field}: (.*)$", path.read_text(encoding="utf-8"), re.MULTILINE)
+    assert match, f"no {field} in {path}"
+    return match.group(1)
+
+
+def with_field(path: Path, field: str, value: str) -> str:
+    """The record's text with its top-level `field` set to `value`, replaced or added."""
+    text = path.read_text(encoding="utf-8")
+    line = re.compile(rf"^{field}: .*$", re.MULTILINE)
+    if line.search(text):
+        return line.sub(lambda _: f"{field}: {value}", text, count=1)
+    return text.replace("---\n", f"---\n{field}: {value}\n", 1)

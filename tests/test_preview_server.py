@@ -12,7 +12,7 @@ from typing import Iterator
 
 import pytest
 from conftest import run_cli
-from preview_process import PreviewProcess, save_by_rename, started, stopped_cleanly
+from preview_process import PreviewProcess, save_by_rename, started, stopped_cleanly, with_field
 from test_preview_browser import raw_get
 
 
@@ -120,10 +120,12 @@ def test_the_preview_is_served_under_the_sites_base_path(fixture_site: Path, tmp
 def test_broken_content_at_start_is_shown_on_every_page_until_fixed(fixture_site: Path, tmp_path: Path) -> None:
     record = fixture_site / "content" / "projects" / "beeta.md"
     good = record.read_text(encoding="utf-8")
-    record.write_text(good.replace("end: 2021-02", "end: 2021-13"), encoding="utf-8")
+    broken = with_field(record, "end", "2021-13")
+    line = broken.split("\n").index("end: 2021-13") + 1
+    record.write_text(broken, encoding="utf-8")
     server = started(fixture_site, tmp_path)
     try:
-        assert "content/projects/beeta.md:5:6: end:" in server.output
+        assert f"content/projects/beeta.md:{line}:6: end:" in server.output
         for path in ("/", "/hankkeet/alfa/", "/ei-ole-olemassa/"):
             status, body = raw_get(server.port, path)
             assert status == 500
@@ -166,10 +168,8 @@ def test_after_many_edits_the_served_site_equals_a_fresh_build(
         preview.wait_for(r"^(Rakennettu uudelleen|Virheet korjattu|Sisällössä on virheitä)", since=mark)
 
     alfa = projects / "alfa.md"
-    change(lambda: alfa.write_text(alfa.read_text(encoding="utf-8").replace("end: 2026-01-31", "end: 2025-01-31"),
-                                   encoding="utf-8"))
-    change(lambda: save_by_rename(projects / "delta.md", (projects / "delta.md").read_text(encoding="utf-8")
-                                  .replace("title: Delta", "title: Delta (uusi)")))
+    change(lambda: alfa.write_text(with_field(alfa, "end", "2025-01-31"), encoding="utf-8"))  # now ended
+    change(lambda: save_by_rename(projects / "delta.md", with_field(projects / "delta.md", "title", "Delta (uusi)")))
     change(lambda: (projects / "gamma-ohjelma.md").unlink())
     change(lambda: (projects / "eta.md").write_text("---\ntitle: Eeta\ntheme: ilmasto\n---\n\nUusi.\n", encoding="utf-8"))
     change(lambda: (projects / "eta.md").write_text("---\ntitle: Eeta\ntheme: olematon\n---\n\nRikki.\n",
@@ -177,8 +177,7 @@ def test_after_many_edits_the_served_site_equals_a_fresh_build(
     change(lambda: (projects / "eta.md").write_text("---\ntitle: Eeta\ntheme: asuminen\n---\n\nKorjattu.\n",
                                                     encoding="utf-8"))
     site_file = fixture_site / "site.yaml"
-    change(lambda: site_file.write_text(site_file.read_text(encoding="utf-8").replace("name: Ilmasto", "name: Ilmasto ja luonto"),
-                                        encoding="utf-8"))
+    change(lambda: site_file.write_text(with_field(site_file, "title", "Testihankkeet 2"), encoding="utf-8"))
     (fixture_site / "templates").mkdir()
     change(lambda: (fixture_site / "templates" / "404.html").write_text(
         '{% extends "base.html" %}{% block content %}<h1>Ei löytynyt</h1>{% endblock %}\n', encoding="utf-8"))
