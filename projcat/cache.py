@@ -10,7 +10,8 @@ when the step's whole input is the same as before:
 - `validate_record`: raw record + site settings + the files under `static/`
   (documents may link to them) -> the typed record and its problems;
 - `renderer`: a Markdown renderer whose `to_html` may be memoised by text;
-- `project_view`: catalogue entry + site settings -> the project's view;
+- `project_view`: catalogue entry + site settings (+ whatever else the view
+  is made from, passed as `inputs`) -> the project's view;
 - `environment`: a Jinja environment; one kept from before may be returned
   when every template source is the same (its compiled templates are reused);
 - `page`: (page, site view, template sources) -> the page's bytes.
@@ -28,7 +29,6 @@ from typing import TYPE_CHECKING, Callable, Protocol
 if TYPE_CHECKING:
     from jinja2 import Environment
 
-    from projcat.catalogue import Entry
     from projcat.load import RawRecord
     from projcat.markup import Renderer
     from projcat.problems import Problem
@@ -52,12 +52,13 @@ class BuildCache(Protocol):
         """The Markdown renderer to use for this build."""
         ...
 
-    def project_view(self, entry: Entry, site: SiteConfig, produce: Callable[[], ProjectView]) -> ProjectView:
-        """`produce()`, or the view kept for an equal entry under equal site settings."""
+    def project_view(self, slug: str, inputs: object, produce: Callable[[], ProjectView]) -> ProjectView:
+        """`produce()`, or the view kept for `slug` when `inputs` (everything the view is made
+        from: the catalogue entry, the site settings, ...) equals what produced it."""
         ...
 
-    def environment(self, make: Callable[[], Environment]) -> Environment:
-        """`make()`, or an environment kept from before whose templates are all the same."""
+    def environment(self, fresh: Environment) -> Environment:
+        """`fresh`, or an environment kept from before whose templates are all the same."""
         ...
 
     def page(self, output: str, inputs: object, produce: Callable[[], bytes]) -> bytes:

@@ -9,8 +9,8 @@ by one preview server (never module state) and reuses pure results only:
 - its validation, while that parse, the site settings and the list of
   files under `static/` are the same;
 - a Markdown body's HTML, while the text is the same;
-- a project's view, while its catalogue entry (record and status) and the
-  site settings are equal;
+- a project's view, while its inputs (catalogue entry, i.e. record and
+  status, and the site settings) are equal;
 - the Jinja environment with its compiled templates, while every template
   source is the same;
 - a page's bytes, while its page object, the site view and the template
@@ -38,7 +38,6 @@ from typing import Callable
 
 from jinja2 import Environment
 
-from projcat.catalogue import Entry
 from projcat.load import RawRecord, read_record
 from projcat.markup import Renderer
 from projcat.problems import Problem
@@ -101,8 +100,7 @@ class _Record:
 
 @dataclass
 class _View:
-    entry: Entry
-    site: SiteConfig
+    inputs: object
     view: ProjectView
 
 
@@ -201,18 +199,17 @@ class MemoryCache:
     def renderer(self) -> Renderer:
         return self._renderer
 
-    def project_view(self, entry: Entry, site: SiteConfig, produce: Callable[[], ProjectView]) -> ProjectView:
-        self._seen_views.add(entry.slug)
-        kept = self._views.get(entry.slug)
-        if kept is not None and kept.entry == entry and kept.site == site:
+    def project_view(self, slug: str, inputs: object, produce: Callable[[], ProjectView]) -> ProjectView:
+        self._seen_views.add(slug)
+        kept = self._views.get(slug)
+        if kept is not None and kept.inputs == inputs:
             return kept.view
         view = produce()
-        self._views[entry.slug] = _View(entry, site, view)
-        self.stats.views_made.append(entry.slug)
+        self._views[slug] = _View(inputs, view)
+        self.stats.views_made.append(slug)
         return view
 
-    def environment(self, make: Callable[[], Environment]) -> Environment:
-        fresh = make()
+    def environment(self, fresh: Environment) -> Environment:
         sources = template_fingerprint(fresh)
         if self._environment is not None and self._environment[0] == sources:
             return self._environment[1]

@@ -93,11 +93,8 @@ def render(result: CheckResult, root: Path, cache: BuildCache | None = None) -> 
     assets = static_files(paths.static)
     stylesheet_hash = fingerprint(assets.get("assets/style.css", b""))
     views = build_views(result.catalogue, result.site, stylesheet=f"style.css?v={stylesheet_hash}",
-                        renderer=cache.renderer() if cache is not None else None, cache=cache)
-    if cache is None:
-        env = make_environment(paths.templates)
-    else:
-        env = cache.environment(lambda: make_environment(paths.templates))
+                        renderer=cache.renderer() if cache else None, memo=cache.project_view if cache else None)
+    env = make_environment(paths.templates)
     return render_site(views, env, assets, cache)
 
 
@@ -106,13 +103,12 @@ def build(
     out: Path | None = None,
     as_of: date | None = None,
     base_url: str | None = None,
-    cache: BuildCache | None = None,
 ) -> BuildResult:
     """Check, render and write; raises ContentError (nothing written) when content has errors."""
-    result = check(root, as_of, base_url, cache)
+    result = check(root, as_of, base_url)
     if not result.ok:
         raise ContentError(result.problems)
-    files = render(result, root, cache)
+    files = render(result, root)
     paths = Paths(root)
     out = out or root / "site"
     check_output_folder(out, paths.root, [paths.content, paths.templates, paths.static])

@@ -114,6 +114,8 @@ def render_site(
 ) -> dict[str, bytes]:
     t = Strings(views.site.lang)
     files: dict[str, bytes] = dict(assets)
+    if cache is not None:
+        env = cache.environment(env)
     env.globals.update(t=t, site=views.site)
     # A page's bytes are a function of the page, the site view and the templates, so equal inputs may reuse them.
     templates = template_fingerprint(env) if cache is not None else ""

@@ -7,12 +7,13 @@ front matter.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import Callable
 from urllib.parse import urlsplit
 
 from babel.dates import format_date
@@ -25,9 +26,6 @@ from projcat.markup import Renderer, first_sentence
 from projcat.records import Contact, Document
 from projcat.settings import SiteConfig, base_path
 from projcat.strings import Strings
-
-if TYPE_CHECKING:
-    from projcat.cache import BuildCache
 
 
 @dataclass(frozen=True)
@@ -290,8 +288,10 @@ def build_views(
     site: SiteConfig,
     stylesheet: str,
     renderer: Renderer | None = None,
-    cache: BuildCache | None = None,
+    memo: Callable[[str, object, Callable[[], ProjectView]], ProjectView] | None = None,
 ) -> Views:
+    """`memo(slug, inputs, produce)` may return a view kept from an earlier build for equal inputs
+    (see `cache.BuildCache.project_view`); the inputs are everything `project_view` reads."""
     renderer = renderer or Renderer()
     t = Strings(site.language)
     urls = Urls(base_path(site.base_url))
@@ -300,7 +300,7 @@ def build_views(
         return project_view(entry, site, urls, renderer, t)
 
     projects = {
-        e.slug: cache.project_view(e, site, lambda e=e: one(e)) if cache is not None else one(e)  # type: ignore[misc]
+        e.slug: memo(e.slug, (e, site), functools.partial(one, e)) if memo else one(e)
         for e in catalogue.entries
     }
     groups = tuple(_group_view(g, projects, urls, renderer, t) for g in catalogue.groups)
