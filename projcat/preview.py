@@ -182,7 +182,7 @@ class Builder:
             if not result.ok:
                 self.cache.finish_build(sweep=False)
                 return Failed(_ms(started), tuple(result.problems))
-            files = pipeline.render(result, self.root, self.cache)
+            files = pipeline.render(result, self.root, cache=self.cache)
         except jinja2.TemplateError as exc:
             problem = template_problem(exc, self.root)
         except OutputError as exc:
