@@ -22,7 +22,7 @@ def _full(root: Path) -> dict[str, bytes]:
 def _cached(root: Path, cache: MemoryCache) -> dict[str, bytes]:
     result = pipeline.check(root, FIXTURE_AS_OF, cache=cache)
     assert result.ok, [p.format("en") for p in result.problems]
-    return pipeline.render(result, root, cache)
+    return pipeline.render(result, root, cache=cache)
 
 
 def _replace(path: Path, old: str, new: str) -> None:
