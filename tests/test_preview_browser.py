@@ -26,6 +26,14 @@ def preview(fixture_site: Path, tmp_path: Path) -> Iterator[PreviewProcess]:
     stopped_cleanly(server)
 
 
+def _wait_for_h1(page: object, text: str) -> None:
+    """Until the page's heading reads `text`; a page caught mid-reload has no heading yet."""
+    page.wait_for_function(  # type: ignore[attr-defined]
+        "(text) => { const h1 = document.querySelector('h1'); return h1 !== null && h1.innerText === text; }",
+        arg=text, timeout=WAIT_MS,
+    )
+
+
 def _h1(page: object) -> str:
     return page.locator("h1").inner_text()  # type: ignore[attr-defined]
 
@@ -37,7 +45,7 @@ def test_a_changed_title_shows_without_any_action(preview: PreviewProcess, fixtu
     page.goto(url)
     assert _h1(page) == field_of(record, "title")
     record.write_text(with_field(record, "title", "Alfa – uusi nimi"), encoding="utf-8")
-    page.wait_for_function("document.querySelector('h1').innerText === 'Alfa – uusi nimi'", timeout=WAIT_MS)
+    _wait_for_h1(page, "Alfa – uusi nimi")
     assert page.url == url
     assert "Alfa – uusi nimi" in page.title()
 
@@ -55,7 +63,7 @@ def test_an_impossible_date_shows_the_problems_then_the_fixed_page(
     mark = preview.mark()
     record.write_text(broken, encoding="utf-8")
 
-    page.wait_for_function("document.querySelector('h1').innerText === 'Sisällössä on virheitä'", timeout=WAIT_MS)
+    _wait_for_h1(page, "Sisällössä on virheitä")
     assert page.url == url
     row = page.locator("tbody tr")
     assert row.count() == 1
@@ -70,7 +78,7 @@ def test_an_impossible_date_shows_the_problems_then_the_fixed_page(
 
     record.write_text(original, encoding="utf-8")
     save_by_rename(record, with_field(record, "title", "Alfa – korjattu"))
-    page.wait_for_function("document.querySelector('h1').innerText === 'Alfa – korjattu'", timeout=WAIT_MS)
+    _wait_for_h1(page, "Alfa – korjattu")
     assert page.url == url
     assert page.locator("text=Sisällössä on virheitä").count() == 0
 
@@ -142,7 +150,8 @@ def test_a_stylesheet_change_updates_the_style_without_reloading(
     css = (THEME_DIR / "static" / "assets" / "style.css").read_text(encoding="utf-8")
     (assets / "style.css").write_text(css + "\nh1 { color: rgb(1, 2, 3); }\n", encoding="utf-8")
     page.wait_for_function(
-        "getComputedStyle(document.querySelector('h1')).color === 'rgb(1, 2, 3)'", timeout=WAIT_MS
+        "document.querySelector('h1') !== null"
+        " && getComputedStyle(document.querySelector('h1')).color === 'rgb(1, 2, 3)'", timeout=WAIT_MS
     )
     assert page.evaluate("window.notReloaded") is True
 
@@ -216,6 +225,6 @@ def test_a_save_soon_after_a_reload_is_shown_too(preview: PreviewProcess, fixtur
     title = field_of(record, "title")
     for number in range(1, 4):
         record.write_text(with_field(record, "title", f"Epsilon {number}"), encoding="utf-8")
-        page.wait_for_function(f"document.querySelector('h1').innerText === 'Epsilon {number}'", timeout=WAIT_MS)
+        _wait_for_h1(page, f"Epsilon {number}")
         record.write_text(original, encoding="utf-8")
-        page.wait_for_function("(t) => document.querySelector('h1').innerText === t", arg=title, timeout=WAIT_MS)
+        _wait_for_h1(page, title)
