@@ -10,6 +10,7 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from projcat.cache import BuildCache
 from projcat.catalogue import Catalogue, build_catalogue
 from projcat.history import History, read_history
 from projcat.load import decode, display_path, read_limited, read_record, record_files
@@ -65,18 +66,25 @@ def load_site(paths: Paths) -> tuple[SiteConfig | None, list[Problem]]:
     return validate_site(document, shown, paths.root)
 
 
-def check(root: Path, as_of: date | None = None, base_url: str | None = None) -> CheckResult:
+def check(
+    root: Path,
+    as_of: date | None = None,
+    base_url: str | None = None,
+    cache: BuildCache | None = None,
+) -> CheckResult:
     paths = Paths(root)
+    read = cache.read_record if cache is not None else read_record
+    validate = cache.validate_record if cache is not None else validate_record
     site, problems = load_site(paths)
     if site is not None and base_url is not None:
         site = site.model_copy(update={"base_url": base_url})
     files, file_problems = record_files(paths.content, root)
     problems += file_problems
-    raws = [read_record(f, display_path(f, root)) for f in files]
+    raws = [read(f, display_path(f, root)) for f in files]
     problems += collision_problems(raws)
     records: list[ValidRecord] = []
     for raw in raws:
-        record, record_problems = validate_record(raw, site, root)
+        record, record_problems = validate(raw, site, root)
         problems += record_problems
         if record is not None:
             records.append(record)
@@ -89,9 +97,16 @@ def check(root: Path, as_of: date | None = None, base_url: str | None = None) ->
     return CheckResult(site, records, problems, catalogue, len(files) + 1)
 
 
-def render(result: CheckResult, root: Path, history: History | None = None, search: bool = False) -> dict[str, bytes]:
+def render(
+    result: CheckResult,
+    root: Path,
+    history: History | None = None,
+    search: bool = False,
+    cache: BuildCache | None = None,
+) -> dict[str, bytes]:
     """Every output file as bytes: pages, static files, feeds, open data and,
-    when `search` is asked for, the search index."""
+    when `search` is asked for, the search index. A `cache` (the preview's)
+    lets unchanged projects' views and pages be reused."""
     assert result.site is not None and result.catalogue is not None
     paths = Paths(root)
     history = read_history(root) if history is None else history
@@ -99,9 +114,11 @@ def render(result: CheckResult, root: Path, history: History | None = None, sear
     stylesheet_hash = fingerprint(assets.get("assets/style.css", b""))
     script_hash = fingerprint(assets.get("assets/search.js", b""))
     views = build_views(result.catalogue, result.site, stylesheet=f"style.css?v={stylesheet_hash}",
-                        history=history, search_script=f"search.js?v={script_hash}")
+                        history=history or NO_HISTORY, search_script=f"search.js?v={script_hash}",
+                        renderer=cache.renderer() if cache else None,
+                        memo=cache.project_view if cache else None)
     env = make_environment(paths.templates)
-    files = render_site(views, env, assets)
+    files = render_site(views, env, assets, cache)
     generated = publish_files(views, result.catalogue, result.site, history)
     if search:
         generated.update(_search_index(views, files))

@@ -58,7 +58,7 @@ class Problem:
         params = {"field": self.field, "line": str(self.line or ""), "col": str(self.col or "")}
         params.update(self.params)
         if "kind" in params:
-            params["kind"] = message(lang, "kind." + params["kind"], {})
+            params["kind"] = message(lang, "kind." + params["kind"], {}, default=params["kind"])
         return params
 
     def text(self, lang: str) -> str:

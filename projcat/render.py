@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
@@ -13,6 +13,9 @@ from projcat.output import OutputError
 from projcat.statement import build_statement
 from projcat.strings import Strings
 from projcat.views import Link, Views
+
+if TYPE_CHECKING:
+    from projcat.cache import BuildCache
 
 THEME_DIR = Path(__file__).parent / "theme"
 
@@ -104,14 +107,36 @@ def plan_pages(views: Views, t: Strings) -> list[Page]:
     return pages
 
 
-def render_site(views: Views, env: Environment, assets: dict[str, bytes]) -> dict[str, bytes]:
+def template_fingerprint(env: Environment) -> str:
+    """A digest of every template the environment would load, as it would load them."""
+    digest = hashlib.sha256()
+    assert env.loader is not None
+    for name in sorted(env.loader.list_templates()):
+        source, _, _ = env.loader.get_source(env, name)
+        digest.update(f"{name}\0{len(source)}\0".encode())
+        digest.update(source.encode("utf-8"))
+    return digest.hexdigest()
+
+
+def render_site(
+    views: Views, env: Environment, assets: dict[str, bytes], cache: BuildCache | None = None
+) -> dict[str, bytes]:
     t = Strings(views.site.lang)
     files: dict[str, bytes] = dict(assets)
+    if cache is not None:
+        env = cache.environment(env)
     env.globals.update(t=t, site=views.site)
+    # A page's bytes are a function of the page, the site view and the templates, so equal inputs may reuse them.
+    templates = template_fingerprint(env) if cache is not None else ""
     for page in plan_pages(views, t):
         if page.output in files:
             raise OutputError(f"static/{page.output} would replace a generated page; rename it")
-        template = env.get_template(page.template)
-        html = template.render(page=page, **page.context)
-        files[page.output] = html.encode("utf-8")
+
+        def produce(page: Page = page) -> bytes:
+            return env.get_template(page.template).render(page=page, **page.context).encode("utf-8")
+
+        if cache is None:
+            files[page.output] = produce()
+        else:
+            files[page.output] = cache.page(page.output, (page, views.site, templates), produce)
     return dict(sorted(files.items()))

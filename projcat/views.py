@@ -7,11 +7,13 @@ front matter.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Callable
 from urllib.parse import urlsplit
 
 from babel.dates import format_date
@@ -361,12 +363,29 @@ def project_view(entry: Entry, site: SiteConfig, urls: Urls, renderer: Renderer,
     )
 
 
-def build_views(catalogue: Catalogue, site: SiteConfig, stylesheet: str, renderer: Renderer | None = None,
-                history: History = NO_HISTORY, search_script: str = "") -> Views:
+def build_views(
+    catalogue: Catalogue,
+    site: SiteConfig,
+    stylesheet: str,
+    renderer: Renderer | None = None,
+    history: History = NO_HISTORY,
+    search_script: str = "",
+    memo: Callable[[str, object, Callable[[], ProjectView]], ProjectView] | None = None,
+) -> Views:
+    """`memo(slug, inputs, produce)` may return a view kept from an earlier build for equal inputs
+    (see `cache.BuildCache.project_view`); the inputs are everything `project_view` reads."""
     renderer = renderer or Renderer()
     t = Strings(site.language)
     urls = Urls(base_path(site.base_url), origin_of(site.base_url))
-    projects = {e.slug: project_view(e, site, urls, renderer, t, history) for e in catalogue.entries}
+
+    def one(entry: Entry) -> ProjectView:
+        return project_view(entry, site, urls, renderer, t, history)
+
+    projects = {
+        e.slug: memo(e.slug, (e, site, history.changed(e.record.path)), functools.partial(one, e))
+        if memo else one(e)
+        for e in catalogue.entries
+    }
     groups = tuple(_group_view(g, projects, urls, renderer, t) for g in catalogue.groups)
     nav = (Link(t("nav.home"), urls.index()),) + tuple(
         Link(g.heading, g.url) for g in groups if g.url
