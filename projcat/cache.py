@@ -64,3 +64,11 @@ class BuildCache(Protocol):
     def page(self, output: str, inputs: object, produce: Callable[[], bytes]) -> bytes:
         """`produce()`, or the bytes kept for `output` when `inputs` equals what produced them."""
         ...
+
+    def record_digest(self, display: str) -> str | None:
+        """A digest of the bytes of the record file read as `display` in this build, when known."""
+        ...
+
+    def reuse(self, name: str, digest: str, produce: Callable[[], dict[str, bytes]]) -> dict[str, bytes]:
+        """`produce()`, or the files kept under `name` when the digest of their inputs is the same."""
+        ...

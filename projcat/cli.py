@@ -54,6 +54,8 @@ def _parser() -> argparse.ArgumentParser:
     p_build.add_argument("--out", type=Path, default=None, help="output folder (default: ROOT/site)")
     p_build.add_argument("--base-url", default=None, metavar="URL", help="overrides base_url from site.yaml")
     p_build.add_argument("--no-search", action="store_true", help="skip the search index (faster; search page says so)")
+    p_build.add_argument("--no-cache", action="store_true",
+                         help="ignore and do not update the build cache in ROOT/.cache (a cold build)")
 
     p_check = sub.add_parser("check", help="check the content without writing anything")
     common(p_check)
@@ -152,7 +154,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     from projcat.search import SearchError
 
     try:
-        built = pipeline.build(args.root, args.out, args.as_of, args.base_url, search=not args.no_search)
+        built = pipeline.build(args.root, args.out, args.as_of, args.base_url, search=not args.no_search,
+                               use_cache=not args.no_cache)
     except ContentError as exc:
         site, _ = pipeline.load_site(pipeline.Paths(args.root))
         lang = _message_lang(args, site.language if site else None)

@@ -125,6 +125,31 @@ class MemoizingRenderer(Renderer):
             self._html[key] = html
         return html
 
+    def prepare(self, items: list[tuple[str, int]], parallel: bool = False) -> None:
+        """Convert the texts not yet kept, across processes when `parallel` and there are many."""
+        from projcat.parallel import convert_all
+
+        # Asked for in this build, so kept by `sweep` even when a reused view never converts it again.
+        self._used.update(items)
+        missing = sorted({item for item in items if item not in self._html})
+        if not missing:
+            return
+        if not parallel:
+            for text, top in missing:
+                self.to_html(text, top)
+            return
+        for item, html in zip(missing, convert_all(missing)):
+            self._html[item] = html
+
+    def __getstate__(self) -> dict[str, object]:
+        # The Markdown converter is configuration, not state: the build cache
+        # keeps only the converted texts, and the converter is made again on load.
+        return {"_html": self._html}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__init__()  # type: ignore[misc]
+        self._html = state["_html"]  # type: ignore[assignment]
+
     def sweep(self) -> None:
         """Forget texts the last build did not ask for, so a day of edits does not pile up."""
         self._html = {key: html for key, html in self._html.items() if key in self._used}
@@ -141,6 +166,14 @@ class CacheStats:
     views_made: list[str] = field(default_factory=list)
     pages_rendered: list[str] = field(default_factory=list)
     pages_reused: int = 0
+    files_made: list[str] = field(default_factory=list)
+    # Kept entries refreshed or dropped: what the cache holds changed even if nothing was redone.
+    refreshed: bool = False
+
+    @property
+    def changed_anything(self) -> bool:
+        return bool(self.records_parsed or self.records_validated or self.views_made or self.pages_rendered
+                    or self.files_made or self.refreshed)
 
 
 class MemoryCache:
@@ -149,6 +182,7 @@ class MemoryCache:
     def __init__(self) -> None:
         self._records: dict[str, _Record] = {}
         self._pages: dict[str, tuple[object, bytes]] = {}
+        self._files: dict[str, tuple[str, dict[str, bytes]]] = {}
         self._renderer = MemoizingRenderer()
         self._views: dict[str, _View] = {}
         self._environment: tuple[str, Environment] | None = None
@@ -174,6 +208,7 @@ class MemoryCache:
             return read_record(file, display)
         if kept is not None and kept.digest == digest:
             kept.stat = key
+            self.stats.refreshed = True
             self.stats.records_reused += 1
             return kept.raw
         raw = read_record(file, display)
@@ -228,6 +263,21 @@ class MemoryCache:
         self.stats.pages_rendered.append(output)
         return data
 
+    def record_digest(self, display: str) -> str | None:
+        """The content digest of the record file read this build, if this cache read it."""
+        kept = self._records.get(display)
+        return kept.digest if kept is not None and display in self._seen_records else None
+
+    def reuse(self, name: str, digest: str, produce: Callable[[], dict[str, bytes]]) -> dict[str, bytes]:
+        """`produce()`, or the files kept under `name` when their inputs' `digest` is the same."""
+        kept = self._files.get(name)
+        if kept is not None and kept[0] == digest:
+            return dict(kept[1])
+        files = produce()
+        self._files[name] = (digest, dict(files))
+        self.stats.files_made.append(name)
+        return files
+
     def finish_build(self, sweep: bool = True) -> CacheStats:
         """Return the build's statistics and start new ones; with `sweep`, drop what it did not use.
 
@@ -235,10 +285,12 @@ class MemoryCache:
         fixing `site.yaml` would otherwise mean parsing every record again.
         """
         if sweep:
+            before = (len(self._records), len(self._pages), len(self._views))
             self._records = {k: v for k, v in self._records.items() if k in self._seen_records}
             self._pages = {k: v for k, v in self._pages.items() if k in self._seen_pages}
             self._views = {k: v for k, v in self._views.items() if k in self._seen_views}
             self._renderer.sweep()
+            self.stats.refreshed |= before != (len(self._records), len(self._pages), len(self._views))
         self._seen_records = set()
         self._seen_pages = set()
         self._seen_views = set()

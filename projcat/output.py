@@ -97,8 +97,23 @@ def check_output_folder(out: Path, root: Path, sources: list[Path]) -> None:
         raise OutputError(f"{out} exists and is not a folder")
 
 
+def _already_written(files: dict[str, bytes], out: Path) -> bool:
+    """Whether `out` holds exactly `files` and nothing else (then a rebuild touches nothing)."""
+    if not out.is_dir():
+        return False
+    present: set[str] = set()
+    for folder, _, names in os.walk(out):
+        for name in names:
+            present.add(os.path.relpath(os.path.join(folder, name), out).replace(os.sep, "/"))
+    if present != files.keys():
+        return False
+    return all(_same_bytes(out / rel, data) for rel, data in files.items())
+
+
 def write_site(files: dict[str, bytes], out: Path) -> WriteReport:
     out = out.absolute()
+    if _already_written(files, out):
+        return WriteReport(0, len(files), ())
     parent = out.parent
     parent.mkdir(parents=True, exist_ok=True)
     prefix = f".{out.name}.tmp-"

@@ -5,12 +5,16 @@ Nothing is written until every record is valid and every page rendered.
 
 from __future__ import annotations
 
+import hashlib
+import pickle
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from projcat.buildcache import DiskCache
 from projcat.cache import BuildCache
+from projcat.incremental import MemoizingRenderer
 from projcat.catalogue import Catalogue, build_catalogue
 from projcat.history import History, read_history
 from projcat.load import decode, display_path, read_limited, read_record, record_files
@@ -103,25 +107,33 @@ def render(
     history: History | None = None,
     search: bool = False,
     cache: BuildCache | None = None,
+    parallel: bool = False,
 ) -> dict[str, bytes]:
     """Every output file as bytes: pages, static files, feeds, open data and,
-    when `search` is asked for, the search index. A `cache` (the preview's)
-    lets unchanged projects' views and pages be reused."""
+    when `search` is asked for, the search index. A `cache` (the preview's or
+    the persistent one) lets unchanged projects' views and pages be reused;
+    `parallel` converts many Markdown bodies across processes."""
     assert result.site is not None and result.catalogue is not None
     paths = Paths(root)
     history = read_history(root) if history is None else history
     assets = static_files(paths.static)
     stylesheet_hash = fingerprint(assets.get("assets/style.css", b""))
     script_hash = fingerprint(assets.get("assets/search.js", b""))
+    renderer = cache.renderer() if cache else MemoizingRenderer()
+    if isinstance(renderer, MemoizingRenderer):
+        # Markdown is most of a build's time: every body converted up front, in one go.
+        site = result.site
+        texts = [(e.record.body, 3) for e in result.catalogue.entries]
+        texts += [(site.intro or "", 2)] + [(theme.intro or "", 2) for theme in site.themes]
+        renderer.prepare(texts, parallel=parallel)
     views = build_views(result.catalogue, result.site, stylesheet=f"style.css?v={stylesheet_hash}",
                         history=history or NO_HISTORY, search_script=f"search.js?v={script_hash}",
-                        renderer=cache.renderer() if cache else None,
-                        memo=cache.project_view if cache else None)
+                        renderer=renderer, memo=cache.project_view if cache else None)
     env = make_environment(paths.templates)
     files = render_site(views, env, assets, cache)
-    generated = publish_files(views, result.catalogue, result.site, history)
+    generated = _publish(views, result, history, cache)
     if search:
-        generated.update(_search_index(views, files))
+        generated.update(_search_index(views, files, cache))
     for name, data in generated.items():
         # A site's own robots.txt wins (a staging copy may forbid all);
         # any other clash would silently replace someone's file.
@@ -133,14 +145,42 @@ def render(
     return dict(sorted(files.items()))
 
 
-def _search_index(views: Views, files: dict[str, bytes]) -> dict[str, bytes]:
+def _publish(views: Views, result: CheckResult, history: History, cache: BuildCache | None) -> dict[str, bytes]:
+    """Feed, sitemap, open data: a function of every record, its status and dates, and the site."""
+    assert result.site is not None and result.catalogue is not None
+    site, catalogue = result.site, result.catalogue
+
+    def produce() -> dict[str, bytes]:
+        return publish_files(views, catalogue, site, history)
+
+    if cache is None:
+        return produce()
+    digest = hashlib.sha256()
+    digest.update(site.model_dump_json().encode())
+    digest.update(f"\0{catalogue.as_of}\0{views.site.stylesheet}\0{views.site.search_script}\0".encode())
+    digest.update(pickle.dumps(history, protocol=pickle.HIGHEST_PROTOCOL))
+    for entry in catalogue.entries:
+        kept = cache.record_digest(entry.record.path)
+        if kept is None:
+            return produce()
+        digest.update(f"\0{entry.record.path}\0{kept}\0{entry.status}".encode())
+    return cache.reuse("publish", digest.hexdigest(), produce)
+
+
+def _search_index(views: Views, files: dict[str, bytes], cache: BuildCache | None) -> dict[str, bytes]:
     from projcat.search import build_index
 
     pages = [
         (page.output, files[page.output])
         for page in plan_pages(views, Strings(views.site.lang)) if page.template == "project.html"
     ]
-    return build_index(pages, views.site.lang)
+    if cache is None:
+        return build_index(pages, views.site.lang)
+    # Pagefind has no incremental mode: run it again only when an indexed page changed.
+    digest = hashlib.sha256(views.site.lang.encode())
+    for name, data in pages:
+        digest.update(f"\0{name}\0{len(data)}\0".encode() + data)
+    return cache.reuse("search-index", digest.hexdigest(), lambda: build_index(pages, views.site.lang))
 
 
 def build(
@@ -149,19 +189,25 @@ def build(
     as_of: date | None = None,
     base_url: str | None = None,
     search: bool = False,
+    use_cache: bool = False,
 ) -> BuildResult:
     """Check, render and write; raises ContentError (nothing written) when content has errors.
 
     `search` builds the Pagefind index too; it is off by default because
     only a build for publishing needs it (the preview never does).
+    `use_cache` reuses and updates the persistent cache in `ROOT/.cache/`
+    (the command line's default); the output is the same bytes either way.
     """
-    result = check(root, as_of, base_url)
+    cache = DiskCache.load(root) if use_cache else None
+    result = check(root, as_of, base_url, cache=cache)
     if not result.ok:
         raise ContentError(result.problems)
     paths = Paths(root)
     out = out or root / "site"
     check_output_folder(out, paths.root, [paths.content, paths.templates, paths.static])
     history = read_history(root)
-    files = render(result, root, history, search)
+    files = render(result, root, history, search, cache=cache, parallel=True)
     report = write_site(files, out)
+    if cache is not None and cache.finish_build(sweep=True).changed_anything:
+        cache.save(root)
     return BuildResult(result, files, report, history)

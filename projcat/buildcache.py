@@ -1,0 +1,94 @@
+"""The persistent build cache in `ROOT/.cache/`: the preview's reuse, kept between runs.
+
+`DiskCache` is the preview's `MemoryCache` (parsed records, validation,
+Markdown HTML, project views, page bytes; each reused only while its whole
+input is equal) saved after a successful build and loaded by the next one.
+What it keeps is keyed by the tool itself: a cache written by another
+version of the code or the built-in theme is never loaded, and one that
+cannot be read for any reason is set aside and rebuilt from nothing.
+
+The cache is a pickle: it is local build state in the site's own folder
+(ignored by git), like any build tool's, never something fetched or shared.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from projcat import __version__
+from projcat.incremental import MemoryCache
+
+FORMAT = 1
+CACHE_FOLDER = ".cache"
+_MAGIC = b"projcat-build-cache\n"
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """A digest of the tool's own code and built-in theme: a new tool never trusts an old cache."""
+    package = Path(__file__).parent
+    digest = hashlib.sha256(f"{__version__}\0{FORMAT}\0".encode())
+    for file in sorted(package.rglob("*")):
+        if file.is_file() and file.suffix in (".py", ".html", ".css", ".js"):
+            digest.update(file.relative_to(package).as_posix().encode() + b"\0")
+            digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+def cache_file(root: Path) -> Path:
+    return root / CACHE_FOLDER / "build.pickle"
+
+
+class DiskCache(MemoryCache):
+    """A `MemoryCache` that survives between builds; see the module docstring."""
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        # Compiled templates hold code objects; they are recompiled, and reused within a run.
+        state["_environment"] = None
+        state["_seen_records"] = set()
+        state["_seen_pages"] = set()
+        state["_seen_views"] = set()
+        state["_static"] = None
+        return state
+
+    @classmethod
+    def load(cls, root: Path) -> "DiskCache":
+        """The cache kept for `root`, or an empty one when there is none that can be trusted."""
+        path = cache_file(root)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return cls()
+        header = _MAGIC + code_fingerprint().encode() + b"\n"
+        if not data.startswith(header):
+            return cls()
+        try:
+            cache = pickle.loads(data[len(header):])
+        except Exception:  # noqa: BLE001 - any damage means: start from nothing
+            return cls()
+        if not isinstance(cache, cls):
+            return cls()
+        return cache
+
+    def save(self, root: Path) -> None:
+        """Write atomically: a build killed while saving leaves the old cache or none, never half."""
+        path = cache_file(root)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        header = _MAGIC + code_fingerprint().encode() + b"\n"
+        handle, temporary = tempfile.mkstemp(prefix=".build-", dir=path.parent)
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(header)
+                pickle.dump(self, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+

@@ -1,0 +1,105 @@
+"""The persistent build cache in ROOT/.cache: it only saves work, never changes a byte."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import run_cli
+from projcat import buildcache, parallel
+from projcat.buildcache import DiskCache, cache_file
+from projcat.incremental import RACY_NS
+from projcat.markup import Renderer
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _build(site: Path, out: Path, *extra: str) -> None:
+    result = run_cli("build", "--root", str(site), "--out", str(out), "--as-of", "2025-06-15", "--no-search", *extra)
+    assert result.returncode == 0, result.stderr
+
+
+def _same_as_cold(site: Path, cached_out: Path, tmp_path: Path, name: str) -> None:
+    cold = tmp_path / f"cold-{name}"
+    _build(site, cold, "--no-cache")
+    assert _digest(cached_out) == _digest(cold), name
+
+
+def test_cached_rebuilds_equal_cold_builds_through_a_day_of_edits(fixture_site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    projects = fixture_site / "content" / "projects"
+    _build(fixture_site, out)
+    assert cache_file(fixture_site).is_file()
+    _same_as_cold(fixture_site, out, tmp_path, "first")
+
+    edits = {
+        "body": lambda: (projects / "beeta.md").write_text((projects / "beeta.md").read_text() + "\nUusi kappale.\n"),
+        "title": lambda: (projects / "delta.md").write_text(
+            (projects / "delta.md").read_text().replace("title: Delta", "title: Delta uudelleen")),
+        "site": lambda: (fixture_site / "site.yaml").write_text(
+            (fixture_site / "site.yaml").read_text().replace("name: Hyvinvointi", "name: Hyvinvointi ja terveys")),
+        "added": lambda: (projects / "uusi.md").write_text("---\ntitle: Uusi\ntheme: ilmasto\n---\n\nUusi hanke.\n"),
+        "removed": lambda: (projects / "epsilon.md").unlink(),
+        "template": lambda: (fixture_site / "templates").mkdir() or (fixture_site / "templates" / "404.html").write_text(
+            '{% extends "base.html" %}{% block content %}<h1>{{ page.h1 }}</h1><p>Oma 404.</p>{% endblock %}\n'),
+    }
+    for name, edit in edits.items():
+        edit()
+        _build(fixture_site, out)
+        _same_as_cold(fixture_site, out, tmp_path, name)
+
+
+def test_a_rebuild_with_nothing_changed_writes_nothing(fixture_site: Path, tmp_path: Path) -> None:
+    # Files saved within the file clock's last tick are compared by their bytes and
+    # their keys refreshed; wait until the copied fixture is past that.
+    time.sleep(RACY_NS / 1e9 + 0.2)
+    out = tmp_path / "site"
+    _build(fixture_site, out)
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    cache_before = cache_file(fixture_site).stat().st_mtime_ns
+    _build(fixture_site, out)
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == before
+    assert cache_file(fixture_site).stat().st_mtime_ns == cache_before
+
+
+@pytest.mark.parametrize("damage", [b"", b"garbage", b"projcat-build-cache\n", "truncated"])
+def test_a_damaged_cache_is_rebuilt_never_trusted(fixture_site: Path, tmp_path: Path, damage: object) -> None:
+    out = tmp_path / "site"
+    _build(fixture_site, out)
+    path = cache_file(fixture_site)
+    if damage == "truncated":
+        data = path.read_bytes()
+        path.write_bytes(data[: len(data) // 2])
+    else:
+        path.write_bytes(damage)  # type: ignore[arg-type]
+    record = fixture_site / "content" / "projects" / "beeta.md"
+    record.write_text(record.read_text().replace("Kuukauden tarkkuudella", "Kuukauden tarkkuudella yhä"))
+    _build(fixture_site, out)
+    _same_as_cold(fixture_site, out, tmp_path, "after-damage")
+    assert path.read_bytes().startswith(b"projcat-build-cache\n" + buildcache.code_fingerprint().encode())
+
+
+def test_a_cache_from_other_code_is_not_loaded(fixture_site: Path, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    _build(fixture_site, tmp_path / "site")
+    assert DiskCache.load(fixture_site)._records  # the same code reads its own cache
+    monkeypatch.setattr(buildcache, "code_fingerprint", lambda: "0" * 64)
+    assert DiskCache.load(fixture_site)._records == {}
+
+
+def test_no_cache_neither_reads_nor_writes_it(fixture_site: Path, tmp_path: Path) -> None:
+    _build(fixture_site, tmp_path / "site", "--no-cache")
+    assert not (fixture_site / ".cache").exists()
+
+
+def test_parallel_markdown_equals_one_process() -> None:
+    texts = [(f"## Otsikko {i}\n\nKappale *{i}* ja [linkki](https://example.fi/{i}).\n\n- a\n- b\n", 3)
+             for i in range(parallel.PARALLEL_THRESHOLD + 50)]
+    renderer = Renderer()
+    assert parallel.convert_all(texts) == [renderer.to_html(text, top) for text, top in texts]
