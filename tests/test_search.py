@@ -78,7 +78,8 @@ def test_search_by_keyboard_and_what_a_screen_reader_gets(fixture_with_search: P
     page = page_in()
     page.goto(server.url + "haku/")
     field = page.get_by_label("Hae hankkeista")     # a real <label> names the field
-    assert field.is_visible()
+    # The form appears once the script has loaded the index; until then the lists stand alone.
+    field.wait_for(state="visible")
     assert page.get_by_role("search").count() == 1
     assert page.locator(STATUS).get_attribute("role") == "status"   # a polite live region
     field.focus()
