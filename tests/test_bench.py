@@ -113,7 +113,7 @@ def test_runner_prints_the_ratio_table() -> None:
     assert "N = 12 records" in out
     assert "pages: ours 18, Hugo 18; same addresses: yes; same visible text: 18/18" in out
     for row in ("cold build, s", "peak RSS cold, MiB", "rebuild, no change, s", "rebuild, one record, s",
-                "one-file rebuild vs Hugo server, s"):
+                "one-record rebuild vs hugo server, s"):
         assert re.search(rf"^  {re.escape(row)}\s+\d", out, re.MULTILINE), row
     assert "one-change rebuild byte-identical to a cold build: OK" in out
 
