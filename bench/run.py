@@ -380,15 +380,17 @@ def _ratios(top: list[float], bottom: list[float]) -> float:
 
 def _verdict(ratio: float, goal: float, strict: bool = False) -> str:
     met = ratio < goal if strict else ratio <= goal
-    return "meets" if met else f"misses ({ratio / goal:.1f}x the goal)"
+    return "meets" if met else f"misses ({ratio / goal:.2f}x the goal)"
 
 
-def report(results: list[SizeResult], cli: Cli, as_of: date, repeat: int) -> str:
+def report(results: list[SizeResult], cli: Cli, as_of: date, repeat: int, load: tuple[float, float]) -> str:
     out: list[str] = []
     hugo_version = subprocess.run([str(hugo_binary()), "version"], capture_output=True, text=True).stdout.split()
     out.append("Benchmark (issue 7): ours vs Hugo on the same records")
     out.append(f"  Python {platform.python_version()}, Hugo {hugo_version[1].split('-')[0] if len(hugo_version) > 1 else '?'}, "
                f"{os.cpu_count()} CPUs, as-of {as_of.isoformat()}, {repeat} round(s), medians")
+    # Other people's work on a shared machine is the main source of noise; say how busy it was.
+    out.append(f"  load average (1 min): {load[0]:.1f} at the start, {load[1]:.1f} at the end")
     out.append(f"  build flags: --no-cache {'yes' if cli.no_cache else 'no'}, "
                f"--no-search {'yes' if cli.no_search else 'no'}")
     for r in results:
@@ -478,11 +480,12 @@ def main(argv: list[str] | None = None) -> int:
     as_of = corpus.AS_OF
     try:
         cli = Cli.detect()
+        load_start = os.getloadavg()[0]
         results = []
         for records in sizes:
             _say(f"N={records:,}: writing the corpus and running {args.repeat} round(s)")
             results.append(run_size(records, work, args.repeat, args.hugo_edits, cli, as_of))
-        print(report(results, cli, as_of, args.repeat))
+        print(report(results, cli, as_of, args.repeat, (load_start, os.getloadavg()[0])))
     except BenchError as exc:
         print(f"bench/run.py: {exc}", file=sys.stderr)
         return 1
