@@ -332,6 +332,9 @@ def site_yaml() -> str:
         "  - hyvinvointia ja\n"
         "  - resurssiviisautta\n"
         f"themes:\n{themes}\n"
+        "accessibility:\n"
+        "  prepared: 2025-06-15\n"
+        "  feedback_email: saavutettavuus@example.fi\n"
     )
 
 
