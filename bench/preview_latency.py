@@ -2,7 +2,8 @@
 
     python bench/preview_latency.py [--runs 15] [--records 1000]
 
-For the shipped site and for a generated site of `--records` records, starts
+For the shipped site and for a synthetic site of `--records` records (the
+benchmark's corpus, `bench/corpus.py`), starts
 a real `python build.py serve` on a copy, opens a project page in headless
 chromium (Debian's, as the tests use), then repeatedly changes the record's
 title on disk and waits until the page's heading shows it. Prints every
@@ -27,7 +28,7 @@ import threading
 import time
 from pathlib import Path
 
-from generate_site import generate
+import corpus
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -42,11 +43,11 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, root: Path, tmpdir: Path) -> None:
+    def __init__(self, root: Path, tmpdir: Path, as_of: str) -> None:
         env = dict(os.environ, PYTHONUNBUFFERED="1", TMPDIR=str(tmpdir))
         self.process = subprocess.Popen(
             [sys.executable, str(REPO / "build.py"), "serve", "--root", str(root), "--port", str(free_port()),
-             "--as-of", AS_OF],
+             "--as-of", as_of],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
         )
         self.lines: list[str] = []
@@ -71,13 +72,13 @@ class Server:
         self.process.wait(timeout=60)
 
 
-def measure(name: str, root: Path, slug: str, runs: int, browser: object) -> float:
+def measure(name: str, root: Path, slug: str, runs: int, browser: object, as_of: str = AS_OF) -> float:
     record = root / "content" / "projects" / f"{slug}.md"
     original = record.read_text(encoding="utf-8")
     title = re.search(r"^title: (.*)$", original, re.MULTILINE)
     assert title is not None
     with tempfile.TemporaryDirectory() as tmpdir:
-        server = Server(root, Path(tmpdir))
+        server = Server(root, Path(tmpdir), as_of)
         try:
             page = browser.new_page()  # type: ignore[attr-defined]
             page.goto(f"{server.url}hankkeet/{slug}/")
@@ -134,14 +135,16 @@ def main() -> None:
         for folder in ("static", "templates"):
             if (REPO / folder).is_dir():
                 shutil.copytree(REPO / folder, shipped / folder)
-        generated = generate(Path(work) / "generated", args.records)
+        generated = Path(work) / "generated"
+        slugs = corpus.write_corpus(generated, args.records)
 
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
         try:
             results = {
                 "shipped site (15 records)": measure("shipped", shipped, "kerhoiloa-2021", args.runs, browser),
                 f"generated site ({args.records} records)": measure(
-                    f"{args.records} records", generated, "generoitu-0500", args.runs, browser),
+                    f"{args.records} records", generated, slugs[len(slugs) // 2], args.runs, browser,
+                    corpus.AS_OF.isoformat()),
             }
         finally:
             browser.close()
