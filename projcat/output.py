@@ -66,8 +66,8 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()), str(a))
 
 
-def _remove_stale_temporaries(parent: Path, prefix: str) -> None:
-    """Temporary folders left by killed builds: remove those whose process is gone."""
+def remove_stale_temporaries(parent: Path, prefix: str) -> None:
+    """Folders named `<prefix><pid>-...` left by killed processes: remove those whose process is gone."""
     for candidate in parent.glob(prefix + "*"):
         try:
             pid = int(candidate.name[len(prefix):].split("-")[0])
@@ -117,7 +117,7 @@ def write_site(files: dict[str, bytes], out: Path) -> WriteReport:
     parent = out.parent
     parent.mkdir(parents=True, exist_ok=True)
     prefix = f".{out.name}.tmp-"
-    _remove_stale_temporaries(parent, prefix)
+    remove_stale_temporaries(parent, prefix)
     temporary = Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-", dir=parent))
     written = unchanged = 0
     changed: list[str] = []

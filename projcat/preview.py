@@ -61,7 +61,7 @@ from projcat import pipeline
 from projcat.errorpage import error_page, printed_line
 from projcat.incremental import MemoryCache, sync_folder
 from projcat.load import display_path
-from projcat.output import OutputError
+from projcat.output import OutputError, remove_stale_temporaries
 from projcat.problems import Problem, summary_line
 from projcat.render import THEME_DIR
 from projcat.serving import (
@@ -536,19 +536,7 @@ def _quiet_logging(lang: str) -> None:
 
 def _remove_stale_workdirs() -> None:
     """Folders of previews that were killed outright: their process is gone."""
-    for candidate in Path(tempfile.gettempdir()).glob(WORKDIR_PREFIX + "*"):
-        try:
-            pid = int(candidate.name[len(WORKDIR_PREFIX):].split("-")[0])
-        except ValueError:
-            continue
-        if pid == os.getpid():
-            continue
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            shutil.rmtree(candidate, ignore_errors=True)
-        except PermissionError:
-            pass
+    remove_stale_temporaries(Path(tempfile.gettempdir()), WORKDIR_PREFIX)
 
 
 def tidy_memory() -> None:
