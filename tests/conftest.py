@@ -15,7 +15,7 @@ from typing import Iterator
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-FIXTURE_SITE = REPO / "tests" / "fixtures" / "site"
+FIXTURE_SITE = REPO / "tests" / "fixtures" / "sample-site"
 FIXTURE_AS_OF = date(2025, 6, 15)
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
