@@ -81,16 +81,27 @@ def _by_slug(catalogue: Catalogue) -> list[Entry]:
     return sorted(catalogue.entries, key=lambda e: e.slug)
 
 
-def projects_json(catalogue: Catalogue, site: SiteConfig, views: Views, history: History) -> bytes:
+def published_records(catalogue: Catalogue, views: Views, history: History) -> dict[str, dict[str, Any]]:
+    """Every project as published, by slug: made once for both the JSON and the CSV."""
+    return {e.slug: _published(e, views, history) for e in catalogue.entries}
+
+
+def projects_json(catalogue: Catalogue, site: SiteConfig, views: Views, history: History,
+                  published: dict[str, dict[str, Any]] | None = None) -> bytes:
+    published = published if published is not None else published_records(catalogue, views, history)
     document = {
         "title": site.title,
         "organisation": site.organisation,
         "language": site.language,
         "updated": site_updated(catalogue.entries, history, catalogue.as_of).isoformat(),
         "record_schema": _address(views, views.site.urls.site_path(DATA_SCHEMA)),
-        "projects": [_published(e, views, history) for e in _by_slug(catalogue)],
     }
-    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    # One project a line: json's C encoder runs only without `indent`, and at
+    # thousands of projects the pure-Python one was most of a rebuild.
+    head = json.dumps(document, ensure_ascii=False, indent=2)[: -len("\n}")]
+    projects = ",\n".join("    " + json.dumps(published[e.slug], ensure_ascii=False) for e in _by_slug(catalogue))
+    text = head + (',\n  "projects": [\n' + projects + "\n  ]\n}" if projects else ',\n  "projects": []\n}')
+    return (text + "\n").encode("utf-8")
 
 
 def record_schema(views: Views) -> bytes:
@@ -125,8 +136,7 @@ def csv_columns(catalogue: Catalogue) -> list[str]:
     return columns
 
 
-def _row(entry: Entry, views: Views, history: History) -> dict[str, str]:
-    published = _published(entry, views, history)
+def _row(entry: Entry, published: dict[str, Any]) -> dict[str, str]:
     row = {key: _cell(published[key]) for key in ("slug", "url", "status", "theme_name", "last_changed")}
     project = entry.project
     for name in Project.model_fields:
@@ -143,12 +153,14 @@ def _row(entry: Entry, views: Views, history: History) -> dict[str, str]:
     return row
 
 
-def projects_csv(catalogue: Catalogue, views: Views, history: History) -> bytes:
+def projects_csv(catalogue: Catalogue, views: Views, history: History,
+                 published: dict[str, dict[str, Any]] | None = None) -> bytes:
+    published = published if published is not None else published_records(catalogue, views, history)
     buffer = io.StringIO()
     columns = csv_columns(catalogue)
     writer = csv.DictWriter(buffer, fieldnames=columns, delimiter=CSV_DELIMITER, lineterminator="\r\n",
                             restval="")
     writer.writeheader()
     for entry in _by_slug(catalogue):
-        writer.writerow(_row(entry, views, history))
+        writer.writerow(_row(entry, published[entry.slug]))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

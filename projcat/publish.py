@@ -157,11 +157,12 @@ def feed_xml(views: Views, catalogue: Catalogue, site: SiteConfig, history: Hist
 
 def publish_files(views: Views, catalogue: Catalogue, site: SiteConfig, history: History) -> dict[str, bytes]:
     """Every non-page file the site publishes beside its pages."""
+    published = opendata.published_records(catalogue, views, history)
     files = {
         ROBOTS: robots_txt(views),
         FEED: feed_xml(views, catalogue, site, history),
-        DATA_JSON: opendata.projects_json(catalogue, site, views, history),
-        DATA_CSV: opendata.projects_csv(catalogue, views, history),
+        DATA_JSON: opendata.projects_json(catalogue, site, views, history, published),
+        DATA_CSV: opendata.projects_csv(catalogue, views, history, published),
         DATA_SCHEMA: opendata.record_schema(views),
     }
     sitemap = sitemap_xml(views, catalogue, history)
