@@ -380,8 +380,12 @@ def _print_problems(problems: tuple[Problem, ...], lang: str) -> None:
 # --- request handlers ------------------------------------------------------------------------
 
 
-class _Guarded(tornado.web.RequestHandler):
+class _HostGuard:
+    """Answers only requests addressed to this server's own host names (no DNS rebinding)."""
+
     preview: Preview
+    request: Any
+    send_error: Any
 
     def initialize(self, preview: Preview) -> None:
         self.preview = preview
@@ -389,6 +393,9 @@ class _Guarded(tornado.web.RequestHandler):
     def prepare(self) -> None:
         if not host_allowed(self.request.host, self.preview.allowed):
             self.send_error(403)
+
+
+class _Guarded(_HostGuard, tornado.web.RequestHandler):
 
     def set_default_headers(self) -> None:
         # Pages and files change under the same address: the browser must ask every time.
@@ -454,15 +461,8 @@ class SiteFiles(_Guarded):
         self.finish()
 
 
-class ClientScript(LiveReloadJSHandler):
+class ClientScript(_HostGuard, LiveReloadJSHandler):
     """livereload.js as the package ships it, for this server's own pages only."""
-
-    def initialize(self, preview: Preview) -> None:
-        self.preview = preview
-
-    def prepare(self) -> None:
-        if not host_allowed(self.request.host, self.preview.allowed):
-            self.send_error(403)
 
     def set_default_headers(self) -> None:
         # The same file for the server's whole life: a reload need not fetch it again.

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import subprocess
+import sys
 from pathlib import Path
 
 from conftest import REPO, run_cli
@@ -92,8 +94,16 @@ def test_new_refuses_an_unknown_theme(fixture_site: Path) -> None:
     assert "Teemaa 'asumin' ei ole" in result.stderr
 
 
-def test_console_script_is_declared() -> None:
-    assert 'projcat = "projcat.cli:main"' in (REPO / "pyproject.toml").read_text()
+def test_the_installed_console_script_runs_the_same_entry_point(fixture_site: Path) -> None:
+    from importlib.metadata import entry_points
+
+    (script,) = [e for e in entry_points(group="console_scripts") if e.name == "projcat"]
+    assert script.value == "projcat.cli:main"
+    installed = Path(sys.executable).parent / "projcat"
+    result = subprocess.run([str(installed), "check", "--root", str(fixture_site), "--as-of", "2025-06-15"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "Kaikki kunnossa: 7 hanketta" in result.stdout
 
 
 def test_same_input_gives_byte_identical_output(fixture_site: Path, tmp_path: Path) -> None:
