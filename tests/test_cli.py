@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import REPO, run_cli
+from conftest import run_cli
 
 
 def _digest(folder: Path) -> dict[str, str]:
