@@ -13,32 +13,23 @@ The cache is a pickle: it is local build state in the site's own folder
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 import tempfile
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from projcat import __version__
 from projcat.incremental import MemoryCache
+from projcat.stamp import code_fingerprint
 
 FORMAT = 1
 CACHE_FOLDER = ".cache"
 _MAGIC = b"projcat-build-cache\n"
 
 
-@lru_cache(maxsize=1)
-def code_fingerprint() -> str:
-    """A digest of the tool's own code and built-in theme: a new tool never trusts an old cache."""
-    package = Path(__file__).parent
-    digest = hashlib.sha256(f"{__version__}\0{FORMAT}\0".encode())
-    for file in sorted(package.rglob("*")):
-        if file.is_file() and file.suffix in (".py", ".html", ".css", ".js"):
-            digest.update(file.relative_to(package).as_posix().encode() + b"\0")
-            digest.update(file.read_bytes())
-    return digest.hexdigest()
+def _header() -> bytes:
+    """Names the cache's own format and the tool that wrote it."""
+    return _MAGIC + f"{FORMAT}:{code_fingerprint()}\n".encode()
 
 
 def cache_file(root: Path) -> Path:
@@ -66,7 +57,7 @@ class DiskCache(MemoryCache):
             data = path.read_bytes()
         except OSError:
             return cls()
-        header = _MAGIC + code_fingerprint().encode() + b"\n"
+        header = _header()
         if not data.startswith(header):
             return cls()
         try:
@@ -81,7 +72,7 @@ class DiskCache(MemoryCache):
         """Write atomically: a build killed while saving leaves the old cache or none, never half."""
         path = cache_file(root)
         path.parent.mkdir(parents=True, exist_ok=True)
-        header = _MAGIC + code_fingerprint().encode() + b"\n"
+        header = _header()
         handle, temporary = tempfile.mkstemp(prefix=".build-", dir=path.parent)
         try:
             with os.fdopen(handle, "wb") as stream:

@@ -148,7 +148,59 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _stamp_options(args: argparse.Namespace, out: Path) -> dict[str, object]:
+    """Everything on the command line that shapes the output or what is printed."""
+    return {
+        "root": str(args.root), "out": str(out), "out_resolved": str(out.resolve()),
+        "base_url": args.base_url, "search": not args.no_search, "lang": args.lang, "format": args.format,
+        "next_change": args.next_change, "as_of_given": args.as_of is not None,
+    }
+
+
+class _Tee:
+    """A stream that also keeps what was written to it, for the build's stamp."""
+
+    def __init__(self, name: str, stream: TextIO, kept: list[list[str]]) -> None:
+        self.name, self.stream, self.kept = name, stream, kept
+
+    def write(self, text: str) -> int:
+        self.kept.append([self.name, text])
+        return self.stream.write(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+
 def cmd_build(args: argparse.Namespace) -> int:
+    from projcat import stamp
+
+    out: Path = args.out or args.root / "site"
+    inputs = None
+    if args.no_cache:
+        stamp.forget(args.root)
+    else:
+        inputs = stamp.inputs_digest(args.root, _stamp_options(args, out))
+        last = stamp.unchanged(args.root, out, inputs, args.as_of)
+        if last is not None:
+            # Nothing the output is made of changed: it is already what a build would write.
+            for name, text in last.printed:
+                (sys.stderr if name == "stderr" else sys.stdout).write(text)
+            return EXIT_OK
+    printed: list[list[str]] = []
+    real = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _Tee("stdout", real[0], printed), _Tee("stderr", real[1], printed)
+    try:
+        code, built = _full_build(args, out)
+    finally:
+        sys.stdout, sys.stderr = real
+    if code == EXIT_OK and inputs is not None and built is not None:
+        assert built.check.site is not None and built.check.catalogue is not None
+        stamp.Stamp(inputs, built.check.catalogue.as_of.isoformat(), built.check.site.time_zone,
+                    stamp.list_output(out), printed).write(args.root)
+    return code
+
+
+def _full_build(args: argparse.Namespace, out: Path) -> "tuple[int, BuildResult | None]":
     from projcat import pipeline
     from projcat.output import OutputError
     from projcat.search import SearchError
@@ -162,13 +214,13 @@ def cmd_build(args: argparse.Namespace) -> int:
         print_problems(exc.problems, lang, args.format, sys.stderr)
         if args.format == "text":
             print(message(lang, "summary.not_written", {}), file=sys.stderr)
-        return EXIT_PROBLEMS
+        return EXIT_PROBLEMS, None
     except OutputError as exc:
         print(f"build.py: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return EXIT_USAGE, None
     except SearchError as exc:
         print(message(args.lang or "fi", "build.search_failed", {"detail": exc}), file=sys.stderr)
-        return EXIT_PROBLEMS
+        return EXIT_PROBLEMS, None
     result = built.check
     assert result.site is not None and result.catalogue is not None
     lang = _message_lang(args, result.site.language)
@@ -178,14 +230,13 @@ def cmd_build(args: argparse.Namespace) -> int:
     if args.next_change:
         _print_next_change_only(result)
     elif args.format == "text":
-        out = args.out or args.root / "site"
         pages = sum(1 for name in built.files if name.endswith(".html"))
         print(message(lang, "summary.built", {
             "out": out, "pages": pages, "records": len(result.records),
             "as_of": result.catalogue.as_of.isoformat(),
         }))
         print(_next_change_line(result, lang))
-    return EXIT_OK
+    return EXIT_OK, built
 
 
 def _publishing_notes(built: "BuildResult", lang: str) -> None:

@@ -82,7 +82,7 @@ def test_a_damaged_cache_is_rebuilt_never_trusted(fixture_site: Path, tmp_path: 
     record.write_text(record.read_text().replace("Kuukauden tarkkuudella", "Kuukauden tarkkuudella yhä"))
     _build(fixture_site, out)
     _same_as_cold(fixture_site, out, tmp_path, "after-damage")
-    assert path.read_bytes().startswith(b"projcat-build-cache\n" + buildcache.code_fingerprint().encode())
+    assert path.read_bytes().startswith(buildcache._header())
 
 
 def test_a_cache_from_other_code_is_not_loaded(fixture_site: Path, tmp_path: Path,

@@ -1,0 +1,208 @@
+"""Recognise a build that would change nothing, before anything heavy is imported.
+
+After a successful `build`, `ROOT/.cache/stamp.json` records a digest of
+everything the output is made from (every byte of `site.yaml`, `content/`,
+`templates/` and `static/`, the tool's own code and theme, the versions of
+the libraries that shape the output, the git commit the dates come from,
+the command's options and the as-of date) together with a listing of the
+output folder as the build left it (size, modification time and inode of
+every file) and what the build printed.
+
+The next `build` computes the same digest and lists the output folder. When
+both are equal, the output is exactly what a full build would write, so the
+build prints what it printed last time and stops: no record is parsed, no
+page rendered, no library beyond the standard one imported. Anything that
+cannot be told for certain (a symbolic link among the sources, a git folder
+of an unusual shape, an unreadable file) means "not known": the full build
+runs. Only the standard library is used here, on purpose.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import tempfile
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from projcat import __version__
+
+FORMAT = 1
+CACHE_FOLDER = ".cache"
+STAMP_NAME = "stamp.json"
+SOURCES = ("site.yaml", "content", "templates", "static")
+# Libraries whose version can change a page's bytes.
+_SHAPING_LIBRARIES = ("markdown", "nh3", "jinja2", "markupsafe", "babel", "pydantic", "pyyaml", "python-slugify",
+                      "pagefind")
+DEFAULT_TIME_ZONE = "Europe/Helsinki"
+
+Listing = dict[str, list[int]]
+
+
+class Unknown(Exception):
+    """The inputs or the output cannot be described for certain."""
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """A digest of the tool's own code and built-in theme, and of the libraries shaping its output."""
+    from importlib import metadata
+
+    package = Path(__file__).parent
+    digest = hashlib.sha256(f"{__version__}\0{sys.version}\0".encode())
+    for name in _SHAPING_LIBRARIES:
+        try:
+            version = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            version = "-"
+        digest.update(f"{name}={version}\0".encode())
+    for file in sorted(package.rglob("*")):
+        if file.is_file() and file.suffix in (".py", ".html", ".css", ".js"):
+            digest.update(file.relative_to(package).as_posix().encode() + b"\0")
+            digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+def _hash_tree(digest: Any, root: Path, rel: str) -> None:
+    path = root / rel
+    if path.is_symlink():
+        raise Unknown(rel)
+    if path.is_file():
+        digest.update(f"F\0{rel}\0".encode())
+        with open(path, "rb") as stream:
+            digest.update(hashlib.sha256(stream.read()).digest())
+        return
+    if not path.is_dir():
+        digest.update(f"-\0{rel}\0".encode())
+        return
+    for entry in sorted(os.scandir(path), key=lambda e: e.name):
+        if entry.is_symlink():
+            raise Unknown(entry.path)
+        _hash_tree(digest, root, f"{rel}/{entry.name}")
+
+
+def _git_state(root: Path) -> str:
+    """The commit the history's dates come from: HEAD, resolved by reading git's own files."""
+    git = root / ".git"
+    if not git.exists() and not git.is_symlink():
+        return "no git"
+    if not git.is_dir() or git.is_symlink():
+        raise Unknown(".git")
+    head = (git / "HEAD").read_text(encoding="utf-8").strip()
+    shallow = (git / "shallow").read_bytes() if (git / "shallow").is_file() else b""
+    commit = head
+    if head.startswith("ref: "):
+        ref = head[5:]
+        loose = git / ref
+        if loose.is_file():
+            commit = loose.read_text(encoding="utf-8").strip()
+        else:
+            packed = git / "packed-refs"
+            lines = packed.read_text(encoding="utf-8").splitlines() if packed.is_file() else []
+            found = [line.split(" ")[0] for line in lines if line.endswith(" " + ref)]
+            commit = found[0] if found else "unborn"
+    return f"{head}\0{commit}\0{hashlib.sha256(shallow).hexdigest()}"
+
+
+def inputs_digest(root: Path, options: dict[str, Any]) -> str | None:
+    """What the output is made of, as one digest; `None` when it cannot be told for certain."""
+    digest = hashlib.sha256(f"{FORMAT}\0{code_fingerprint()}\0".encode())
+    digest.update(json.dumps(options, sort_keys=True, default=str).encode())
+    try:
+        digest.update(_git_state(root).encode())
+        for rel in SOURCES:
+            _hash_tree(digest, root, rel)
+    except (Unknown, OSError, UnicodeDecodeError):
+        return None
+    return digest.hexdigest()
+
+
+def list_output(out: Path) -> Listing:
+    """Every file of the output folder with its size, modification time and inode."""
+    listing: Listing = {}
+
+    def walk(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    walk(entry.path, f"{prefix}{entry.name}/")
+                    continue
+                st = entry.stat(follow_symlinks=False)
+                listing[prefix + entry.name] = [st.st_size, st.st_mtime_ns, st.st_ino, st.st_mode]
+
+    walk(str(out), "")
+    return listing
+
+
+def today_in(time_zone: str) -> date:
+    try:
+        return datetime.now(ZoneInfo(time_zone)).date()
+    except (ZoneInfoNotFoundError, ValueError):
+        return datetime.now(ZoneInfo(DEFAULT_TIME_ZONE)).date()
+
+
+def stamp_file(root: Path) -> Path:
+    return root / CACHE_FOLDER / STAMP_NAME
+
+
+@dataclass(frozen=True)
+class Stamp:
+    inputs: str
+    as_of: str
+    time_zone: str
+    output: Listing
+    printed: list[list[str]]  # [stream name, text] in the order they were printed
+
+    @classmethod
+    def read(cls, root: Path) -> "Stamp | None":
+        try:
+            data = json.loads(stamp_file(root).read_text(encoding="utf-8"))
+            if data.get("format") != FORMAT:
+                return None
+            return cls(str(data["inputs"]), str(data["as_of"]), str(data["time_zone"]), dict(data["output"]),
+                       [list(part) for part in data["printed"]])
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None
+
+    def write(self, root: Path) -> None:
+        """Atomically: a stamp is whole or absent, never half."""
+        path = stamp_file(root)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = {"format": FORMAT, "inputs": self.inputs, "as_of": self.as_of, "time_zone": self.time_zone,
+                "output": self.output, "printed": self.printed}
+        handle, temporary = tempfile.mkstemp(prefix=".stamp-", dir=path.parent)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                json.dump(data, stream, ensure_ascii=False, separators=(",", ":"))
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+
+
+def forget(root: Path) -> None:
+    stamp_file(root).unlink(missing_ok=True)
+
+
+def unchanged(root: Path, out: Path, inputs: str | None, as_of: date | None) -> Stamp | None:
+    """The last build's stamp when building again would leave `out` exactly as it is."""
+    if inputs is None:
+        return None
+    stamp = Stamp.read(root)
+    if stamp is None or stamp.inputs != inputs:
+        return None
+    wanted = as_of or today_in(stamp.time_zone)
+    if wanted.isoformat() != stamp.as_of:
+        return None
+    try:
+        if list_output(out) != stamp.output:
+            return None
+    except OSError:
+        return None
+    return stamp
