@@ -1,10 +1,19 @@
 """Write a whole site or nothing.
 
-The new tree is written into a temporary folder beside the output, then
-swapped in with one atomic rename exchange: a build that fails, is
-interrupted or is killed halfway leaves the previous output exactly as it
-was. Files whose bytes did not change are hard-linked from the previous
-output, so their modification times stay and `rsync` moves only what changed.
+A build that changes much (or makes the first output) writes the new tree
+into a temporary folder beside the output and swaps it in with one atomic
+rename exchange: a build that fails, is interrupted or is killed halfway
+leaves the previous output exactly as it was. Files whose bytes did not
+change are hard-linked from the previous output, so their modification
+times stay and `rsync` moves only what changed.
+
+A build that changes a few files (an edited record: its page and the lists
+showing it) does not copy a tree of thousands of files for that. It writes
+the new files into a temporary folder beside the output, then renames each
+over its old version: each file is replaced atomically, project pages
+before the lists that link to them. Only a build killed during those few
+renames can leave a mix of old and new files; the next build compares every
+file with what it should hold, so it puts the mix right.
 """
 
 from __future__ import annotations
@@ -20,6 +29,9 @@ from pathlib import Path, PurePosixPath
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
+# At most this many changed files (or this share of all) are replaced in place; more swap a new tree.
+IN_PLACE_FILES = 200
+IN_PLACE_SHARE = 0.2
 
 
 class OutputError(Exception):
@@ -97,37 +109,89 @@ def check_output_folder(out: Path, root: Path, sources: list[Path]) -> None:
         raise OutputError(f"{out} exists and is not a folder")
 
 
-def _already_written(files: dict[str, bytes], out: Path) -> bool:
-    """Whether `out` holds exactly `files` and nothing else (then a rebuild touches nothing)."""
-    if not out.is_dir():
-        return False
+def _present(out: Path) -> set[str]:
     present: set[str] = set()
     for folder, _, names in os.walk(out):
         for name in names:
             present.add(os.path.relpath(os.path.join(folder, name), out).replace(os.sep, "/"))
-    if present != files.keys():
-        return False
-    return all(_same_bytes(out / rel, data) for rel, data in files.items())
+    return present
+
+
+def _in_place_order(rel: str) -> tuple[int, str]:
+    # Deeper files (project pages) first, then the lists and feeds that link to them.
+    return (-rel.count("/"), rel)
+
+
+def _blocked(out: Path, rel: str) -> bool:
+    """Whether writing `rel` in place needs a file turned into a folder, or the other way round."""
+    target = out / rel
+    if target.is_dir() and not target.is_symlink():
+        return True
+    parent = target.parent
+    while parent != out:
+        if parent.exists() and not parent.is_dir():
+            return True
+        parent = parent.parent
+    return False
+
+
+def _update_in_place(files: dict[str, bytes], out: Path, changed: list[str], removed: list[str],
+                     temporary: Path) -> None:
+    order = sorted(changed, key=_in_place_order)
+    # Everything is written before anything is replaced: a failure while writing changes nothing.
+    for number, rel in enumerate(order):
+        (temporary / str(number)).write_bytes(files[rel])
+    for number, rel in enumerate(order):
+        target = out.joinpath(*_safe_relative(rel).parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(temporary / str(number), target)
+    for rel in removed:
+        target = out.joinpath(*_safe_relative(rel).parts)
+        target.unlink(missing_ok=True)
+        parent = target.parent
+        while parent != out:
+            try:
+                parent.rmdir()
+            except OSError:
+                break
+            parent = parent.parent
 
 
 def write_site(files: dict[str, bytes], out: Path) -> WriteReport:
     out = out.absolute()
-    if _already_written(files, out):
-        return WriteReport(0, len(files), ())
     parent = out.parent
     parent.mkdir(parents=True, exist_ok=True)
     prefix = f".{out.name}.tmp-"
     remove_stale_temporaries(parent, prefix)
+    seen: set[PurePosixPath] = set()
+    for rel in files:
+        path = _safe_relative(rel)
+        if path in seen:
+            raise OutputError(f"two pages want the same address: {rel}")
+        seen.add(path)
+    if out.is_dir():
+        removed = sorted(_present(out) - files.keys())
+        changed = [rel for rel, data in files.items() if not _same_bytes(out / rel, data)]
+        if not changed and not removed:
+            return WriteReport(0, len(files), ())
+        small = len(changed) + len(removed) <= min(IN_PLACE_FILES, max(1, int(len(files) * IN_PLACE_SHARE)))
+        if small and not any(_blocked(out, rel) for rel in changed):
+            temporary = Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-", dir=parent))
+            try:
+                _update_in_place(files, out, changed, removed, temporary)
+            finally:
+                shutil.rmtree(temporary, ignore_errors=True)
+            return WriteReport(len(changed), len(files) - len(changed), tuple(sorted(changed)))
+    return _swap_in_new_tree(files, out, parent, prefix)
+
+
+def _swap_in_new_tree(files: dict[str, bytes], out: Path, parent: Path, prefix: str) -> WriteReport:
     temporary = Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-", dir=parent))
     written = unchanged = 0
     changed: list[str] = []
     try:
-        seen: set[PurePosixPath] = set()
         for rel, data in sorted(files.items()):
             path = _safe_relative(rel)
-            if path in seen:
-                raise OutputError(f"two pages want the same address: {rel}")
-            seen.add(path)
             target = temporary.joinpath(*path.parts)
             target.parent.mkdir(parents=True, exist_ok=True)
             previous = out.joinpath(*path.parts)

@@ -127,7 +127,7 @@ def render(
         texts += [(site.intro or "", 2)] + [(theme.intro or "", 2) for theme in site.themes]
         renderer.prepare(texts, parallel=parallel)
     views = build_views(result.catalogue, result.site, stylesheet=f"style.css?v={stylesheet_hash}",
-                        history=history or NO_HISTORY, search_script=f"search.js?v={script_hash}",
+                        history=history, search_script=f"search.js?v={script_hash}",
                         renderer=renderer, memo=cache.project_view if cache else None)
     env = make_environment(paths.templates)
     files = render_site(views, env, assets, cache)
