@@ -69,6 +69,12 @@ class BuildCache(Protocol):
         """A digest of the bytes of the record file read as `display` in this build, when known."""
         ...
 
+    def piece(self, name: str, key: object, produce: Callable[[], object]) -> object:
+        """`produce()`, or the value kept under `name` when it was made for an equal `key`.
+
+        For small parts of a shared file (one project's line of the open data)."""
+        ...
+
     def reuse(self, name: str, digest: str, produce: Callable[[], dict[str, bytes]]) -> dict[str, bytes]:
         """`produce()`, or the files kept under `name` when the digest of their inputs is the same."""
         ...

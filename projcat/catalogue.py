@@ -6,7 +6,9 @@ no disk.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, timedelta
 from typing import Literal
 
@@ -31,8 +33,14 @@ def status_of(project: Project, as_of: date) -> Status:
     return "ongoing"
 
 
+# Everything but letters, digits and spaces: `\\w` is `str.isalnum()` plus the underscore.
+_NOT_SORTED = re.compile(r"[^\w ]|_")
+
+
+@lru_cache(maxsize=None)
 def title_key(title: str) -> str:
-    return "".join(ch for ch in title.casefold() if ch.isalnum() or ch == " ").strip().translate(_FINNISH_ORDER)
+    # Cached: every list sorts by it, and at thousands of projects it was a second of each build.
+    return _NOT_SORTED.sub("", title.casefold()).strip().translate(_FINNISH_ORDER)
 
 
 @dataclass(frozen=True)

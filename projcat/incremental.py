@@ -96,6 +96,20 @@ class _Record:
     digest: str
     raw: RawRecord
     validated: _Validated | None = None
+    file: Path | None = None
+    # Only the path and slug of `raw` are kept (see `lightened`); the file is read again when needed.
+    light: bool = False
+
+    def lightened(self) -> "_Record":
+        """This record without its positioned parse, which only a new validation needs.
+
+        The parse is most of what a persistent cache would load and save for
+        every record, and a validation that can be reused needs none of it."""
+        if self.validated is None or self.file is None or self.light:
+            return self
+        raw = self.raw
+        return _Record(self.stat, self.digest, RawRecord(raw.path, raw.slug, {}, "", raw.body_line), self.validated,
+                       self.file, light=True)
 
 
 @dataclass
@@ -167,13 +181,14 @@ class CacheStats:
     pages_rendered: list[str] = field(default_factory=list)
     pages_reused: int = 0
     files_made: list[str] = field(default_factory=list)
+    pieces_made: int = 0
     # Kept entries refreshed or dropped: what the cache holds changed even if nothing was redone.
     refreshed: bool = False
 
     @property
     def changed_anything(self) -> bool:
         return bool(self.records_parsed or self.records_validated or self.views_made or self.pages_rendered
-                    or self.files_made or self.refreshed)
+                    or self.files_made or self.pieces_made or self.refreshed)
 
 
 class MemoryCache:
@@ -183,6 +198,8 @@ class MemoryCache:
         self._records: dict[str, _Record] = {}
         self._pages: dict[str, tuple[object, bytes]] = {}
         self._files: dict[str, tuple[str, dict[str, bytes]]] = {}
+        self._pieces: dict[str, tuple[object, object]] = {}
+        self._seen_pieces: set[str] = set()
         self._renderer = MemoizingRenderer()
         self._views: dict[str, _View] = {}
         self._environment: tuple[str, Environment] | None = None
@@ -212,7 +229,7 @@ class MemoryCache:
             self.stats.records_reused += 1
             return kept.raw
         raw = read_record(file, display)
-        self._records[display] = _Record(key, digest, raw)
+        self._records[display] = _Record(key, digest, raw, file=file)
         self.stats.records_parsed.append(display)
         return raw
 
@@ -226,6 +243,10 @@ class MemoryCache:
         done = kept.validated if kept is not None and kept.raw is raw else None
         if done is not None and done.site == site and done.static == self._static and done.root == root:
             return done.record, list(done.problems)
+        if kept is not None and kept.raw is raw and kept.light and kept.file is not None:
+            # Validated before under other settings: the parse was not kept, so read the file again.
+            raw = kept.raw = read_record(kept.file, raw.path)
+            kept.light = False
         record, problems = validate_record(raw, site, root)
         self.stats.records_validated.append(raw.path)
         if kept is not None and kept.raw is raw:
@@ -268,6 +289,16 @@ class MemoryCache:
         kept = self._records.get(display)
         return kept.digest if kept is not None and display in self._seen_records else None
 
+    def piece(self, name: str, key: object, produce: Callable[[], object]) -> object:
+        self._seen_pieces.add(name)
+        kept = self._pieces.get(name)
+        if kept is not None and kept[0] == key:
+            return kept[1]
+        value = produce()
+        self._pieces[name] = (key, value)
+        self.stats.pieces_made += 1
+        return value
+
     def reuse(self, name: str, digest: str, produce: Callable[[], dict[str, bytes]]) -> dict[str, bytes]:
         """`produce()`, or the files kept under `name` when their inputs' `digest` is the same."""
         kept = self._files.get(name)
@@ -289,11 +320,15 @@ class MemoryCache:
             self._records = {k: v for k, v in self._records.items() if k in self._seen_records}
             self._pages = {k: v for k, v in self._pages.items() if k in self._seen_pages}
             self._views = {k: v for k, v in self._views.items() if k in self._seen_views}
+            if self._seen_pieces:
+                # A build that reused whole files asked for no pieces: keep them for the next.
+                self._pieces = {k: v for k, v in self._pieces.items() if k in self._seen_pieces}
             self._renderer.sweep()
             self.stats.refreshed |= before != (len(self._records), len(self._pages), len(self._views))
         self._seen_records = set()
         self._seen_pages = set()
         self._seen_views = set()
+        self._seen_pieces = set()
         self._static = None
         stats, self.stats = self.stats, CacheStats()
         return stats

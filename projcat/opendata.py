@@ -20,7 +20,7 @@ import csv
 import io
 import json
 from decimal import Decimal
-from typing import Any
+from typing import Any, Callable
 
 from pydantic import BaseModel
 
@@ -81,14 +81,46 @@ def _by_slug(catalogue: Catalogue) -> list[Entry]:
     return sorted(catalogue.entries, key=lambda e: e.slug)
 
 
-def published_records(catalogue: Catalogue, views: Views, history: History) -> dict[str, dict[str, Any]]:
-    """Every project as published, by slug: made once for both the JSON and the CSV."""
-    return {e.slug: _published(e, views, history) for e in catalogue.entries}
+# A project's JSON line and CSV row, made together since both start from the same published facts.
+ProjectLines = tuple[str, str]
+# (slug, what the lines are made of beyond the record itself, produce) -> the lines, maybe kept from before.
+LinesMemo = Callable[[Entry, str, Callable[[], ProjectLines]], ProjectLines]
+
+
+def no_memo(entry: Entry, key: str, produce: Callable[[], ProjectLines]) -> ProjectLines:
+    return produce()
+
+
+def project_lines(entry: Entry, views: Views, history: History, columns: list[str]) -> ProjectLines:
+    published = _published(entry, views, history)
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, delimiter=CSV_DELIMITER, lineterminator="\r\n",
+                            restval="")
+    writer.writerow(_row(entry, published))
+    # One project a line: json's C encoder runs only without `indent`, and at
+    # thousands of projects the pure-Python one was most of a rebuild.
+    return "    " + json.dumps(published, ensure_ascii=False), buffer.getvalue()
+
+
+def all_project_lines(catalogue: Catalogue, views: Views, history: History,
+                      memo: LinesMemo = no_memo) -> tuple[list[str], dict[str, ProjectLines]]:
+    """The CSV columns and every project's lines, by slug; `memo` may answer from an earlier build."""
+    columns = csv_columns(catalogue)
+    shape = "\x1f".join(columns)
+    lines: dict[str, ProjectLines] = {}
+    for entry in catalogue.entries:
+        view = views.projects[entry.slug]
+        changed = history.changed(entry.record.path)
+        key = "\0".join((entry.status, _address(views, view.url), view.theme.text if view.theme else "",
+                         changed.isoformat() if changed else "", shape))
+        lines[entry.slug] = memo(entry, key, lambda e=entry: project_lines(e, views, history, columns))
+    return columns, lines
 
 
 def projects_json(catalogue: Catalogue, site: SiteConfig, views: Views, history: History,
-                  published: dict[str, dict[str, Any]] | None = None) -> bytes:
-    published = published if published is not None else published_records(catalogue, views, history)
+                  lines: dict[str, ProjectLines] | None = None) -> bytes:
+    if lines is None:
+        _, lines = all_project_lines(catalogue, views, history)
     document = {
         "title": site.title,
         "organisation": site.organisation,
@@ -96,10 +128,8 @@ def projects_json(catalogue: Catalogue, site: SiteConfig, views: Views, history:
         "updated": site_updated(catalogue.entries, history, catalogue.as_of).isoformat(),
         "record_schema": _address(views, views.site.urls.site_path(DATA_SCHEMA)),
     }
-    # One project a line: json's C encoder runs only without `indent`, and at
-    # thousands of projects the pure-Python one was most of a rebuild.
     head = json.dumps(document, ensure_ascii=False, indent=2)[: -len("\n}")]
-    projects = ",\n".join("    " + json.dumps(published[e.slug], ensure_ascii=False) for e in _by_slug(catalogue))
+    projects = ",\n".join(lines[e.slug][0] for e in _by_slug(catalogue))
     text = head + (',\n  "projects": [\n' + projects + "\n  ]\n}" if projects else ',\n  "projects": []\n}')
     return (text + "\n").encode("utf-8")
 
@@ -154,13 +184,10 @@ def _row(entry: Entry, published: dict[str, Any]) -> dict[str, str]:
 
 
 def projects_csv(catalogue: Catalogue, views: Views, history: History,
-                 published: dict[str, dict[str, Any]] | None = None) -> bytes:
-    published = published if published is not None else published_records(catalogue, views, history)
+                 lines: dict[str, ProjectLines] | None = None, columns: list[str] | None = None) -> bytes:
+    if lines is None or columns is None:
+        columns, lines = all_project_lines(catalogue, views, history)
     buffer = io.StringIO()
-    columns = csv_columns(catalogue)
-    writer = csv.DictWriter(buffer, fieldnames=columns, delimiter=CSV_DELIMITER, lineterminator="\r\n",
-                            restval="")
-    writer.writeheader()
-    for entry in _by_slug(catalogue):
-        writer.writerow(_row(entry, published[entry.slug]))
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    csv.writer(buffer, delimiter=CSV_DELIMITER, lineterminator="\r\n").writerow(columns)
+    rows = "".join(lines[e.slug][1] for e in _by_slug(catalogue))
+    return ("\ufeff" + buffer.getvalue() + rows).encode("utf-8")

@@ -10,16 +10,18 @@ import pickle
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Callable
 from zoneinfo import ZoneInfo
 
 from projcat.buildcache import DiskCache
 from projcat.cache import BuildCache
 from projcat.incremental import MemoizingRenderer
-from projcat.catalogue import Catalogue, build_catalogue
+from projcat.catalogue import Catalogue, Entry, build_catalogue
 from projcat.history import History, read_history
 from projcat.load import decode, display_path, read_limited, read_record, record_files
 from projcat.output import OutputError, WriteReport, check_output_folder, write_site
 from projcat.problems import ContentError, Problem, has_errors, sort_problems
+from projcat.opendata import ProjectLines
 from projcat.publish import publish_files
 from projcat.render import fingerprint, make_environment, plan_pages, render_site, static_files
 from projcat.settings import Paths, SiteConfig
@@ -150,11 +152,19 @@ def _publish(views: Views, result: CheckResult, history: History, cache: BuildCa
     assert result.site is not None and result.catalogue is not None
     site, catalogue = result.site, result.catalogue
 
-    def produce() -> dict[str, bytes]:
+    if cache is None:
         return publish_files(views, catalogue, site, history)
 
-    if cache is None:
-        return produce()
+    def lines(entry: Entry, key: str, make: Callable[[], ProjectLines]) -> ProjectLines:
+        # A project's data lines are kept while its record's bytes and everything in `key` are the same.
+        kept = cache.record_digest(entry.record.path)
+        if kept is None:
+            return make()
+        return cache.piece(f"opendata:{entry.slug}", f"{kept}\0{key}", make)  # type: ignore[return-value]
+
+    def produce() -> dict[str, bytes]:
+        return publish_files(views, catalogue, site, history, lines)
+
     digest = hashlib.sha256()
     digest.update(site.model_dump_json().encode())
     digest.update(f"\0{catalogue.as_of}\0{views.site.stylesheet}\0{views.site.search_script}\0".encode())

@@ -5,14 +5,14 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from projcat.output import OutputError
 from projcat.statement import build_statement
 from projcat.strings import Strings
-from projcat.views import Link, Views
+from projcat.views import Link, ProjectView, SiteView, Views
 
 if TYPE_CHECKING:
     from projcat.cache import BuildCache
@@ -118,6 +118,22 @@ def template_fingerprint(env: Environment) -> str:
     return digest.hexdigest()
 
 
+def _cards(env: Environment, site: SiteView, templates: str, cache: BuildCache | None) -> Callable[..., object]:
+    """The list item of one project (`partials/project_card.html`), made once per project and level.
+
+    The lists of thousands of projects are re-rendered whenever one of them
+    changes; their items are reused while the project, the site and the
+    templates are the same. A fresh module each build: its globals are this build's."""
+    macro = env.get_template("partials/project_card.html").make_module().card
+    if cache is None:
+        return macro  # type: ignore[no-any-return]
+
+    def card(project: ProjectView, level: int) -> object:
+        return cache.piece(f"card:{level}:{project.slug}", (project, site, templates), lambda: macro(project, level))
+
+    return card
+
+
 def render_site(
     views: Views, env: Environment, assets: dict[str, bytes], cache: BuildCache | None = None
 ) -> dict[str, bytes]:
@@ -128,6 +144,7 @@ def render_site(
     env.globals.update(t=t, site=views.site)
     # A page's bytes are a function of the page, the site view and the templates, so equal inputs may reuse them.
     templates = template_fingerprint(env) if cache is not None else ""
+    env.globals["card"] = _cards(env, views.site, templates, cache)
     for page in plan_pages(views, t):
         if page.output in files:
             raise OutputError(f"static/{page.output} would replace a generated page; rename it")
