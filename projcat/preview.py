@@ -2,9 +2,10 @@
 
 Builds into a temporary folder (never `site/`), serves it on 127.0.0.1, and
 rebuilds when a source changes: `site.yaml`, `content/`, `templates/`,
-`static/` and the built-in theme. The browser reloads once the rebuild has
-written its files, and only where the page it shows changed; a stylesheet
-change alone updates the style in place. While the content has problems,
+`static/` and the built-in theme. The browser is told once the rebuild has
+written its files, and only where the page it shows changed: it swaps in the
+page's new body where it can (`preview_client.js`) and reloads it otherwise;
+a stylesheet change alone updates the style in place. While the content has problems,
 every page is answered with the list of problems at its own address, and
 the browser comes back to the page once they are fixed.
 
