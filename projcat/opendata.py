@@ -17,10 +17,11 @@ of its own.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 from decimal import Decimal
-from typing import Any
+from typing import Any, Callable
 
 from pydantic import BaseModel
 
@@ -81,14 +82,47 @@ def _by_slug(catalogue: Catalogue) -> list[Entry]:
     return sorted(catalogue.entries, key=lambda e: e.slug)
 
 
-def published_records(catalogue: Catalogue, views: Views, history: History) -> dict[str, dict[str, Any]]:
-    """Every project as published, by slug: made once for both the JSON and the CSV."""
-    return {e.slug: _published(e, views, history) for e in catalogue.entries}
+# One project's line of hankkeet.json and row of hankkeet.csv.
+ProjectLines = tuple[str, str]
+LinesMemo = Callable[[str, object, Callable[[], ProjectLines]], ProjectLines]
+
+
+def project_lines(entry: Entry, views: Views, history: History, columns: tuple[str, ...]) -> ProjectLines:
+    """A project as published, once, written as its JSON line and its CSV row."""
+    published = _published(entry, views, history)
+    row = _row(entry, published)
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=CSV_DELIMITER, lineterminator="\r\n").writerow(
+        [row.get(column, "") for column in columns])
+    # json's C encoder runs only without `indent`: one project a line.
+    return json.dumps(published, ensure_ascii=False), buffer.getvalue()
+
+
+def all_project_lines(catalogue: Catalogue, views: Views, history: History,
+                      memo: LinesMemo | None = None) -> dict[str, ProjectLines]:
+    """Every project's lines by slug. `memo(slug, inputs, produce)` may return the lines kept
+    from an earlier build for equal inputs (see `cache.BuildCache.project_data`): with
+    thousands of projects, writing them all again was most of a one-record rebuild."""
+    columns = tuple(csv_columns(catalogue))
+
+    def one(entry: Entry) -> ProjectLines:
+        return project_lines(entry, views, history, columns)
+
+    if memo is None:
+        return {e.slug: one(e) for e in catalogue.entries}
+    lines: dict[str, ProjectLines] = {}
+    for entry in catalogue.entries:
+        view = views.projects[entry.slug]
+        # Everything `_published` and `_row` read, beside the entry itself.
+        inputs = (entry, _address(views, view.url), view.theme.text if view.theme else None,
+                  history.changed(entry.record.path), columns)
+        lines[entry.slug] = memo(entry.slug, inputs, functools.partial(one, entry))
+    return lines
 
 
 def projects_json(catalogue: Catalogue, site: SiteConfig, views: Views, history: History,
-                  published: dict[str, dict[str, Any]] | None = None) -> bytes:
-    published = published if published is not None else published_records(catalogue, views, history)
+                  lines: dict[str, ProjectLines] | None = None) -> bytes:
+    lines = lines if lines is not None else all_project_lines(catalogue, views, history)
     document = {
         "title": site.title,
         "organisation": site.organisation,
@@ -96,10 +130,8 @@ def projects_json(catalogue: Catalogue, site: SiteConfig, views: Views, history:
         "updated": site_updated(catalogue.entries, history, catalogue.as_of).isoformat(),
         "record_schema": _address(views, views.site.urls.site_path(DATA_SCHEMA)),
     }
-    # One project a line: json's C encoder runs only without `indent`, and at
-    # thousands of projects the pure-Python one was most of a rebuild.
     head = json.dumps(document, ensure_ascii=False, indent=2)[: -len("\n}")]
-    projects = ",\n".join("    " + json.dumps(published[e.slug], ensure_ascii=False) for e in _by_slug(catalogue))
+    projects = ",\n".join("    " + lines[e.slug][0] for e in _by_slug(catalogue))
     text = head + (',\n  "projects": [\n' + projects + "\n  ]\n}" if projects else ',\n  "projects": []\n}')
     return (text + "\n").encode("utf-8")
 
@@ -154,13 +186,9 @@ def _row(entry: Entry, published: dict[str, Any]) -> dict[str, str]:
 
 
 def projects_csv(catalogue: Catalogue, views: Views, history: History,
-                 published: dict[str, dict[str, Any]] | None = None) -> bytes:
-    published = published if published is not None else published_records(catalogue, views, history)
-    buffer = io.StringIO()
-    columns = csv_columns(catalogue)
-    writer = csv.DictWriter(buffer, fieldnames=columns, delimiter=CSV_DELIMITER, lineterminator="\r\n",
-                            restval="")
-    writer.writeheader()
-    for entry in _by_slug(catalogue):
-        writer.writerow(_row(entry, published[entry.slug]))
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+                 lines: dict[str, ProjectLines] | None = None) -> bytes:
+    lines = lines if lines is not None else all_project_lines(catalogue, views, history)
+    header = io.StringIO()
+    csv.writer(header, delimiter=CSV_DELIMITER, lineterminator="\r\n").writerow(csv_columns(catalogue))
+    rows = "".join(lines[e.slug][1] for e in _by_slug(catalogue))
+    return ("\ufeff" + header.getvalue() + rows).encode("utf-8")

@@ -151,7 +151,7 @@ def _publish(views: Views, result: CheckResult, history: History, cache: BuildCa
     site, catalogue = result.site, result.catalogue
 
     def produce() -> dict[str, bytes]:
-        return publish_files(views, catalogue, site, history)
+        return publish_files(views, catalogue, site, history, memo=cache.project_data if cache else None)
 
     if cache is None:
         return produce()

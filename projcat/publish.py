@@ -155,14 +155,15 @@ def feed_xml(views: Views, catalogue: Catalogue, site: SiteConfig, history: Hist
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def publish_files(views: Views, catalogue: Catalogue, site: SiteConfig, history: History) -> dict[str, bytes]:
-    """Every non-page file the site publishes beside its pages."""
-    published = opendata.published_records(catalogue, views, history)
+def publish_files(views: Views, catalogue: Catalogue, site: SiteConfig, history: History,
+                  memo: opendata.LinesMemo | None = None) -> dict[str, bytes]:
+    """Every non-page file the site publishes beside its pages; `memo` as in `opendata.all_project_lines`."""
+    lines = opendata.all_project_lines(catalogue, views, history, memo)
     files = {
         ROBOTS: robots_txt(views),
         FEED: feed_xml(views, catalogue, site, history),
-        DATA_JSON: opendata.projects_json(catalogue, site, views, history, published),
-        DATA_CSV: opendata.projects_csv(catalogue, views, history, published),
+        DATA_JSON: opendata.projects_json(catalogue, site, views, history, lines),
+        DATA_CSV: opendata.projects_csv(catalogue, views, history, lines),
         DATA_SCHEMA: opendata.record_schema(views),
     }
     sitemap = sitemap_xml(views, catalogue, history)
