@@ -60,6 +60,7 @@ from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 
 from projcat import pipeline
 from projcat.errorpage import error_page, printed_line
+from projcat.history import History, read_history, state_files
 from projcat.incremental import MemoryCache, sync_folder
 from projcat.load import display_path
 from projcat.output import OutputError, remove_stale_temporaries
@@ -81,7 +82,7 @@ from projcat.serving import (
 )
 from projcat.settings import Paths, base_path
 from projcat.strings import message
-from projcat.watch import FALLBACK_POLL_SECONDS, Source, SourceWatcher
+from projcat.watch import FALLBACK_POLL_SECONDS, Snapshot, Source, SourceWatcher, differences, snapshot
 
 PORT_TRIES = 20
 # How long after a rebuild the server counts as idle, for tidying memory.
@@ -109,7 +110,8 @@ def bind(host: str, port: int, lang: str) -> socket.socket:
     raise SystemExit(message(lang, "serve.no_port", {"port": port, "last": port + PORT_TRIES - 1}))
 
 
-def watched_sources(root: Path) -> list[Source]:
+def watched_sources(root: Path, history_files: tuple[Path, ...] = ()) -> list[Source]:
+    """The sources, and the git files that move when a commit changes the pages' dates."""
     paths = Paths(root)
     return [
         Source(paths.site_file),
@@ -117,6 +119,7 @@ def watched_sources(root: Path) -> list[Source]:
         Source(paths.templates),
         Source(paths.static),
         Source(THEME_DIR),
+        *(Source(path) for path in history_files),
     ]
 
 
@@ -172,6 +175,18 @@ class Builder:
         self.cache = MemoryCache()
         self.files: dict[str, bytes] = {}
         self.site_lang: str | None = None
+        self.history_files = state_files(root)
+        self._history: History | None = None
+        self._history_seen: Snapshot = {}
+
+    def history(self) -> History:
+        """The dates from git, read again only when a commit, checkout or reset moved something."""
+        # Taken before reading: a commit landing meanwhile shows as a change next time.
+        seen = snapshot([Source(path) for path in self.history_files], self._history_seen)
+        if self._history is None or differences(self._history_seen, seen):
+            self._history = read_history(self.root)
+        self._history_seen = seen
+        return self._history
 
     def build(self) -> Built | Failed:
         started = time.perf_counter()
@@ -183,7 +198,7 @@ class Builder:
             if not result.ok:
                 self.cache.finish_build(sweep=False)
                 return Failed(_ms(started), tuple(result.problems))
-            files = pipeline.render(result, self.root, cache=self.cache)
+            files = pipeline.render(result, self.root, self.history(), cache=self.cache)
         except jinja2.TemplateError as exc:
             problem = template_problem(exc, self.root)
         except OutputError as exc:
@@ -623,7 +638,7 @@ async def _run(preview: Preview, sock: socket.socket, host: str) -> None:
             pending[0] = True
         loop.call_soon_threadsafe(run_build)
 
-    watcher = SourceWatcher(watched_sources(preview.root), on_batch)
+    watcher = SourceWatcher(watched_sources(preview.root, preview.builder.history_files), on_batch)
     watcher.start()
     if not watcher.uses_events:
         print(message(preview.lang, "serve.polling", {"interval": FALLBACK_POLL_SECONDS}), file=sys.stderr)
