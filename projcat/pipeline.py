@@ -140,7 +140,7 @@ def render(
         if name == ROBOTS and name in files:
             continue
         if name in files:
-            raise OutputError(f"static/{name} would replace a generated file; rename it")
+            raise OutputError("output.static_replaces_file", path=f"static/{name}", name=name)
         files[name] = data
     return dict(sorted(files.items()))
 

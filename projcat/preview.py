@@ -59,12 +59,12 @@ import tornado.websocket
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 
 from projcat import pipeline
-from projcat.errorpage import error_page, printed_line
+from projcat.errorpage import error_page
 from projcat.history import History, read_history, state_files
 from projcat.incremental import MemoryCache, sync_folder
 from projcat.load import display_path
 from projcat.output import OutputError, remove_stale_temporaries
-from projcat.problems import Problem, summary_line
+from projcat.problems import Problem, printed_line, summary_line
 from projcat.render import THEME_DIR
 from projcat.serving import (
     CLIENT_PATH,
@@ -202,7 +202,7 @@ class Builder:
         except jinja2.TemplateError as exc:
             problem = template_problem(exc, self.root)
         except OutputError as exc:
-            problem = Problem.make("", "preview.output_error", detail=str(exc))
+            problem = exc.problem
         except Exception as exc:  # noqa: BLE001 - shown as a problem; the preview keeps running
             if os.environ.get("PROJCAT_DEBUG"):
                 raise

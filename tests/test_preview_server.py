@@ -158,6 +158,23 @@ def test_a_template_mistake_is_shown_at_its_line_without_a_traceback(preview: Pr
     assert raw_get(preview.port, "/")[0] == 200
 
 
+def test_a_static_file_in_a_generated_files_place_is_shown_in_the_sites_language(
+    preview: PreviewProcess, fixture_site: Path
+) -> None:
+    mark = preview.mark()
+    (fixture_site / "static" / "feed.xml").write_text("<feed/>", encoding="utf-8")
+    line = preview.wait_for(r"^static/feed\.xml: ", since=mark).string
+    assert line == ("static/feed.xml: tiedosto korvaisi sivuston oman tiedoston feed.xml"
+                    " - nimeä tiedosto uudelleen tai siirrä se toiseen kansioon")
+    status, body = raw_get(preview.port, "/hankkeet/alfa/")
+    assert status == 500
+    assert "tiedosto korvaisi sivuston oman tiedoston feed.xml" in body.decode()
+    mark = preview.mark()
+    (fixture_site / "static" / "feed.xml").unlink()
+    preview.wait_for("Virheet korjattu", since=mark)
+    assert raw_get(preview.port, "/hankkeet/alfa/")[0] == 200
+
+
 def test_after_many_edits_the_served_site_equals_a_fresh_build(
     preview: PreviewProcess, fixture_site: Path, tmp_path: Path
 ) -> None:
