@@ -37,6 +37,8 @@ class CheckResult:
     problems: list[Problem]
     catalogue: Catalogue | None
     files_read: int
+    # The date the site is (or would have been) built for; None when site.yaml could not be read.
+    as_of: date | None = None
 
     @property
     def ok(self) -> bool:
@@ -95,10 +97,11 @@ def check(
     if site is not None:
         problems += statement_problems(site, [r.project for r in records], root)
     problems = sort_problems(problems)
+    day = as_of or (today(site) if site is not None else None)
     catalogue = None
-    if site is not None and not has_errors(problems):
-        catalogue = build_catalogue(records, site, as_of or today(site))
-    return CheckResult(site, records, problems, catalogue, len(files) + 1)
+    if site is not None and day is not None and not has_errors(problems):
+        catalogue = build_catalogue(records, site, day)
+    return CheckResult(site, records, problems, catalogue, len(files) + 1, day)
 
 
 def render(

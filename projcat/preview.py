@@ -5,7 +5,10 @@ rebuilds when a source changes: `site.yaml`, `content/`, `templates/`,
 `static/` and the built-in theme. The browser is told once the rebuild has
 written its files, and only where the page it shows changed: it swaps in the
 page's new body where it can (`preview_client.js`) and reloads it otherwise;
-a stylesheet change alone updates the style in place. While the content has problems,
+a stylesheet change alone updates the style in place. A commit rebuilds
+too (the pages' dates come from git), and so does midnight in the site's
+time zone when the preview builds for today (no `--as-of`): a project whose
+end date has passed is shown as ended without a restart. While the content has problems,
 every page is answered with the list of problems at its own address, and
 the browser comes back to the page once they are fixed.
 
@@ -48,9 +51,11 @@ import threading
 import time
 import traceback
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
+from datetime import time as dt_time
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import jinja2
 import tornado.httpserver
@@ -82,9 +87,15 @@ from projcat.serving import (
 )
 from projcat.settings import Paths, base_path
 from projcat.strings import message
+from projcat.views import format_day
 from projcat.watch import FALLBACK_POLL_SECONDS, Snapshot, Source, SourceWatcher, differences, snapshot
 
 PORT_TRIES = 20
+# Built for today: how often to look whether the date has changed. A timer set for midnight
+# alone could come late: the monotonic clock stands still while the computer sleeps.
+CLOCK_CHECK_SECONDS = 60.0
+# Past midnight by this much, so the new date is already the date everywhere it is read.
+AFTER_MIDNIGHT_SECONDS = 0.5
 # How long after a rebuild the server counts as idle, for tidying memory.
 IDLE_SECONDS = 3.0
 WORKDIR_PREFIX = "projcat-preview-"
@@ -176,6 +187,9 @@ class Builder:
         self.files: dict[str, bytes] = {}
         self.site_lang: str | None = None
         self.history_files = state_files(root)
+        # The date the last build was for and the site's time zone: whether a new day needs a build.
+        self.built_for: date | None = None
+        self.time_zone: str | None = None
         self._history: History | None = None
         self._history_seen: Snapshot = {}
 
@@ -193,8 +207,10 @@ class Builder:
         problem: Problem | None = None
         try:
             result = pipeline.check(self.root, self.as_of, cache=self.cache)
+            self.built_for = result.as_of
             if result.site is not None:
                 self.site_lang = result.site.language
+                self.time_zone = result.site.time_zone
             if not result.ok:
                 self.cache.finish_build(sweep=False)
                 return Failed(_ms(started), tuple(result.problems))
@@ -235,6 +251,26 @@ class Builder:
             problems=tuple(result.problems),
             base=base_path(result.site.base_url),
         )
+
+
+    def new_day(self, now: datetime) -> date | None:
+        """Today's date when the preview builds for today and its last build was for another day.
+
+        A project whose end date has passed is then shown as ended, without a restart.
+        """
+        if self.as_of is not None or self.built_for is None or self.time_zone is None:
+            return None
+        day = now.astimezone(ZoneInfo(self.time_zone)).date()
+        return day if day != self.built_for else None
+
+
+def seconds_to_next_clock_check(now: datetime, time_zone: str) -> float:
+    """Until just after the next midnight in the site's time zone, or `CLOCK_CHECK_SECONDS` if sooner."""
+    local = now.astimezone(ZoneInfo(time_zone))
+    midnight = datetime.combine(local.date() + timedelta(days=1), dt_time(0), tzinfo=local.tzinfo)
+    # In UTC: subtracting two times of one zone would ignore a daylight saving change between them.
+    left = (midnight.astimezone(timezone.utc) - now.astimezone(timezone.utc)).total_seconds()
+    return min(CLOCK_CHECK_SECONDS, max(0.0, left) + AFTER_MIDNIGHT_SECONDS)
 
 
 def files_on_disk(out: Path) -> dict[str, bytes]:
@@ -638,6 +674,20 @@ async def _run(preview: Preview, sock: socket.socket, host: str) -> None:
             pending[0] = True
         loop.call_soon_threadsafe(run_build)
 
+    clock: list[asyncio.TimerHandle] = []
+
+    def watch_the_date() -> None:
+        builder = preview.builder
+        now = datetime.now(timezone.utc)
+        day = builder.new_day(now)
+        if day is not None:
+            print(message(preview.lang, "serve.new_day", {"date": format_day(day, preview.lang)}), flush=True)
+            on_batch(frozenset())
+        clock[:] = [loop.call_later(seconds_to_next_clock_check(now, builder.time_zone or "UTC"), watch_the_date)]
+
+    if preview.builder.as_of is None:
+        watch_the_date()
+
     watcher = SourceWatcher(watched_sources(preview.root, preview.builder.history_files), on_batch)
     watcher.start()
     if not watcher.uses_events:
@@ -648,6 +698,8 @@ async def _run(preview: Preview, sock: socket.socket, host: str) -> None:
     try:
         await stopping.wait()
     finally:
+        for handle in clock:
+            handle.cancel()
         watcher.stop()
         server.stop()
         for socket_ in list(preview.waiters):

@@ -50,6 +50,7 @@ FI: dict[str, str] = {
     "serve.rebuilt": "Rakennettu uudelleen ({ms} ms, {pages} sivua muuttui).",
     "serve.failed": "Sisällössä on virheitä; selain näyttää ne, ja aiempi versio on tallessa.",
     "serve.stopped": "Esikatselu lopetettu.",
+    "serve.new_day": "Päivä vaihtui ({date}): sivusto rakennetaan uudelleen, jotta hankkeiden tilat ovat ajan tasalla.",
     # --- writing the site
     "output.outside": "tulostiedostoa ei kirjoiteta tuloskansion ulkopuolelle: {name}",
     "output.holds_root": "kansiota {out} ei käytetä tuloskansiona, koska sivustokansio {root} on sen sisällä",
@@ -567,6 +568,7 @@ EN: dict[str, str] = {
     "serve.rebuilt": "Rebuilt ({ms} ms, {pages} pages changed).",
     "serve.failed": "The content has errors; the browser shows them and the previous version is kept.",
     "serve.stopped": "Preview stopped.",
+    "serve.new_day": "A new day ({date}): rebuilding the site so that the projects' status is up to date.",
     # --- writing the site
     "output.outside": "refusing to write outside the output folder: {name}",
     "output.holds_root": "refusing to use {out} as the output folder: it holds the site folder {root}",
