@@ -7,10 +7,10 @@ written its files, and only where the page it shows changed: it swaps in the
 page's new body where it can (`preview_client.js`) and reloads it otherwise;
 a stylesheet change alone updates the style in place. A commit rebuilds
 too (the pages' dates come from git), and so does midnight in the site's
-time zone when the preview builds for today (no `--as-of`): a project whose
-end date has passed is shown as ended without a restart. While the content has problems,
-every page is answered with the list of problems at its own address, and
-the browser comes back to the page once they are fixed.
+time zone when the preview builds for today (no `--as-of`): a project
+whose end date has passed is shown as ended without a restart. While the
+content has problems, every page is answered with the list of problems at
+its own address, and the browser comes back to the page once they are fixed.
 
 The engine is the `livereload` package's protocol: its websocket handler's
 handshake and its browser client (`livereload.js`, protocol 7, with live
