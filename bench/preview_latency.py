@@ -77,7 +77,8 @@ class Server:
         )
         self.lines: list[str] = []
         self.address = threading.Event()
-        threading.Thread(target=self._read, daemon=True).start()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
         if not self.address.wait(120):
             raise SystemExit("serve did not start:\n" + "\n".join(self.lines))
         self.url = next(m.group(0) for line in self.lines if (m := re.search(r"http://127\.0\.0\.1:\d+/", line)))
@@ -95,6 +96,8 @@ class Server:
     def stop(self) -> None:
         self.process.send_signal(signal.SIGINT)
         self.process.wait(timeout=60)
+        # Until the last lines are read: the last rebuild's time may not have been yet.
+        self._reader.join(timeout=10)
 
 
 def measure(name: str, root: Path, slug: str, runs: int, browser: object, as_of: str = AS_OF) -> float:
