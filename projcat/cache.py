@@ -14,7 +14,9 @@ when the step's whole input is the same as before:
   is made from, passed as `inputs`) -> the project's view;
 - `environment`: a Jinja environment; one kept from before may be returned
   when every template source is the same (its compiled templates are reused);
-- `page`: (page, site view, template sources) -> the page's bytes.
+- `page`: (page, site view, template sources) -> the page's bytes;
+- `project_data`: a project's entry and published facts -> its lines of
+  the open data files.
 
 `projcat.incremental.MemoryCache` keeps these in memory for the preview. A
 persistent cache for `build` can implement the same methods; one that
@@ -63,6 +65,10 @@ class BuildCache(Protocol):
 
     def page(self, output: str, inputs: object, produce: Callable[[], bytes]) -> bytes:
         """`produce()`, or the bytes kept for `output` when `inputs` equals what produced them."""
+        ...
+
+    def project_data(self, slug: str, inputs: object, produce: Callable[[], tuple[str, str]]) -> tuple[str, str]:
+        """`produce()`, or the open data lines kept for `slug` when `inputs` equals what produced them."""
         ...
 
     def record_digest(self, display: str) -> str | None:

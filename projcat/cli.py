@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence, TextIO
 
-from projcat.problems import ContentError, Problem, has_errors, summary_line
+from projcat.problems import ContentError, Problem, has_errors, printed_line, summary_line
 from projcat.strings import LANGUAGES, message
 
 if TYPE_CHECKING:
@@ -216,7 +216,9 @@ def _full_build(args: argparse.Namespace, out: Path) -> "tuple[int, BuildResult 
             print(message(lang, "summary.not_written", {}), file=sys.stderr)
         return EXIT_PROBLEMS, None
     except OutputError as exc:
-        print(f"build.py: {exc}", file=sys.stderr)
+        site, _ = pipeline.load_site(pipeline.Paths(args.root))
+        lang = _message_lang(args, site.language if site else None)
+        print(f"build.py: {printed_line(exc.problem, lang)}", file=sys.stderr)
         return EXIT_USAGE, None
     except SearchError as exc:
         print(message(args.lang or "fi", "build.search_failed", {"detail": exc}), file=sys.stderr)

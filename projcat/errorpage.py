@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from jinja2 import Environment, StrictUndefined
 
-from projcat.problems import Problem, summary_line
+from projcat.problems import Problem, printed_line, summary_line
 from projcat.strings import Strings, message
 
 _TEMPLATE = """<!DOCTYPE html>
@@ -86,12 +86,6 @@ def problem_row(problem: Problem, lang: str) -> ProblemRow:
     if not problem.is_error:
         text = f"{message(lang, 'severity.warning', {})}: {text}"
     return ProblemRow(problem.path, line, problem.field, text, not problem.is_error, printed_line(problem, lang))
-
-
-def printed_line(problem: Problem, lang: str) -> str:
-    """As `check` prints it; a problem of the program itself has no file to name."""
-    line = problem.format(lang)
-    return line[2:] if not problem.path and line.startswith(": ") else line
 
 
 def error_page(problems: list[Problem], lang: str) -> str:

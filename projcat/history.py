@@ -103,6 +103,24 @@ def read_history(root: Path) -> History:
     return History(parse_log(log))
 
 
+def state_files(root: Path) -> tuple[Path, ...]:
+    """The repository's files whose change can change `read_history(root)`: HEAD, the
+    branches it may point at (loose and packed), and the mark of a shallow clone.
+
+    `git log` reads commits only, so the index and the working tree are left out:
+    `git status` rewrites the index without changing any date. Empty outside a
+    git checkout. Works for a linked worktree too, whose HEAD lives apart from
+    the branches it shares.
+    """
+    if not (root / ".git").exists():
+        return ()
+    found = _git(root, "rev-parse", "--path-format=absolute", "--git-dir", "--git-common-dir")
+    if found is None or len(found.splitlines()) != 2:
+        return ()
+    git_dir, common = (Path(line) for line in found.splitlines())
+    return (git_dir / "HEAD", common / "packed-refs", common / "refs" / "heads", common / "shallow")
+
+
 # --- change dates: pure functions of (records, history, as-of date)
 
 

@@ -13,6 +13,8 @@ by one preview server (never module state) and reuses pure results only:
   status, and the site settings) are equal;
 - the Jinja environment with its compiled templates, while every template
   source is the same;
+- a project's lines of the open data files (JSON and CSV), while its
+  entry, address, theme name, last change and the CSV's columns are equal;
 - a page's bytes, while its page object, the site view and the template
   sources are equal. A changed record therefore re-renders its own page and
   the pages listing it (index, its theme, the archive); a template or
@@ -178,6 +180,7 @@ class CacheStats:
     records_reused: int = 0
     records_validated: list[str] = field(default_factory=list)
     views_made: list[str] = field(default_factory=list)
+    data_made: list[str] = field(default_factory=list)
     pages_rendered: list[str] = field(default_factory=list)
     pages_reused: int = 0
     files_made: list[str] = field(default_factory=list)
@@ -187,8 +190,8 @@ class CacheStats:
 
     @property
     def changed_anything(self) -> bool:
-        return bool(self.records_parsed or self.records_validated or self.views_made or self.pages_rendered
-                    or self.files_made or self.pieces_made or self.refreshed)
+        return bool(self.records_parsed or self.records_validated or self.views_made or self.data_made
+                    or self.pages_rendered or self.files_made or self.pieces_made or self.refreshed)
 
 
 class MemoryCache:
@@ -202,6 +205,7 @@ class MemoryCache:
         self._seen_pieces: set[str] = set()
         self._renderer = MemoizingRenderer()
         self._views: dict[str, _View] = {}
+        self._data: dict[str, tuple[object, tuple[str, str]]] = {}
         self._environment: tuple[str, Environment] | None = None
         self._static: StaticListing | None = None
         self._seen_records: set[str] = set()
@@ -266,6 +270,15 @@ class MemoryCache:
         self.stats.views_made.append(slug)
         return view
 
+    def project_data(self, slug: str, inputs: object, produce: Callable[[], tuple[str, str]]) -> tuple[str, str]:
+        kept = self._data.get(slug)
+        if kept is not None and kept[0] == inputs:
+            return kept[1]
+        lines = produce()
+        self._data[slug] = (inputs, lines)
+        self.stats.data_made.append(slug)
+        return lines
+
     def environment(self, fresh: Environment) -> Environment:
         sources = template_fingerprint(fresh)
         if self._environment is not None and self._environment[0] == sources:
@@ -316,15 +329,17 @@ class MemoryCache:
         fixing `site.yaml` would otherwise mean parsing every record again.
         """
         if sweep:
-            before = (len(self._records), len(self._pages), len(self._views))
+            before = (len(self._records), len(self._pages), len(self._views), len(self._data))
             self._records = {k: v for k, v in self._records.items() if k in self._seen_records}
             self._pages = {k: v for k, v in self._pages.items() if k in self._seen_pages}
             self._views = {k: v for k, v in self._views.items() if k in self._seen_views}
+            # By the projects that exist: a build that reuses the whole open data asks for no lines.
+            self._data = {k: v for k, v in self._data.items() if k in self._seen_views}
             if self._seen_pieces:
-                # A build that reused whole files asked for no pieces: keep them for the next.
+                # A build that reused whole pages asked for no pieces: keep them for the next.
                 self._pieces = {k: v for k, v in self._pieces.items() if k in self._seen_pieces}
             self._renderer.sweep()
-            self.stats.refreshed |= before != (len(self._records), len(self._pages), len(self._views))
+            self.stats.refreshed |= before != (len(self._records), len(self._pages), len(self._views), len(self._data))
         self._seen_records = set()
         self._seen_pages = set()
         self._seen_views = set()

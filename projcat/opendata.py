@@ -17,6 +17,7 @@ of its own.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 from decimal import Decimal
@@ -81,46 +82,47 @@ def _by_slug(catalogue: Catalogue) -> list[Entry]:
     return sorted(catalogue.entries, key=lambda e: e.slug)
 
 
-# A project's JSON line and CSV row, made together since both start from the same published facts.
+# One project's line of hankkeet.json and row of hankkeet.csv.
 ProjectLines = tuple[str, str]
-# (slug, what the lines are made of beyond the record itself, produce) -> the lines, maybe kept from before.
-LinesMemo = Callable[[Entry, str, Callable[[], ProjectLines]], ProjectLines]
+LinesMemo = Callable[[str, object, Callable[[], ProjectLines]], ProjectLines]
 
 
-def no_memo(entry: Entry, key: str, produce: Callable[[], ProjectLines]) -> ProjectLines:
-    return produce()
-
-
-def project_lines(entry: Entry, views: Views, history: History, columns: list[str]) -> ProjectLines:
+def project_lines(entry: Entry, views: Views, history: History, columns: tuple[str, ...]) -> ProjectLines:
+    """A project as published, once, written as its JSON line and its CSV row."""
     published = _published(entry, views, history)
+    row = _row(entry, published)
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, delimiter=CSV_DELIMITER, lineterminator="\r\n",
-                            restval="")
-    writer.writerow(_row(entry, published))
-    # One project a line: json's C encoder runs only without `indent`, and at
-    # thousands of projects the pure-Python one was most of a rebuild.
-    return "    " + json.dumps(published, ensure_ascii=False), buffer.getvalue()
+    csv.writer(buffer, delimiter=CSV_DELIMITER, lineterminator="\r\n").writerow(
+        [row.get(column, "") for column in columns])
+    # json's C encoder runs only without `indent`: one project a line.
+    return json.dumps(published, ensure_ascii=False), buffer.getvalue()
 
 
 def all_project_lines(catalogue: Catalogue, views: Views, history: History,
-                      memo: LinesMemo = no_memo) -> tuple[list[str], dict[str, ProjectLines]]:
-    """The CSV columns and every project's lines, by slug; `memo` may answer from an earlier build."""
-    columns = csv_columns(catalogue)
-    shape = "\x1f".join(columns)
+                      memo: LinesMemo | None = None) -> dict[str, ProjectLines]:
+    """Every project's lines by slug. `memo(slug, inputs, produce)` may return the lines kept
+    from an earlier build for equal inputs (see `cache.BuildCache.project_data`): with
+    thousands of projects, writing them all again was most of a one-record rebuild."""
+    columns = tuple(csv_columns(catalogue))
+
+    def one(entry: Entry) -> ProjectLines:
+        return project_lines(entry, views, history, columns)
+
+    if memo is None:
+        return {e.slug: one(e) for e in catalogue.entries}
     lines: dict[str, ProjectLines] = {}
     for entry in catalogue.entries:
         view = views.projects[entry.slug]
-        changed = history.changed(entry.record.path)
-        key = "\0".join((entry.status, _address(views, view.url), view.theme.text if view.theme else "",
-                         changed.isoformat() if changed else "", shape))
-        lines[entry.slug] = memo(entry, key, lambda e=entry: project_lines(e, views, history, columns))
-    return columns, lines
+        # Everything `_published` and `_row` read, beside the entry itself.
+        inputs = (entry, _address(views, view.url), view.theme.text if view.theme else None,
+                  history.changed(entry.record.path), columns)
+        lines[entry.slug] = memo(entry.slug, inputs, functools.partial(one, entry))
+    return lines
 
 
 def projects_json(catalogue: Catalogue, site: SiteConfig, views: Views, history: History,
                   lines: dict[str, ProjectLines] | None = None) -> bytes:
-    if lines is None:
-        _, lines = all_project_lines(catalogue, views, history)
+    lines = lines if lines is not None else all_project_lines(catalogue, views, history)
     document = {
         "title": site.title,
         "organisation": site.organisation,
@@ -129,7 +131,7 @@ def projects_json(catalogue: Catalogue, site: SiteConfig, views: Views, history:
         "record_schema": _address(views, views.site.urls.site_path(DATA_SCHEMA)),
     }
     head = json.dumps(document, ensure_ascii=False, indent=2)[: -len("\n}")]
-    projects = ",\n".join(lines[e.slug][0] for e in _by_slug(catalogue))
+    projects = ",\n".join("    " + lines[e.slug][0] for e in _by_slug(catalogue))
     text = head + (',\n  "projects": [\n' + projects + "\n  ]\n}" if projects else ',\n  "projects": []\n}')
     return (text + "\n").encode("utf-8")
 
@@ -184,10 +186,9 @@ def _row(entry: Entry, published: dict[str, Any]) -> dict[str, str]:
 
 
 def projects_csv(catalogue: Catalogue, views: Views, history: History,
-                 lines: dict[str, ProjectLines] | None = None, columns: list[str] | None = None) -> bytes:
-    if lines is None or columns is None:
-        columns, lines = all_project_lines(catalogue, views, history)
-    buffer = io.StringIO()
-    csv.writer(buffer, delimiter=CSV_DELIMITER, lineterminator="\r\n").writerow(columns)
+                 lines: dict[str, ProjectLines] | None = None) -> bytes:
+    lines = lines if lines is not None else all_project_lines(catalogue, views, history)
+    header = io.StringIO()
+    csv.writer(header, delimiter=CSV_DELIMITER, lineterminator="\r\n").writerow(csv_columns(catalogue))
     rows = "".join(lines[e.slug][1] for e in _by_slug(catalogue))
-    return ("\ufeff" + buffer.getvalue() + rows).encode("utf-8")
+    return ("\ufeff" + header.getvalue() + rows).encode("utf-8")

@@ -27,6 +27,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from projcat.problems import Problem, printed_line
+
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 # At most this many changed files (or this share of all) are replaced in place; more swap a new tree.
@@ -35,7 +37,12 @@ IN_PLACE_SHARE = 0.2
 
 
 class OutputError(Exception):
-    """The output folder cannot be used; the message names why."""
+    """The site cannot be written as asked. Carries the reason as a problem (a code of the
+    strings table and its parameters), so it is worded in the reader's language when shown."""
+
+    def __init__(self, code: str, path: str = "", **params: object) -> None:
+        self.problem = Problem.make(path, code, **params)
+        super().__init__(printed_line(self.problem, "en"))
 
 
 @dataclass(frozen=True)
@@ -48,7 +55,7 @@ class WriteReport:
 def _safe_relative(rel: str) -> PurePosixPath:
     path = PurePosixPath(rel)
     if path.is_absolute() or ".." in path.parts or not path.parts or rel != path.as_posix():
-        raise OutputError(f"refusing to write outside the output folder: {rel!r}")
+        raise OutputError("output.outside", name=repr(rel))
     return path
 
 
@@ -100,13 +107,13 @@ def check_output_folder(out: Path, root: Path, sources: list[Path]) -> None:
     out = out.resolve()
     root = root.resolve()
     if out == root or root.is_relative_to(out):
-        raise OutputError(f"refusing to use {out} as the output folder: it holds the site folder {root}")
+        raise OutputError("output.holds_root", out=out, root=root)
     for folder in sources:
         folder = folder.resolve()
         if out == folder or folder.is_relative_to(out) or out.is_relative_to(folder):
-            raise OutputError(f"refusing to use {out} as the output folder: it overlaps {folder}")
+            raise OutputError("output.overlaps", out=out, folder=folder)
     if out.exists() and not out.is_dir():
-        raise OutputError(f"{out} exists and is not a folder")
+        raise OutputError("output.not_folder", out=out)
 
 
 def _present(out: Path) -> set[str]:
@@ -167,7 +174,7 @@ def write_site(files: dict[str, bytes], out: Path) -> WriteReport:
     for rel in files:
         path = _safe_relative(rel)
         if path in seen:
-            raise OutputError(f"two pages want the same address: {rel}")
+            raise OutputError("output.same_address", name=rel)
         seen.add(path)
     if out.is_dir():
         removed = sorted(_present(out) - files.keys())

@@ -10,18 +10,16 @@ import pickle
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Callable
 from zoneinfo import ZoneInfo
 
 from projcat.buildcache import DiskCache
 from projcat.cache import BuildCache
 from projcat.incremental import MemoizingRenderer
-from projcat.catalogue import Catalogue, Entry, build_catalogue
+from projcat.catalogue import Catalogue, build_catalogue
 from projcat.history import History, read_history
 from projcat.load import decode, display_path, read_limited, read_record, record_files
 from projcat.output import OutputError, WriteReport, check_output_folder, write_site
 from projcat.problems import ContentError, Problem, has_errors, sort_problems
-from projcat.opendata import ProjectLines
 from projcat.publish import publish_files
 from projcat.render import fingerprint, make_environment, plan_pages, render_site, static_files
 from projcat.settings import Paths, SiteConfig
@@ -39,6 +37,8 @@ class CheckResult:
     problems: list[Problem]
     catalogue: Catalogue | None
     files_read: int
+    # The date the site is (or would have been) built for; None when site.yaml could not be read.
+    as_of: date | None = None
 
     @property
     def ok(self) -> bool:
@@ -97,10 +97,11 @@ def check(
     if site is not None:
         problems += statement_problems(site, [r.project for r in records], root)
     problems = sort_problems(problems)
+    day = as_of or (today(site) if site is not None else None)
     catalogue = None
-    if site is not None and not has_errors(problems):
-        catalogue = build_catalogue(records, site, as_of or today(site))
-    return CheckResult(site, records, problems, catalogue, len(files) + 1)
+    if site is not None and day is not None and not has_errors(problems):
+        catalogue = build_catalogue(records, site, day)
+    return CheckResult(site, records, problems, catalogue, len(files) + 1, day)
 
 
 def render(
@@ -142,7 +143,7 @@ def render(
         if name == ROBOTS and name in files:
             continue
         if name in files:
-            raise OutputError(f"static/{name} would replace a generated file; rename it")
+            raise OutputError("output.static_replaces_file", path=f"static/{name}", name=name)
         files[name] = data
     return dict(sorted(files.items()))
 
@@ -152,19 +153,11 @@ def _publish(views: Views, result: CheckResult, history: History, cache: BuildCa
     assert result.site is not None and result.catalogue is not None
     site, catalogue = result.site, result.catalogue
 
-    if cache is None:
-        return publish_files(views, catalogue, site, history)
-
-    def lines(entry: Entry, key: str, make: Callable[[], ProjectLines]) -> ProjectLines:
-        # A project's data lines are kept while its record's bytes and everything in `key` are the same.
-        kept = cache.record_digest(entry.record.path)
-        if kept is None:
-            return make()
-        return cache.piece(f"opendata:{entry.slug}", f"{kept}\0{key}", make)  # type: ignore[return-value]
-
     def produce() -> dict[str, bytes]:
-        return publish_files(views, catalogue, site, history, lines)
+        return publish_files(views, catalogue, site, history, memo=cache.project_data if cache else None)
 
+    if cache is None:
+        return produce()
     digest = hashlib.sha256()
     digest.update(site.model_dump_json().encode())
     digest.update(f"\0{catalogue.as_of}\0{views.site.stylesheet}\0{views.site.search_script}\0".encode())

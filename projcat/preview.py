@@ -2,11 +2,15 @@
 
 Builds into a temporary folder (never `site/`), serves it on 127.0.0.1, and
 rebuilds when a source changes: `site.yaml`, `content/`, `templates/`,
-`static/` and the built-in theme. The browser reloads once the rebuild has
-written its files, and only where the page it shows changed; a stylesheet
-change alone updates the style in place. While the content has problems,
-every page is answered with the list of problems at its own address, and
-the browser comes back to the page once they are fixed.
+`static/` and the built-in theme. The browser is told once the rebuild has
+written its files, and only where the page it shows changed: it swaps in the
+page's new body where it can (`preview_client.js`) and reloads it otherwise;
+a stylesheet change alone updates the style in place. A commit rebuilds
+too (the pages' dates come from git), and so does midnight in the site's
+time zone when the preview builds for today (no `--as-of`): a project
+whose end date has passed is shown as ended without a restart. While the
+content has problems, every page is answered with the list of problems at
+its own address, and the browser comes back to the page once they are fixed.
 
 The engine is the `livereload` package's protocol: its websocket handler's
 handshake and its browser client (`livereload.js`, protocol 7, with live
@@ -47,9 +51,11 @@ import threading
 import time
 import traceback
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
+from datetime import time as dt_time
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import jinja2
 import tornado.httpserver
@@ -58,11 +64,12 @@ import tornado.websocket
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 
 from projcat import pipeline
-from projcat.errorpage import error_page, printed_line
+from projcat.errorpage import error_page
+from projcat.history import History, read_history, state_files
 from projcat.incremental import MemoryCache, sync_folder
 from projcat.load import display_path
 from projcat.output import OutputError, remove_stale_temporaries
-from projcat.problems import Problem, summary_line
+from projcat.problems import Problem, printed_line, summary_line
 from projcat.render import THEME_DIR
 from projcat.serving import (
     CLIENT_PATH,
@@ -80,9 +87,15 @@ from projcat.serving import (
 )
 from projcat.settings import Paths, base_path
 from projcat.strings import message
-from projcat.watch import FALLBACK_POLL_SECONDS, Source, SourceWatcher
+from projcat.views import format_day
+from projcat.watch import FALLBACK_POLL_SECONDS, Snapshot, Source, SourceWatcher, differences, snapshot
 
 PORT_TRIES = 20
+# Built for today: how often to look whether the date has changed. A timer set for midnight
+# alone could come late: the monotonic clock stands still while the computer sleeps.
+CLOCK_CHECK_SECONDS = 60.0
+# Past midnight by this much, so the new date is already the date everywhere it is read.
+AFTER_MIDNIGHT_SECONDS = 0.5
 # How long after a rebuild the server counts as idle, for tidying memory.
 IDLE_SECONDS = 3.0
 WORKDIR_PREFIX = "projcat-preview-"
@@ -108,7 +121,8 @@ def bind(host: str, port: int, lang: str) -> socket.socket:
     raise SystemExit(message(lang, "serve.no_port", {"port": port, "last": port + PORT_TRIES - 1}))
 
 
-def watched_sources(root: Path) -> list[Source]:
+def watched_sources(root: Path, history_files: tuple[Path, ...] = ()) -> list[Source]:
+    """The sources, and the git files that move when a commit changes the pages' dates."""
     paths = Paths(root)
     return [
         Source(paths.site_file),
@@ -116,6 +130,7 @@ def watched_sources(root: Path) -> list[Source]:
         Source(paths.templates),
         Source(paths.static),
         Source(THEME_DIR),
+        *(Source(path) for path in history_files),
     ]
 
 
@@ -171,22 +186,39 @@ class Builder:
         self.cache = MemoryCache()
         self.files: dict[str, bytes] = {}
         self.site_lang: str | None = None
+        self.history_files = state_files(root)
+        # The date the last build was for and the site's time zone: whether a new day needs a build.
+        self.built_for: date | None = None
+        self.time_zone: str | None = None
+        self._history: History | None = None
+        self._history_seen: Snapshot = {}
+
+    def history(self) -> History:
+        """The dates from git, read again only when a commit, checkout or reset moved something."""
+        # Taken before reading: a commit landing meanwhile shows as a change next time.
+        seen = snapshot([Source(path) for path in self.history_files], self._history_seen)
+        if self._history is None or differences(self._history_seen, seen):
+            self._history = read_history(self.root)
+        self._history_seen = seen
+        return self._history
 
     def build(self) -> Built | Failed:
         started = time.perf_counter()
         problem: Problem | None = None
         try:
             result = pipeline.check(self.root, self.as_of, cache=self.cache)
+            self.built_for = result.as_of
             if result.site is not None:
                 self.site_lang = result.site.language
+                self.time_zone = result.site.time_zone
             if not result.ok:
                 self.cache.finish_build(sweep=False)
                 return Failed(_ms(started), tuple(result.problems))
-            files = pipeline.render(result, self.root, cache=self.cache)
+            files = pipeline.render(result, self.root, self.history(), cache=self.cache)
         except jinja2.TemplateError as exc:
             problem = template_problem(exc, self.root)
         except OutputError as exc:
-            problem = Problem.make("", "preview.output_error", detail=str(exc))
+            problem = exc.problem
         except Exception as exc:  # noqa: BLE001 - shown as a problem; the preview keeps running
             if os.environ.get("PROJCAT_DEBUG"):
                 raise
@@ -219,6 +251,26 @@ class Builder:
             problems=tuple(result.problems),
             base=base_path(result.site.base_url),
         )
+
+
+    def new_day(self, now: datetime) -> date | None:
+        """Today's date when the preview builds for today and its last build was for another day.
+
+        A project whose end date has passed is then shown as ended, without a restart.
+        """
+        if self.as_of is not None or self.built_for is None or self.time_zone is None:
+            return None
+        day = now.astimezone(ZoneInfo(self.time_zone)).date()
+        return day if day != self.built_for else None
+
+
+def seconds_to_next_clock_check(now: datetime, time_zone: str) -> float:
+    """Until just after the next midnight in the site's time zone, or `CLOCK_CHECK_SECONDS` if sooner."""
+    local = now.astimezone(ZoneInfo(time_zone))
+    midnight = datetime.combine(local.date() + timedelta(days=1), dt_time(0), tzinfo=local.tzinfo)
+    # In UTC: subtracting two times of one zone would ignore a daylight saving change between them.
+    left = (midnight.astimezone(timezone.utc) - now.astimezone(timezone.utc)).total_seconds()
+    return min(CLOCK_CHECK_SECONDS, max(0.0, left) + AFTER_MIDNIGHT_SECONDS)
 
 
 def files_on_disk(out: Path) -> dict[str, bytes]:
@@ -622,7 +674,21 @@ async def _run(preview: Preview, sock: socket.socket, host: str) -> None:
             pending[0] = True
         loop.call_soon_threadsafe(run_build)
 
-    watcher = SourceWatcher(watched_sources(preview.root), on_batch)
+    clock: list[asyncio.TimerHandle] = []
+
+    def watch_the_date() -> None:
+        builder = preview.builder
+        now = datetime.now(timezone.utc)
+        day = builder.new_day(now)
+        if day is not None:
+            print(message(preview.lang, "serve.new_day", {"date": format_day(day, preview.lang)}), flush=True)
+            on_batch(frozenset())
+        clock[:] = [loop.call_later(seconds_to_next_clock_check(now, builder.time_zone or "UTC"), watch_the_date)]
+
+    if preview.builder.as_of is None:
+        watch_the_date()
+
+    watcher = SourceWatcher(watched_sources(preview.root, preview.builder.history_files), on_batch)
     watcher.start()
     if not watcher.uses_events:
         print(message(preview.lang, "serve.polling", {"interval": FALLBACK_POLL_SECONDS}), file=sys.stderr)
@@ -632,6 +698,8 @@ async def _run(preview: Preview, sock: socket.socket, host: str) -> None:
     try:
         await stopping.wait()
     finally:
+        for handle in clock:
+            handle.cancel()
         watcher.stop()
         server.stop()
         for socket_ in list(preview.waiters):

@@ -123,6 +123,12 @@ class ContentError(Exception):
         return "\n".join(p.format("en") for p in self.problems)
 
 
+def printed_line(problem: Problem, lang: str) -> str:
+    """As `check` prints it; a problem of the program itself has no file to name."""
+    line = problem.format(lang)
+    return line[2:] if not problem.path and line.startswith(": ") else line
+
+
 def summary_line(problems: list[Problem], lang: str) -> str:
     """`3 ongelmaa 2 tiedostossa: 2 virhettä, 1 varoitus.` with singular and plural right."""
     errors = sum(1 for p in problems if p.is_error)

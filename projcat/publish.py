@@ -157,13 +157,13 @@ def feed_xml(views: Views, catalogue: Catalogue, site: SiteConfig, history: Hist
 
 def publish_files(views: Views, catalogue: Catalogue, site: SiteConfig, history: History,
                   memo: opendata.LinesMemo | None = None) -> dict[str, bytes]:
-    """Every non-page file the site publishes beside its pages; `memo` may keep projects' data lines."""
-    columns, lines = opendata.all_project_lines(catalogue, views, history, memo or opendata.no_memo)
+    """Every non-page file the site publishes beside its pages; `memo` as in `opendata.all_project_lines`."""
+    lines = opendata.all_project_lines(catalogue, views, history, memo)
     files = {
         ROBOTS: robots_txt(views),
         FEED: feed_xml(views, catalogue, site, history),
         DATA_JSON: opendata.projects_json(catalogue, site, views, history, lines),
-        DATA_CSV: opendata.projects_csv(catalogue, views, history, lines, columns),
+        DATA_CSV: opendata.projects_csv(catalogue, views, history, lines),
         DATA_SCHEMA: opendata.record_schema(views),
     }
     sitemap = sitemap_xml(views, catalogue, history)

@@ -147,7 +147,7 @@ def render_site(
     env.globals["card"] = _cards(env, views.site, templates, cache)
     for page in plan_pages(views, t):
         if page.output in files:
-            raise OutputError(f"static/{page.output} would replace a generated page; rename it")
+            raise OutputError("output.static_replaces_page", path=f"static/{page.output}", name=page.output)
 
         def produce(page: Page = page) -> bytes:
             return env.get_template(page.template).render(page=page, **page.context).encode("utf-8")

@@ -5,10 +5,13 @@ Kept apart from the server so each rule is tested without a socket.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import json
 import mimetypes
 import re
+from html import escape
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 # livereload.js opens its websocket at this path, whatever page loaded it.
@@ -102,20 +105,30 @@ def origin_allowed(origin: str | None, host_header: str, allowed: frozenset[str]
     return parts.netloc.lower() == host_header.lower() and host_allowed(host_header, allowed)
 
 
+@functools.cache
+def _client_plugin() -> str:
+    source = (Path(__file__).parent / "preview_client.js").read_text(encoding="utf-8")
+    # Comments stay in the file: every served page carries the code.
+    script = "\n".join(line for line in source.splitlines() if not line.lstrip().startswith("//"))
+    script = script.replace("PROJCAT_CLIENT_PATH", json.dumps(CLIENT_PATH)).replace("PROJCAT_PLUGIN_ID", json.dumps(PLUGIN_ID))
+    # Inlined into a <script> element: the text must not be able to end it early.
+    if "</" in script:
+        raise ValueError("preview_client.js must not contain '</'")
+    return script
+
+
 def reload_snippet(token: str) -> bytes:
-    """The script injected into served pages: registers the page's build token as a
-    livereload.js plugin (sent back in the protocol's `info` message), then loads
-    livereload.js from this server, wherever the site's base path is."""
-    script = (
-        "<script>(function(){"
-        "var p=window.LiveReloadPluginProjcat=function(){};"
-        f"p.identifier={json.dumps(PLUGIN_ID)};p.version={json.dumps(token)};"
-        "var s=document.createElement('script');"
+    """The script injected into served pages: the preview's livereload.js plugin
+    (`preview_client.js`), carrying the page's build token, which livereload.js
+    sends back in the protocol's `info` message; then livereload.js itself, from
+    this server, wherever the site's base path is."""
+    loader = (
+        "(function(){var s=document.createElement('script');"
         f"s.src='{CLIENT_PATH}?host='+location.hostname+'&port='+(location.port||80)+'&mindelay=250&maxdelay=5000';"
-        "document.head.appendChild(s);"
-        "})();</script>"
+        "document.head.appendChild(s);})();"
     )
-    return script.encode("ascii")
+    script = f'<script data-projcat-token="{escape(token)}">{_client_plugin()}{loader}</script>'
+    return script.encode("utf-8")
 
 
 def inject(html: bytes, token: str) -> bytes:

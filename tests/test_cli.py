@@ -69,6 +69,21 @@ def test_wrong_usage_exits_2(fixture_site: Path) -> None:
     assert run_cli("frobnicate").returncode == 2
 
 
+def test_an_output_folder_that_would_replace_the_sites_own_files_is_refused_in_words(
+    fixture_site: Path, tmp_path: Path
+) -> None:
+    result = run_cli("build", "--root", str(fixture_site), "--out", str(fixture_site / "content" / "projects"))
+    assert result.returncode == 2
+    assert "ei käytetä tuloskansiona" in result.stderr and "anna toinen kansio valitsimella --out" in result.stderr
+    (fixture_site / "static" / "feed.xml").write_text("<feed/>", encoding="utf-8")
+    result = run_cli("build", "--root", str(fixture_site), "--out", str(tmp_path / "out"), "--lang", "en")
+    assert result.returncode == 2
+    assert result.stderr.strip() == ("build.py: static/feed.xml: this file would replace the generated file feed.xml"
+                                     " - rename the file or move it to another folder")
+    assert not (tmp_path / "out").exists()
+    assert len(list((fixture_site / "content" / "projects").glob("*.md"))) == 7
+
+
 def test_english_messages_on_request(fixture_site: Path) -> None:
     (fixture_site / "content" / "projects" / "beeta.md").write_text("no front matter\n")
     result = run_cli("check", "--root", str(fixture_site), "--lang", "en")

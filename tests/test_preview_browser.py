@@ -156,6 +156,51 @@ def test_a_stylesheet_change_updates_the_style_without_reloading(
     assert page.evaluate("window.notReloaded") is True
 
 
+def test_a_changed_page_is_updated_in_place_keeping_scroll_and_focus(
+    preview: PreviewProcess, fixture_site: Path, page_in: object
+) -> None:
+    page = page_in(height=400)  # type: ignore[operator]
+    page.goto(preview.url)
+    page.evaluate("window.notReloaded = true")
+    # Reading further down the list, keyboard focus on a project's link.
+    epsilon = page.locator(".project-card__title a", has_text="Epsilon")
+    epsilon.focus()
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    scrolled = page.evaluate("window.scrollY")
+    assert scrolled > 0
+    focused = page.evaluate("document.activeElement.getAttribute('href')")
+
+    record = fixture_site / "content" / "projects" / "alfa.md"
+    record.write_text(with_field(record, "short_title", "Alfa muutettu"), encoding="utf-8")
+    page.locator(".project-card__title", has_text="Alfa muutettu").wait_for(timeout=WAIT_MS)
+
+    assert page.evaluate("window.notReloaded") is True
+    assert page.evaluate("window.scrollY") == scrolled
+    assert page.evaluate("document.activeElement.getAttribute('href')") == focused
+    # Tab goes on from there, as it would have before the change.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.getAttribute('href')") != focused
+    assert page.evaluate("document.activeElement.closest('main') !== null")
+
+
+def test_the_search_page_reloads_whole_so_its_script_runs_on_the_new_page(
+    preview: PreviewProcess, fixture_site: Path, page_in: object
+) -> None:
+    status = "[data-search-status]"
+    page = page_in()  # type: ignore[operator]
+    page.goto(preview.url + "haku/")
+    # The preview builds no search index: the script says so in place of the form.
+    page.wait_for_function("s => document.querySelector(s).textContent !== ''", arg=status, timeout=WAIT_MS)
+    record = fixture_site / "content" / "projects" / "alfa.md"
+    record.write_text(with_field(record, "short_title", "Alfa muutettu"), encoding="utf-8")
+    page.wait_for_function(
+        "s => [...document.querySelectorAll('.browse-list a')].some(a => a.innerText === 'Alfa muutettu')"
+        " && document.querySelector(s).textContent !== ''", arg=status, timeout=WAIT_MS,
+    )
+    assert page.inner_text(status).startswith("Haku ei ole nyt käytettävissä.")
+    assert page.locator("[data-search-nojs]").is_hidden()
+
+
 TRAVERSALS = (
     "/../site.yaml",
     "/%2e%2e/site.yaml",

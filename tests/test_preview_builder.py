@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+import pytest
 from conftest import FIXTURE_AS_OF
 
-from projcat.preview import Builder, Built, Failed
+from projcat import pipeline
+from projcat.preview import CLOCK_CHECK_SECONDS, Builder, Built, Failed, seconds_to_next_clock_check
 from projcat.render import THEME_DIR
 
 
@@ -57,3 +61,51 @@ def test_a_missing_site_file_is_a_problem_and_fixing_it_rebuilds(fixture_site: P
     site_file.write_text(text, encoding="utf-8")
     outcome = builder.build()
     assert isinstance(outcome, Built) and "index.html" in outcome.changed
+
+
+HELSINKI = ZoneInfo("Europe/Helsinki")
+
+
+def test_built_for_today_a_project_ends_at_midnight_without_a_restart(
+    fixture_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # alfa.md ends on 31.1.2026. The preview was started without --as-of: it builds for today.
+    today = [date(2026, 1, 31)]
+    monkeypatch.setattr(pipeline, "today", lambda site: today[0])
+    out = tmp_path / "served"
+    out.mkdir()
+    builder = Builder(fixture_site, out, None)
+    assert isinstance(builder.build(), Built)
+    page = out / "hankkeet" / "alfa" / "index.html"
+    assert 'class="status status--ongoing">Käynnissä<' in page.read_text(encoding="utf-8")
+    assert builder.new_day(datetime(2026, 1, 31, 23, 59, 59, tzinfo=HELSINKI)) is None
+    # Midnight in the site's time zone, while it is still the 31st in UTC.
+    midnight = datetime(2026, 2, 1, 0, 0, 1, tzinfo=HELSINKI)
+    assert midnight.astimezone(timezone.utc).date() == date(2026, 1, 31)
+    assert builder.new_day(midnight) == date(2026, 2, 1)
+
+    today[0] = date(2026, 2, 1)
+    outcome = builder.build()
+    assert isinstance(outcome, Built) and "hankkeet/alfa/index.html" in outcome.changed
+    assert 'class="status status--ended">Päättynyt<' in page.read_text(encoding="utf-8")
+    assert builder.new_day(midnight) is None
+
+
+def test_with_a_fixed_as_of_date_a_new_day_changes_nothing(fixture_site: Path, tmp_path: Path) -> None:
+    builder = _builder(fixture_site, tmp_path)
+    assert isinstance(builder.build(), Built)
+    assert builder.new_day(datetime(2030, 1, 1, tzinfo=HELSINKI)) is None
+
+
+@pytest.mark.parametrize(("now", "zone", "expected"), [
+    (datetime(2026, 1, 31, 23, 59, 58, tzinfo=HELSINKI), "Europe/Helsinki", 2.5),
+    (datetime(2026, 1, 31, 12, 0, tzinfo=HELSINKI), "Europe/Helsinki", CLOCK_CHECK_SECONDS),
+    # Given in UTC, midnight in the site's zone: 22:00 UTC in Finnish winter time.
+    (datetime(2026, 1, 31, 21, 59, 58, tzinfo=timezone.utc), "Europe/Helsinki", 2.5),
+    # Chile's clocks jump from 00:00 to 01:00 on 8.9.2024: the day begins at 04:00 UTC.
+    (datetime(2024, 9, 8, 3, 59, 59, tzinfo=timezone.utc), "America/Santiago", 1.5),
+])
+def test_the_date_is_looked_at_again_just_after_midnight_and_at_least_every_minute(
+    now: datetime, zone: str, expected: float
+) -> None:
+    assert seconds_to_next_clock_check(now, zone) == pytest.approx(expected)

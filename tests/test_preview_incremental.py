@@ -94,6 +94,27 @@ def test_a_template_or_site_change_rerenders_every_page(fixture_site: Path) -> N
     assert sorted(cache.finish_build().pages_rendered) == pages
 
 
+def test_open_data_is_written_again_only_for_changed_projects_and_equals_a_full_build(fixture_site: Path) -> None:
+    cache = MemoryCache()
+    _cached(fixture_site, cache)
+    cache.finish_build()
+    projects = fixture_site / "content" / "projects"
+
+    _replace(projects / "delta.md", "title: Delta", "title: Delta uusi")
+    files = _cached(fixture_site, cache)
+    assert files == _full(fixture_site)
+    assert b"Delta uusi" in files["hankkeet.json"] and b"Delta uusi" in files["hankkeet.csv"]
+    assert cache.finish_build().data_made == ["delta"]
+
+    # More funders than any project had: every CSV row gets the new columns.
+    _replace(projects / "delta.md", "contacts:", "funding:\n" + "".join(
+        f"  - funder: Rahoittaja {n}\n    amount_eur: {n}000\n" for n in range(1, 4)) + "contacts:")
+    files = _cached(fixture_site, cache)
+    assert files == _full(fixture_site)
+    assert b"funding_3_funder" in files["hankkeet.csv"]
+    assert len(cache.finish_build().data_made) == 7
+
+
 def test_after_a_sequence_of_edits_the_served_folder_equals_a_fresh_build(fixture_site: Path, tmp_path: Path) -> None:
     projects = fixture_site / "content" / "projects"
     served = tmp_path / "served"

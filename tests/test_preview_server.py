@@ -12,7 +12,8 @@ from typing import Iterator
 
 import pytest
 from conftest import FIXTURE_AS_OF
-from preview_process import PreviewProcess, save_by_rename, started, stopped_cleanly, with_field
+from preview_process import REBUILT, PreviewProcess, save_by_rename, started, stopped_cleanly, with_field
+from test_history import git, git_site  # noqa: F401 - git_site is a fixture
 from test_preview_browser import raw_get
 
 
@@ -157,6 +158,23 @@ def test_a_template_mistake_is_shown_at_its_line_without_a_traceback(preview: Pr
     assert raw_get(preview.port, "/")[0] == 200
 
 
+def test_a_static_file_in_a_generated_files_place_is_shown_in_the_sites_language(
+    preview: PreviewProcess, fixture_site: Path
+) -> None:
+    mark = preview.mark()
+    (fixture_site / "static" / "feed.xml").write_text("<feed/>", encoding="utf-8")
+    line = preview.wait_for(r"^static/feed\.xml: ", since=mark).string
+    assert line == ("static/feed.xml: tiedosto korvaisi sivuston oman tiedoston feed.xml"
+                    " - nimeä tiedosto uudelleen tai siirrä se toiseen kansioon")
+    status, body = raw_get(preview.port, "/hankkeet/alfa/")
+    assert status == 500
+    assert "tiedosto korvaisi sivuston oman tiedoston feed.xml" in body.decode()
+    mark = preview.mark()
+    (fixture_site / "static" / "feed.xml").unlink()
+    preview.wait_for("Virheet korjattu", since=mark)
+    assert raw_get(preview.port, "/hankkeet/alfa/")[0] == 200
+
+
 def test_after_many_edits_the_served_site_equals_a_fresh_build(
     preview: PreviewProcess, fixture_site: Path, tmp_path: Path
 ) -> None:
@@ -193,3 +211,33 @@ def test_after_many_edits_the_served_site_equals_a_fresh_build(
     served = _digests(preview.served_folder())
     assert served == _digests(out)
     assert "hankkeet/gamma-ohjelma/index.html" not in served and "hankkeet/eta/index.html" in served
+
+
+@pytest.mark.parametrize("checkout", ["main", "worktree"])
+def test_a_commit_updates_the_last_change_date_the_pages_show(git_site: Path, tmp_path: Path, checkout: str) -> None:
+    if checkout == "worktree":
+        # A linked worktree keeps its HEAD apart from the branches it shares with the main checkout.
+        git(git_site, "worktree", "add", "-q", "-b", "toinen", str(tmp_path / "worktree"))
+        git_site = tmp_path / "worktree"
+    server = started(git_site, tmp_path)
+
+    def alfa_page() -> str:
+        status, body = raw_get(server.port, "/hankkeet/alfa/")
+        assert status == 200
+        return body.decode()
+
+    try:
+        assert 'Tietoja muutettu viimeksi <time datetime="2025-01-10">10.1.2025</time>.' in alfa_page()
+        alfa = git_site / "content" / "projects" / "alfa.md"
+        mark = server.mark()
+        alfa.write_text(alfa.read_text(encoding="utf-8") + "\nLisätty kappale.\n", encoding="utf-8")
+        server.wait_for(REBUILT, since=mark)
+        # Saved, not committed: git has no new date for it yet.
+        page = alfa_page()
+        assert "Lisätty kappale." in page and '<time datetime="2025-01-10">' in page
+        mark = server.mark()
+        git(git_site, "commit", "-q", "-am", "Alfa täydennetty", day="2025-06-01")
+        server.wait_for(REBUILT, since=mark, timeout=30)
+        assert 'Tietoja muutettu viimeksi <time datetime="2025-06-01">1.6.2025</time>.' in alfa_page()
+    finally:
+        stopped_cleanly(server)
