@@ -23,6 +23,7 @@ import ctypes.util
 import errno
 import os
 import shutil
+import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -61,9 +62,12 @@ def _safe_relative(rel: str) -> PurePosixPath:
 
 def _same_bytes(old: Path, data: bytes) -> bool:
     try:
-        if old.is_symlink() or not old.is_file() or old.stat().st_size != len(data):
+        # One lstat: at thousands of files, asking three times was a noticeable part of a rebuild.
+        st = os.lstat(old)
+        if not stat.S_ISREG(st.st_mode) or st.st_size != len(data):
             return False
-        return old.read_bytes() == data
+        with open(old, "rb") as stream:
+            return stream.read() == data
     except OSError:
         return False
 

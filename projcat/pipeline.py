@@ -12,7 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from projcat.buildcache import DiskCache
+from projcat.buildcache import DiskCache, worth_saving
 from projcat.cache import BuildCache
 from projcat.incremental import MemoizingRenderer
 from projcat.catalogue import Catalogue, build_catalogue
@@ -201,7 +201,7 @@ def build(
     `use_cache` reuses and updates the persistent cache in `ROOT/.cache/`
     (the command line's default); the output is the same bytes either way.
     """
-    cache = DiskCache.load(root) if use_cache else None
+    cache = DiskCache.load(root).use_folder(root) if use_cache else None
     result = check(root, as_of, base_url, cache=cache)
     if not result.ok:
         raise ContentError(result.problems)
@@ -211,6 +211,6 @@ def build(
     history = read_history(root)
     files = render(result, root, history, search, cache=cache, parallel=True)
     report = write_site(files, out)
-    if cache is not None and cache.finish_build(sweep=True).changed_anything:
+    if cache is not None and worth_saving(cache.finish_build(sweep=True), len(result.records)):
         cache.save(root)
     return BuildResult(result, files, report, history)
