@@ -96,6 +96,7 @@ class DiskCache(MemoryCache):
         # Compiled templates hold code objects; they are recompiled, and reused within a run.
         state["_environment"] = None
         state["_templates_folder"] = None
+        state["_site_given"] = None
         state["_seen_records"] = set()
         state["_seen_pages"] = set()
         state["_seen_views"] = set()
@@ -106,18 +107,14 @@ class DiskCache(MemoryCache):
     @classmethod
     def load(cls, root: Path) -> "DiskCache":
         """The cache kept for `root`, or an empty one when there is none that can be trusted."""
-        path = cache_file(root)
-        try:
-            data = path.read_bytes()
-        except OSError:
-            return cls()
         header = _header()
-        if not data.startswith(header):
-            return cls()
         try:
-            with collector_paused():
-                cache = pickle.loads(memoryview(data)[len(header):])
-        except Exception:  # noqa: BLE001 - any damage means: start from nothing
+            # Read as it is unpickled: the whole file at once would be hundreds of megabytes more.
+            with open(cache_file(root), "rb") as stream, collector_paused():
+                if stream.read(len(header)) != header:
+                    return cls()
+                cache = pickle.load(stream)
+        except Exception:  # noqa: BLE001 - missing, unreadable or damaged: start from nothing
             return cls()
         if not isinstance(cache, cls):
             return cls()

@@ -208,6 +208,8 @@ class MemoryCache:
         self._data: dict[str, tuple[object, tuple[str, str]]] = {}
         self._environment: tuple[str, Environment] | None = None
         self._static: StaticListing | None = None
+        self._site: SiteConfig | None = None
+        self._site_given: SiteConfig | None = None
         self._seen_records: set[str] = set()
         self._seen_pages: set[str] = set()
         self._seen_views: set[str] = set()
@@ -243,9 +245,11 @@ class MemoryCache:
         if self._static is None:
             # Listed once per build: the files a document link may name.
             self._static = static_listing(root)
+        site = self._same_site(site)
         kept = self._records.get(raw.path)
         done = kept.validated if kept is not None and kept.raw is raw else None
-        if done is not None and done.site == site and done.static == self._static and done.root == root:
+        if done is not None and (done.site is site or done.site == site) and done.static == self._static \
+                and done.root == root:
             return done.record, list(done.problems)
         if kept is not None and kept.raw is raw and kept.light and kept.file is not None:
             # Validated before under other settings: the parse was not kept, so read the file again.
@@ -256,6 +260,18 @@ class MemoryCache:
         if kept is not None and kept.raw is raw:
             kept.validated = _Validated(site, self._static, root, record, tuple(problems))
         return record, problems
+
+    def _same_site(self, site: SiteConfig | None) -> SiteConfig | None:
+        """The settings object of earlier builds when it equals `site`: records validated
+        under it are then recognised by identity, not by comparing the settings thousands of times."""
+        if site is None:
+            return None
+        if site is self._site_given:
+            return self._site
+        self._site_given = site
+        if self._site != site:
+            self._site = site
+        return self._site
 
     def renderer(self) -> Renderer:
         return self._renderer

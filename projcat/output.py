@@ -121,10 +121,18 @@ def check_output_folder(out: Path, root: Path, sources: list[Path]) -> None:
 
 
 def _present(out: Path) -> set[str]:
+    """Every file (anything not a folder) under `out`, as a relative path with slashes."""
     present: set[str] = set()
-    for folder, _, names in os.walk(out):
-        for name in names:
-            present.add(os.path.relpath(os.path.join(folder, name), out).replace(os.sep, "/"))
+
+    def walk(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    walk(entry.path, f"{prefix}{entry.name}/")
+                else:
+                    present.add(prefix + entry.name)
+
+    walk(str(out), "")
     return present
 
 

@@ -5,6 +5,7 @@ Nothing is written until every record is valid and every page rendered.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import pickle
 from dataclasses import dataclass
@@ -202,15 +203,21 @@ def build(
     (the command line's default); the output is the same bytes either way.
     """
     cache = DiskCache.load(root).use_folder(root) if use_cache else None
-    result = check(root, as_of, base_url, cache=cache)
-    if not result.ok:
-        raise ContentError(result.problems)
-    paths = Paths(root)
-    out = out or root / "site"
-    check_output_folder(out, paths.root, [paths.content, paths.templates, paths.static])
-    history = read_history(root)
-    files = render(result, root, history, search, cache=cache, parallel=True)
-    report = write_site(files, out)
-    if cache is not None and worth_saving(cache.finish_build(sweep=True), len(result.records)):
-        cache.save(root)
+    # The loaded cache is hundreds of thousands of long-lived objects: keep the cyclic
+    # collector from walking them again in every collection this build triggers.
+    gc.freeze()
+    try:
+        result = check(root, as_of, base_url, cache=cache)
+        if not result.ok:
+            raise ContentError(result.problems)
+        paths = Paths(root)
+        out = out or root / "site"
+        check_output_folder(out, paths.root, [paths.content, paths.templates, paths.static])
+        history = read_history(root)
+        files = render(result, root, history, search, cache=cache, parallel=True)
+        report = write_site(files, out)
+        if cache is not None and worth_saving(cache.finish_build(sweep=True), len(result.records)):
+            cache.save(root)
+    finally:
+        gc.unfreeze()
     return BuildResult(result, files, report, history)
