@@ -1,9 +1,7 @@
 #!/usr/bin/env python3
 """Entry point: `python build.py [build|check|serve|new] ...` (see README.md)."""
 
-import sys
-
-from projcat.cli import main
+from projcat.cli import run
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -113,7 +113,7 @@ def test_the_installed_console_script_runs_the_same_entry_point(fixture_site: Pa
     from importlib.metadata import entry_points
 
     (script,) = [e for e in entry_points(group="console_scripts") if e.name == "projcat"]
-    assert script.value == "projcat.cli:main"
+    assert script.value == "projcat.cli:run"
     installed = Path(sys.executable).parent / "projcat"
     result = subprocess.run([str(installed), "check", "--root", str(fixture_site), "--as-of", "2025-06-15"],
                             capture_output=True, text=True, timeout=120)
