@@ -179,9 +179,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     if args.no_cache:
         stamp.forget(args.root)
     else:
-        inputs = stamp.inputs_digest(args.root, _stamp_options(args, out))
-        last = stamp.unchanged(args.root, out, inputs, args.as_of)
-        if last is not None:
+        last = stamp.Stamp.read(args.root)
+        inputs = stamp.read_inputs(args.root, _stamp_options(args, out), last)
+        if last is not None and stamp.unchanged(last, out, inputs, args.as_of):
             # Nothing the output is made of changed: it is already what a build would write.
             for name, text in last.printed:
                 (sys.stderr if name == "stderr" else sys.stdout).write(text)
@@ -195,8 +195,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         sys.stdout, sys.stderr = real
     if code == EXIT_OK and inputs is not None and built is not None:
         assert built.check.site is not None and built.check.catalogue is not None
-        stamp.Stamp(inputs, built.check.catalogue.as_of.isoformat(), built.check.site.time_zone,
-                    stamp.list_output(out), printed).write(args.root)
+        stamp.Stamp(inputs.digest, built.check.catalogue.as_of.isoformat(), built.check.site.time_zone,
+                    stamp.list_output(out), printed, inputs.files, inputs.taken_ns).write(args.root)
     return code
 
 

@@ -1,20 +1,23 @@
 """Recognise a build that would change nothing, before anything heavy is imported.
 
 After a successful `build`, `ROOT/.cache/stamp.json` records a digest of
-everything the output is made from (every byte of `site.yaml`, `content/`,
-`templates/` and `static/`, the tool's own code and theme, the versions of
-the libraries that shape the output, the git commit the dates come from,
-the command's options and the as-of date) together with a listing of the
-output folder as the build left it (size, modification time and inode of
-every file) and what the build printed.
+everything the output is made from (the content of every file of
+`site.yaml`, `content/`, `templates/` and `static/`, the tool's own code and
+theme, the versions of the libraries that shape the output, the git commit
+the dates come from, the command's options and the as-of date) together
+with a listing of the output folder as the build left it (size,
+modification time and inode of every file) and what the build printed.
 
 The next `build` computes the same digest and lists the output folder. When
 both are equal, the output is exactly what a full build would write, so the
 build prints what it printed last time and stops: no record is parsed, no
-page rendered, no library beyond the standard one imported. Anything that
-cannot be told for certain (a symbolic link among the sources, a git folder
-of an unusual shape, an unreadable file) means "not known": the full build
-runs. Only the standard library is used here, on purpose.
+page rendered, no library beyond the standard one imported. A source file
+whose size, times and inode are as the stamp recorded them is not read again
+(as git trusts its index), unless it changed within a few seconds of the
+stamp's look at it. Anything that cannot be told for certain (a symbolic
+link among the sources, a git folder of an unusual shape, an unreadable
+file) means "not known": the full build runs. Only the standard library is
+used here, on purpose.
 """
 
 from __future__ import annotations
@@ -22,9 +25,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import sys
 import tempfile
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -33,7 +38,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from projcat import __version__
 
-FORMAT = 1
+FORMAT = 2
 CACHE_FOLDER = ".cache"
 STAMP_NAME = "stamp.json"
 SOURCES = ("site.yaml", "content", "templates", "static")
@@ -43,6 +48,10 @@ _SHAPING_LIBRARIES = ("markdown", "nh3", "jinja2", "markupsafe", "babel", "pydan
 DEFAULT_TIME_ZONE = "Europe/Helsinki"
 
 Listing = dict[str, list[int]]
+# A source file by its relative path: modification and change time, size, inode, content digest.
+Known = dict[str, list[Any]]
+# A file changed this shortly before a stamp looked at it may change again without its key changing.
+RACY_NS = 3_000_000_000
 
 
 class Unknown(Exception):
@@ -69,22 +78,30 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def _hash_tree(digest: Any, root: Path, rel: str) -> None:
+def _hash_tree(digest: Any, root: Path, rel: str, seen: Inputs, known: Known, trusted_before: int) -> None:
     path = root / rel
-    if path.is_symlink():
-        raise Unknown(rel)
-    if path.is_file():
-        digest.update(f"F\0{rel}\0".encode())
-        with open(path, "rb") as stream:
-            digest.update(hashlib.sha256(stream.read()).digest())
-        return
-    if not path.is_dir():
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
         digest.update(f"-\0{rel}\0".encode())
         return
+    if stat.S_ISLNK(st.st_mode):
+        raise Unknown(rel)
+    if stat.S_ISREG(st.st_mode):
+        key = [st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino]
+        kept = known.get(rel)
+        if kept is not None and kept[:4] == key and max(st.st_mtime_ns, st.st_ctime_ns) < trusted_before:
+            content = str(kept[4])
+        else:
+            with open(path, "rb") as stream:
+                content = hashlib.sha256(stream.read()).hexdigest()
+        seen.files[rel] = [*key, content]
+        digest.update(f"F\0{rel}\0{content}\0".encode())
+        return
+    if not stat.S_ISDIR(st.st_mode):
+        raise Unknown(rel)
     for entry in sorted(os.scandir(path), key=lambda e: e.name):
-        if entry.is_symlink():
-            raise Unknown(entry.path)
-        _hash_tree(digest, root, f"{rel}/{entry.name}")
+        _hash_tree(digest, root, f"{rel}/{entry.name}", seen, known, trusted_before)
 
 
 def _git_state(root: Path) -> str:
@@ -110,17 +127,38 @@ def _git_state(root: Path) -> str:
     return f"{head}\0{commit}\0{hashlib.sha256(shallow).hexdigest()}"
 
 
-def inputs_digest(root: Path, options: dict[str, Any]) -> str | None:
-    """What the output is made of, as one digest; `None` when it cannot be told for certain."""
+@dataclass
+class Inputs:
+    """The digest of everything the output is made of, and each source file's content digest
+    by its stat key, so the next build reads only files whose key changed."""
+
+    digest: str
+    files: Known = field(default_factory=dict)
+    taken_ns: int = 0
+
+
+def read_inputs(root: Path, options: dict[str, Any], last: "Stamp | None" = None) -> Inputs | None:
+    """What the output is made of; `None` when it cannot be told for certain.
+
+    A file whose size, times and inode are those the last stamp recorded is
+    taken to hold the bytes it held then, unless it was changed within
+    `RACY_NS` of that stamp's look at the files: a save in the same tick of
+    the file clock could leave its key as it was, so such a file is read.
+    """
+    taken_ns = time.time_ns()
     digest = hashlib.sha256(f"{FORMAT}\0{code_fingerprint()}\0".encode())
     digest.update(json.dumps(options, sort_keys=True, default=str).encode())
+    seen = Inputs("", {}, taken_ns)
+    known = last.files if last is not None else {}
+    trusted_before = (last.taken_ns if last is not None else 0) - RACY_NS
     try:
         digest.update(_git_state(root).encode())
         for rel in SOURCES:
-            _hash_tree(digest, root, rel)
+            _hash_tree(digest, root, rel, seen, known, trusted_before)
     except (Unknown, OSError, UnicodeDecodeError):
         return None
-    return digest.hexdigest()
+    seen.digest = digest.hexdigest()
+    return seen
 
 
 def list_output(out: Path) -> Listing:
@@ -158,6 +196,8 @@ class Stamp:
     time_zone: str
     output: Listing
     printed: list[list[str]]  # [stream name, text] in the order they were printed
+    files: Known = field(default_factory=dict)
+    taken_ns: int = 0
 
     @classmethod
     def read(cls, root: Path) -> "Stamp | None":
@@ -166,7 +206,7 @@ class Stamp:
             if data.get("format") != FORMAT:
                 return None
             return cls(str(data["inputs"]), str(data["as_of"]), str(data["time_zone"]), dict(data["output"]),
-                       [list(part) for part in data["printed"]])
+                       [list(part) for part in data["printed"]], dict(data["files"]), int(data["taken_ns"]))
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
 
@@ -175,7 +215,7 @@ class Stamp:
         path = stamp_file(root)
         path.parent.mkdir(parents=True, exist_ok=True)
         data = {"format": FORMAT, "inputs": self.inputs, "as_of": self.as_of, "time_zone": self.time_zone,
-                "output": self.output, "printed": self.printed}
+                "output": self.output, "printed": self.printed, "files": self.files, "taken_ns": self.taken_ns}
         handle, temporary = tempfile.mkstemp(prefix=".stamp-", dir=path.parent)
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
@@ -190,19 +230,14 @@ def forget(root: Path) -> None:
     stamp_file(root).unlink(missing_ok=True)
 
 
-def unchanged(root: Path, out: Path, inputs: str | None, as_of: date | None) -> Stamp | None:
-    """The last build's stamp when building again would leave `out` exactly as it is."""
-    if inputs is None:
-        return None
-    stamp = Stamp.read(root)
-    if stamp is None or stamp.inputs != inputs:
-        return None
+def unchanged(stamp: Stamp | None, out: Path, inputs: Inputs | None, as_of: date | None) -> bool:
+    """Whether building again would leave `out` exactly as the last build, stamped `stamp`, left it."""
+    if inputs is None or stamp is None or stamp.inputs != inputs.digest:
+        return False
     wanted = as_of or today_in(stamp.time_zone)
     if wanted.isoformat() != stamp.as_of:
-        return None
+        return False
     try:
-        if list_output(out) != stamp.output:
-            return None
+        return list_output(out) == stamp.output
     except OSError:
-        return None
-    return stamp
+        return False

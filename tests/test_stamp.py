@@ -7,6 +7,7 @@ import hashlib
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -157,3 +158,39 @@ def test_a_damaged_stamp_means_a_full_build(fixture_site: Path, tmp_path: Path) 
     stamp.stamp_file(fixture_site).write_text("{not json")
     assert not _stopped_at_stamp(fixture_site, out)
     assert _build(fixture_site, out).stdout == first.stdout
+
+
+def test_a_source_file_is_read_again_only_when_its_key_changed_or_is_too_recent(fixture_site: Path) -> None:
+    options = {"out": "site"}
+    (fixture_site / "content" / "projects" / "beeta.md").touch()  # changed just now
+    first = stamp.read_inputs(fixture_site, options)
+    assert first is not None and "content/projects/beeta.md" in first.files
+    # A stamp that looked at the files long after they last changed: their keys are trusted.
+    # Give it a wrong content digest for one file: a build that trusts the key does not read the file.
+    files = {rel: list(kept) for rel, kept in first.files.items()}
+    files["content/projects/beeta.md"][4] = "0" * 64
+    later = stamp.Stamp(first.digest, AS_OF, "Europe/Helsinki", {}, [], files, taken_ns=first.taken_ns + 10**12)
+    trusted = stamp.read_inputs(fixture_site, options, later)
+    assert trusted is not None and trusted.files["content/projects/beeta.md"][4] == "0" * 64
+    # The same stamp taken just after the file changed: it is read, its key alone is not trusted.
+    racy = stamp.Stamp(first.digest, AS_OF, "Europe/Helsinki", {}, [], files, taken_ns=first.taken_ns)
+    read = stamp.read_inputs(fixture_site, options, racy)
+    assert read is not None and read.digest == first.digest
+    # A changed file has another key, so it is read whatever the stamp says.
+    record = fixture_site / "content" / "projects" / "beeta.md"
+    record.write_text(record.read_text(encoding="utf-8") + "\nLisää.\n", encoding="utf-8")
+    changed = stamp.read_inputs(fixture_site, options, later)
+    assert changed is not None and changed.files["content/projects/beeta.md"][4] != "0" * 64
+    assert changed.digest != first.digest
+
+
+def test_an_edit_long_after_the_last_build_is_still_seen(fixture_site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    time.sleep(stamp.RACY_NS / 1e9 + 0.2)  # the copied files are old enough for their keys to be trusted
+    _build(fixture_site, out)
+    assert _stopped_at_stamp(fixture_site, out)
+    record = fixture_site / "content" / "projects" / "beeta.md"
+    text = record.read_text(encoding="utf-8")
+    record.write_text(text.replace("Beeta", "Veeta", 1), encoding="utf-8")  # the same size
+    assert not _stopped_at_stamp(fixture_site, out)
+    assert "Veeta" in (out / "hankkeet" / "beeta" / "index.html").read_text(encoding="utf-8")
