@@ -12,9 +12,9 @@ from functools import lru_cache
 from datetime import date, timedelta
 from typing import Literal
 
-from projcat.records import Project
-from projcat.settings import SiteConfig, Theme
-from projcat.validate import ValidRecord
+from projcat.content.records import Project
+from projcat.content.settings import SiteConfig, Theme
+from projcat.content.validate import ValidRecord
 
 Status = Literal["upcoming", "ongoing", "ended"]
 

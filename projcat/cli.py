@@ -17,7 +17,7 @@ from projcat.problems import ContentError, Problem, has_errors, printed_line, su
 from projcat.strings import LANGUAGES, message
 
 if TYPE_CHECKING:
-    from projcat.pipeline import BuildResult
+    from projcat.build.pipeline import BuildResult
 
 COMMANDS = ("build", "check", "serve", "new", "schema")
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -102,7 +102,7 @@ def _message_lang(args: argparse.Namespace, site_lang: str | None) -> str:
 
 
 def _next_change_line(result: object, lang: str) -> str:
-    from projcat.views import format_day
+    from projcat.render.views import format_day
 
     catalogue = getattr(result, "catalogue", None)
     change = catalogue.next_change if catalogue else None
@@ -133,7 +133,7 @@ def _print_next_change_only(result: object) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from projcat import pipeline
+    from projcat.build import pipeline
 
     result = pipeline.check(args.root, args.as_of)
     lang = _message_lang(args, result.site.language if result.site else None)
@@ -172,7 +172,7 @@ class _Tee:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from projcat import stamp
+    from projcat.build import stamp
 
     out: Path = args.out or args.root / "site"
     inputs = None
@@ -201,9 +201,9 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def _full_build(args: argparse.Namespace, out: Path) -> "tuple[int, BuildResult | None]":
-    from projcat import pipeline
-    from projcat.output import OutputError
-    from projcat.search import SearchError
+    from projcat.build import pipeline
+    from projcat.build.output import OutputError
+    from projcat.build.search import SearchError
 
     try:
         built = pipeline.build(args.root, args.out, args.as_of, args.base_url, search=not args.no_search,
@@ -243,7 +243,7 @@ def _full_build(args: argparse.Namespace, out: Path) -> "tuple[int, BuildResult 
 
 def _publishing_notes(built: "BuildResult", lang: str) -> None:
     """What a publisher should know about this build (stderr, so stdout stays the summary)."""
-    from projcat.views import origin_of
+    from projcat.render.views import origin_of
 
     site = built.check.site
     if site is not None and not origin_of(site.base_url):
@@ -253,20 +253,20 @@ def _publishing_notes(built: "BuildResult", lang: str) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from projcat.preview import serve
+    from projcat.preview.server import serve
 
     return serve(args.root, args.host, args.port, args.as_of, args.lang)
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from projcat.scaffold import new_record
+    from projcat.editors.scaffold import new_record
 
     return new_record(args.root, args.title, args.theme, args.slug, args.lang)
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from projcat.fieldguide import editor_files
-    from projcat.pipeline import Paths, load_site
+    from projcat.editors.fieldguide import editor_files
+    from projcat.build.pipeline import Paths, load_site
 
     site, problems = load_site(Paths(args.root))
     lang = _message_lang(args, site.language if site else None)

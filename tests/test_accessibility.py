@@ -34,7 +34,7 @@ from a11y_checks import (
     width_problems,
 )
 from conftest import FIXTURE_AS_OF, FIXTURE_SITE, StaticServer, copy_site
-from projcat import pipeline
+from projcat.build import pipeline
 
 pytestmark = pytest.mark.browser
 

@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli
-from projcat import buildcache, parallel
-from projcat.buildcache import DiskCache, cache_file
-from projcat.incremental import RACY_NS, CacheStats
-from projcat.markup import Renderer
+from projcat.build import disk as buildcache
+from projcat.render import parallel
+from projcat.build.disk import DiskCache, cache_file
+from projcat.build.memory import RACY_NS, CacheStats
+from projcat.render.markup import Renderer
 
 
 def _digest(folder: Path) -> dict[str, str]:

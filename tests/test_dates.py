@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from projcat.dates import DateError, PartialDate, parse_partial_date
+from projcat.content.dates import DateError, PartialDate, parse_partial_date
 
 
 @pytest.mark.parametrize(

@@ -16,12 +16,12 @@ import pytest
 import yaml
 
 from conftest import FIXTURE_SITE, REPO, copy_site, run_cli
-from projcat import pipeline
-from projcat.fieldguide import editor_files, example_front_matter, field_guide
-from projcat.load import split_front_matter
-from projcat.records import Contact, Document, Funding, Project
-from projcat.schema import doc_key, field_kind, record_json_schema, site_json_schema
-from projcat.settings import Accessibility, SiteConfig, SiteDocument, SupervisoryAuthority, Theme
+from projcat.build import pipeline
+from projcat.editors.fieldguide import editor_files, example_front_matter, field_guide
+from projcat.content.load import split_front_matter
+from projcat.content.records import Contact, Document, Funding, Project
+from projcat.editors.schema import doc_key, field_kind, record_json_schema, site_json_schema
+from projcat.content.settings import Accessibility, SiteConfig, SiteDocument, SupervisoryAuthority, Theme
 from projcat.strings import EN, FI
 
 MODELS = (Project, Funding, Contact, Document, SiteConfig, Theme, SiteDocument, Accessibility, SupervisoryAuthority)

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURE_AS_OF
-from projcat import pipeline
-from projcat.headings import fit_headings
+from projcat.build import pipeline
+from projcat.render.headings import fit_headings
 
 
 @pytest.mark.parametrize(

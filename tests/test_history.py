@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli
-from projcat import pipeline
-from projcat.history import last_transition, parse_log, read_history
-from projcat.records import Project
+from projcat.build import pipeline
+from projcat.content.history import last_transition, parse_log, read_history
+from projcat.content.records import Project
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, run_cli
-from projcat import pipeline
+from projcat.build import pipeline
 
 INVALID = REPO / "tests" / "fixtures" / "invalid"
 BASE = INVALID / "_base"

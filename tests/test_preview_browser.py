@@ -140,7 +140,7 @@ def test_an_added_and_a_deleted_record_show_on_the_index_and_the_archive(
 def test_a_stylesheet_change_updates_the_style_without_reloading(
     preview: PreviewProcess, fixture_site: Path, page_in: object
 ) -> None:
-    from projcat.render import THEME_DIR
+    from projcat.render.pages import THEME_DIR
 
     page = page_in()  # type: ignore[operator]
     page.goto(preview.url + "hankkeet/alfa/")

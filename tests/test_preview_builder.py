@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from conftest import FIXTURE_AS_OF
 
-from projcat import pipeline
-from projcat.preview import CLOCK_CHECK_SECONDS, Builder, Built, Failed, seconds_to_next_clock_check
-from projcat.render import THEME_DIR
+from projcat.build import pipeline
+from projcat.preview.server import CLOCK_CHECK_SECONDS, Builder, Built, Failed, seconds_to_next_clock_check
+from projcat.render.pages import THEME_DIR
 
 
 def _builder(root: Path, tmp_path: Path) -> Builder:

@@ -8,9 +8,9 @@ from typing import Callable
 
 from conftest import FIXTURE_AS_OF
 
-from projcat import pipeline
-from projcat.incremental import MemoryCache, sync_folder
-from projcat.preview import Builder, Built, Failed
+from projcat.build import pipeline
+from projcat.build.memory import MemoryCache, sync_folder
+from projcat.preview.server import Builder, Built, Failed
 
 
 def _full(root: Path) -> dict[str, bytes]:
@@ -81,7 +81,7 @@ def test_a_template_or_site_change_rerenders_every_page(fixture_site: Path) -> N
 
     (fixture_site / "templates").mkdir()
     (fixture_site / "templates" / "partials").mkdir()
-    from projcat.render import THEME_DIR
+    from projcat.render.pages import THEME_DIR
 
     footer = (THEME_DIR / "templates" / "base.html").read_text(encoding="utf-8").replace("</footer>", "<!-- x --></footer>")
     (fixture_site / "templates" / "base.html").write_text(footer, encoding="utf-8")

@@ -141,7 +141,7 @@ def test_broken_content_at_start_is_shown_on_every_page_until_fixed(fixture_site
 
 
 def test_a_template_mistake_is_shown_at_its_line_without_a_traceback(preview: PreviewProcess, fixture_site: Path) -> None:
-    from projcat.render import THEME_DIR
+    from projcat.render.pages import THEME_DIR
 
     templates = fixture_site / "templates"
     templates.mkdir()
@@ -204,7 +204,7 @@ def test_after_many_edits_the_served_site_equals_a_fresh_build(
 
     # A full build of the same sources, as `build` writes it (without the optional search index,
     # which the preview does not make).
-    from projcat import pipeline
+    from projcat.build import pipeline
 
     out = tmp_path / "fresh"
     pipeline.build(fixture_site, out, FIXTURE_AS_OF)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from projcat.serving import (
+from projcat.preview.serving import (
     CLIENT_PATH,
     Refused,
     allowed_hosts,

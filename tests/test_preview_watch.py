@@ -10,7 +10,7 @@ from typing import Iterator
 
 import pytest
 
-from projcat.watch import Source, SourceWatcher, differences, snapshot
+from projcat.preview.watch import Source, SourceWatcher, differences, snapshot
 
 TIMEOUT = 20.0
 
@@ -118,7 +118,7 @@ def test_a_touch_that_keeps_the_modification_time_is_still_a_change(tmp_path: Pa
 def test_two_saves_within_one_tick_of_the_file_clock_are_two_changes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import projcat.watch as watch
+    import projcat.preview.watch as watch
 
     # A coarse file clock: both saves get the same times, so only the bytes differ.
     tick = time.time_ns()

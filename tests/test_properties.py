@@ -18,13 +18,13 @@ from hypothesis import strategies as st
 
 from conftest import FIXTURE_SITE
 from projcat.catalogue import build_catalogue
-from projcat.load import decode, parse_record
-from projcat.pipeline import Paths, load_site
+from projcat.content.load import decode, parse_record
+from projcat.build.pipeline import Paths, load_site
 from projcat.problems import Problem
-from projcat.records import Contact, Document, Funding, Project
-from projcat.validate import ValidRecord, validate_record, validate_site
-from projcat.views import build_views
-from projcat.yamlread import read_yaml
+from projcat.content.records import Contact, Document, Funding, Project
+from projcat.content.validate import ValidRecord, validate_record, validate_site
+from projcat.render.views import build_views
+from projcat.content.yamlread import read_yaml
 
 SITE, _ = load_site(Paths(FIXTURE_SITE))
 assert SITE is not None

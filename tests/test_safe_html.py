@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from projcat import pipeline
-from projcat.markup import Renderer
+from projcat.build import pipeline
+from projcat.render.markup import Renderer
 
 DANGEROUS_BODIES = [
     "<script>alert(1)</script>",

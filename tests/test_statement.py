@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURE_AS_OF, REPO, run_cli
-from projcat import pipeline
+from projcat.build import pipeline
 from projcat.problems import ContentError
-from projcat.statement import derived_compliance
+from projcat.render.statement import derived_compliance
 
 
 def _text(html: str) -> str:

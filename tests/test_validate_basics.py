@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from projcat import pipeline
+from projcat.build import pipeline
 
 
 def _problems(site: Path) -> list[str]:

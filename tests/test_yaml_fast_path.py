@@ -12,7 +12,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from projcat.yamlread import _events
+from projcat.content.yamlread import _events
 
 # Lines built from the characters that make YAML structure, plus Finnish letters.
 _LINE = st.lists(

@@ -8,8 +8,8 @@ import tracemalloc
 from datetime import date
 from pathlib import Path
 
-from projcat import pipeline
-from projcat.yamlread import MAX_RECOVERIES, read_yaml
+from projcat.build import pipeline
+from projcat.content.yamlread import MAX_RECOVERIES, read_yaml
 
 PLAIN = """---
 title: NO

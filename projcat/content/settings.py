@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BeforeValidator, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from projcat.records import Date, Document, Email, Kind, Phone, Text, TextList, Url, _items, _Strict, _text, doc
+from projcat.content.records import Date, Document, Email, Kind, Phone, Text, TextList, Url, _items, _Strict, _text, doc
 from projcat.strings import LANGUAGES
 
 THEME_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

@@ -16,13 +16,13 @@ from typing import Iterable
 
 from markupsafe import Markup, escape
 
-from projcat.load import decode, display_path
+from projcat.content.load import decode, display_path
 from projcat.problems import Problem, Severity
-from projcat.records import Project
-from projcat.settings import DEFAULT_SUPERVISORY_AUTHORITY, Accessibility, Paths, SiteConfig, SupervisoryAuthority
+from projcat.content.records import Project
+from projcat.content.settings import DEFAULT_SUPERVISORY_AUTHORITY, Accessibility, Paths, SiteConfig, SupervisoryAuthority
 from projcat.strings import Strings
-from projcat.views import ContactView, DocumentView, Link, Views, ask_contact, date_view, with_markup
-from projcat.yamlread import read_yaml
+from projcat.render.views import ContactView, DocumentView, Link, Views, ask_contact, date_view, with_markup
+from projcat.content.yamlread import read_yaml
 
 
 @dataclass(frozen=True)

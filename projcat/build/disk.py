@@ -23,8 +23,8 @@ from typing import Any, Iterator
 
 from jinja2 import Environment, FileSystemBytecodeCache
 
-from projcat.incremental import CacheStats, MemoryCache
-from projcat.stamp import code_fingerprint
+from projcat.build.memory import CacheStats, MemoryCache
+from projcat.build.stamp import code_fingerprint
 
 FORMAT = 1
 CACHE_FOLDER = ".cache"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import frontmatter
 
-from projcat.load import SLUG_RE, suggest_slug
-from projcat.settings import Paths
+from projcat.content.load import SLUG_RE, suggest_slug
+from projcat.content.settings import Paths
 from projcat.strings import message
 
 
@@ -20,7 +20,7 @@ def _ask(prompt: str) -> str:
 
 
 def new_record(root: Path, title: str | None, theme: str | None, slug: str | None, lang: str | None) -> int:
-    from projcat.pipeline import load_site
+    from projcat.build.pipeline import load_site
 
     lang = lang or "fi"
     site, problems = load_site(Paths(root))

@@ -12,7 +12,7 @@ import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 
-from projcat.markup import Renderer
+from projcat.render.markup import Renderer
 
 PARALLEL_THRESHOLD = 300
 _CHUNK = 64

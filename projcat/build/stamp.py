@@ -63,7 +63,7 @@ def code_fingerprint() -> str:
     """A digest of the tool's own code and built-in theme, and of the libraries shaping its output."""
     from importlib import metadata
 
-    package = Path(__file__).parent
+    package = Path(__file__).parent.parent
     digest = hashlib.sha256(f"{__version__}\0{sys.version}\0".encode())
     for name in _SHAPING_LIBRARIES:
         try:

@@ -26,11 +26,11 @@ from typing import Any, Callable
 from pydantic import BaseModel
 
 from projcat.catalogue import Catalogue, Entry
-from projcat.dates import PartialDate
-from projcat.history import History, site_updated
-from projcat.records import Contact, Document, Funding, Project
-from projcat.settings import SiteConfig
-from projcat.views import DATA_SCHEMA, Views
+from projcat.content.dates import PartialDate
+from projcat.content.history import History, site_updated
+from projcat.content.records import Contact, Document, Funding, Project
+from projcat.content.settings import SiteConfig
+from projcat.render.views import DATA_SCHEMA, Views
 
 LIST_SEPARATOR = "; "
 CSV_DELIMITER = ";"

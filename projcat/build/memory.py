@@ -1,6 +1,6 @@
 """Incremental rebuilds for the preview: reuse what did not change, write only what did.
 
-`MemoryCache` implements `projcat.cache.BuildCache` in memory. It is owned
+`MemoryCache` implements `projcat.build.cache.BuildCache` in memory. It is owned
 by one preview server (never module state) and reuses pure results only:
 
 - a record file's parsed front matter, while the file's bytes are the same
@@ -40,14 +40,14 @@ from typing import Callable
 
 from jinja2 import Environment
 
-from projcat.load import RawRecord, read_record
-from projcat.markup import Renderer
+from projcat.content.load import RawRecord, read_record
+from projcat.render.markup import Renderer
 from projcat.problems import Problem
-from projcat.render import template_fingerprint
-from projcat.settings import SiteConfig
-from projcat.validate import ValidRecord, validate_record
-from projcat.views import ProjectView
-from projcat.watch import RACY_NS
+from projcat.render.pages import template_fingerprint
+from projcat.content.settings import SiteConfig
+from projcat.content.validate import ValidRecord, validate_record
+from projcat.render.views import ProjectView
+from projcat.preview.watch import RACY_NS
 
 StatKey = tuple[int, int, int, int, int]
 
@@ -143,7 +143,7 @@ class MemoizingRenderer(Renderer):
 
     def prepare(self, items: list[tuple[str, int]], parallel: bool = False) -> None:
         """Convert the texts not yet kept, across processes when `parallel` and there are many."""
-        from projcat.parallel import convert_all
+        from projcat.render.parallel import convert_all
 
         # Asked for in this build, so kept by `sweep` even when a reused view never converts it again.
         self._used.update(items)

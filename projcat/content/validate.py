@@ -20,13 +20,13 @@ from urllib.parse import unquote, urlsplit
 from pydantic import BaseModel, ValidationError
 from pydantic_core import PydanticCustomError
 
-from projcat.dates import DateError, parse_partial_date
-from projcat.load import RawRecord
+from projcat.content.dates import DateError, parse_partial_date
+from projcat.content.load import RawRecord
 from projcat.problems import Problem
-from projcat.records import FIELD_NAMES, Contact, Document, Funding, Project, _url, value_kind
-from projcat.settings import SiteConfig, SiteDocument, Theme
-from projcat.yamlread import Document as YamlDocument
-from projcat.yamlread import Mark, dotted
+from projcat.content.records import FIELD_NAMES, Contact, Document, Funding, Project, _url, value_kind
+from projcat.content.settings import SiteConfig, SiteDocument, Theme
+from projcat.content.yamlread import Document as YamlDocument
+from projcat.content.yamlread import Mark, dotted
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -17,8 +17,8 @@ from typing import Any, Sequence, get_args
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from projcat.records import Contact, Document, Funding, Kind, Project
-from projcat.settings import Accessibility, SiteConfig, SiteDocument, SupervisoryAuthority, Theme
+from projcat.content.records import Contact, Document, Funding, Kind, Project
+from projcat.content.settings import Accessibility, SiteConfig, SiteDocument, SupervisoryAuthority, Theme
 from projcat.strings import FI, message
 
 DRAFT = "http://json-schema.org/draft-07/schema#"

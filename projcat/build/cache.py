@@ -18,7 +18,7 @@ when the step's whole input is the same as before:
 - `project_data`: a project's entry and published facts -> its lines of
   the open data files.
 
-`projcat.incremental.MemoryCache` keeps these in memory for the preview. A
+`projcat.build.memory.MemoryCache` keeps these in memory for the preview. A
 persistent cache for `build` can implement the same methods; one that
 caches nothing calls each `produce` and the plain step.
 """
@@ -31,12 +31,12 @@ from typing import TYPE_CHECKING, Callable, Protocol
 if TYPE_CHECKING:
     from jinja2 import Environment
 
-    from projcat.load import RawRecord
-    from projcat.markup import Renderer
+    from projcat.content.load import RawRecord
+    from projcat.render.markup import Renderer
     from projcat.problems import Problem
-    from projcat.settings import SiteConfig
-    from projcat.validate import ValidRecord
-    from projcat.views import ProjectView
+    from projcat.content.settings import SiteConfig
+    from projcat.content.validate import ValidRecord
+    from projcat.render.views import ProjectView
 
 
 class BuildCache(Protocol):

@@ -21,7 +21,7 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from projcat.dates import MAX_YEAR, MIN_YEAR, DateError, PartialDate, parse_partial_date
+from projcat.content.dates import MAX_YEAR, MIN_YEAR, DateError, PartialDate, parse_partial_date
 from projcat.strings import FI
 
 

@@ -21,11 +21,11 @@ from babel.numbers import format_decimal
 from markupsafe import Markup, escape
 
 from projcat.catalogue import Catalogue, Entry, ThemeGroup, YearGroup
-from projcat.dates import PartialDate
-from projcat.history import NO_HISTORY, History, site_updated
-from projcat.markup import Renderer, first_sentence
-from projcat.records import Contact, Document
-from projcat.settings import Accessibility, SiteConfig, base_path
+from projcat.content.dates import PartialDate
+from projcat.content.history import NO_HISTORY, History, site_updated
+from projcat.render.markup import Renderer, first_sentence
+from projcat.content.records import Contact, Document
+from projcat.content.settings import Accessibility, SiteConfig, base_path
 from projcat.strings import Strings
 
 # Files published beside the pages, at the site's root.

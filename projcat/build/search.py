@@ -24,7 +24,7 @@ import tempfile
 from pathlib import Path, PurePosixPath
 from typing import Iterable
 
-from projcat.views import SEARCH_BUNDLE
+from projcat.render.views import SEARCH_BUNDLE
 
 # Pagefind ships ready-made interfaces; the site has its own small script,
 # so these would only be dead weight on the server.

@@ -17,7 +17,7 @@ from pathlib import Path
 import frontmatter
 
 from projcat.problems import Problem
-from projcat.yamlread import Document, read_yaml
+from projcat.content.yamlread import Document, read_yaml
 
 MAX_FILE_BYTES = 1024 * 1024
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

@@ -13,22 +13,22 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from projcat.buildcache import DiskCache, worth_saving
-from projcat.cache import BuildCache
-from projcat.incremental import MemoizingRenderer
+from projcat.build.disk import DiskCache, worth_saving
+from projcat.build.cache import BuildCache
+from projcat.build.memory import MemoizingRenderer
 from projcat.catalogue import Catalogue, build_catalogue
-from projcat.history import History, read_history
-from projcat.load import decode, display_path, read_limited, read_record, record_files
-from projcat.output import OutputError, WriteReport, check_output_folder, write_site
+from projcat.content.history import History, read_history
+from projcat.content.load import decode, display_path, read_limited, read_record, record_files
+from projcat.build.output import OutputError, WriteReport, check_output_folder, write_site
 from projcat.problems import ContentError, Problem, has_errors, sort_problems
-from projcat.publish import publish_files
-from projcat.render import fingerprint, make_environment, plan_pages, render_site, static_files
-from projcat.settings import Paths, SiteConfig
-from projcat.statement import statement_problems
-from projcat.validate import ValidRecord, collision_problems, validate_record, validate_site
+from projcat.render.feeds import publish_files
+from projcat.render.pages import fingerprint, make_environment, plan_pages, render_site, static_files
+from projcat.content.settings import Paths, SiteConfig
+from projcat.render.statement import statement_problems
+from projcat.content.validate import ValidRecord, collision_problems, validate_record, validate_site
 from projcat.strings import Strings
-from projcat.views import ROBOTS, Views, build_views
-from projcat.yamlread import read_yaml
+from projcat.render.views import ROBOTS, Views, build_views
+from projcat.content.yamlread import read_yaml
 
 
 @dataclass
@@ -172,7 +172,7 @@ def _publish(views: Views, result: CheckResult, history: History, cache: BuildCa
 
 
 def _search_index(views: Views, files: dict[str, bytes], cache: BuildCache | None) -> dict[str, bytes]:
-    from projcat.search import build_index
+    from projcat.build.search import build_index
 
     pages = [
         (page.output, files[page.output])

@@ -18,13 +18,13 @@ from typing import Literal
 from xml.sax.saxutils import escape, quoteattr
 from zoneinfo import ZoneInfo
 
-from projcat import opendata
+from projcat.render import opendata
 from projcat.catalogue import Catalogue, Entry
-from projcat.history import History, content_changed, site_updated
-from projcat.render import Page, plan_pages
-from projcat.settings import SiteConfig
+from projcat.content.history import History, content_changed, site_updated
+from projcat.render.pages import Page, plan_pages
+from projcat.content.settings import SiteConfig
 from projcat.strings import Strings
-from projcat.views import DATA_CSV, DATA_JSON, DATA_SCHEMA, FEED, ROBOTS, SITEMAP, Views
+from projcat.render.views import DATA_CSV, DATA_JSON, DATA_SCHEMA, FEED, ROBOTS, SITEMAP, Views
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"

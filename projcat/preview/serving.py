@@ -107,19 +107,19 @@ def origin_allowed(origin: str | None, host_header: str, allowed: frozenset[str]
 
 @functools.cache
 def _client_plugin() -> str:
-    source = (Path(__file__).parent / "preview_client.js").read_text(encoding="utf-8")
+    source = (Path(__file__).parent / "client.js").read_text(encoding="utf-8")
     # Comments stay in the file: every served page carries the code.
     script = "\n".join(line for line in source.splitlines() if not line.lstrip().startswith("//"))
     script = script.replace("PROJCAT_CLIENT_PATH", json.dumps(CLIENT_PATH)).replace("PROJCAT_PLUGIN_ID", json.dumps(PLUGIN_ID))
     # Inlined into a <script> element: the text must not be able to end it early.
     if "</" in script:
-        raise ValueError("preview_client.js must not contain '</'")
+        raise ValueError("client.js must not contain '</'")
     return script
 
 
 def reload_snippet(token: str) -> bytes:
     """The script injected into served pages: the preview's livereload.js plugin
-    (`preview_client.js`), carrying the page's build token, which livereload.js
+    (`client.js`), carrying the page's build token, which livereload.js
     sends back in the protocol's `info` message; then livereload.js itself, from
     this server, wherever the site's base path is."""
     loader = (

@@ -9,7 +9,7 @@ import markdown
 import nh3
 from slugify import slugify
 
-from projcat.headings import fit_headings
+from projcat.render.headings import fit_headings
 
 ALLOWED_TAGS = {
     "p", "br", "strong", "em", "b", "i", "a", "ul", "ol", "li", "h2", "h3", "h4", "h5", "h6",

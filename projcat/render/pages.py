@@ -9,15 +9,15 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from projcat.output import OutputError
-from projcat.statement import build_statement
+from projcat.build.output import OutputError
+from projcat.render.statement import build_statement
 from projcat.strings import Strings
-from projcat.views import Link, ProjectView, SiteView, Views
+from projcat.render.views import Link, ProjectView, SiteView, Views
 
 if TYPE_CHECKING:
-    from projcat.cache import BuildCache
+    from projcat.build.cache import BuildCache
 
-THEME_DIR = Path(__file__).parent / "theme"
+THEME_DIR = Path(__file__).parent.parent / "theme"
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Iterable
 
 from projcat.catalogue import Entry
-from projcat.records import Project
+from projcat.content.records import Project
 
 # What the pages and feeds date: the records and the site's own settings.
 SITE_FILE = "site.yaml"

@@ -12,7 +12,7 @@
 // The script tag carries the page's build token (`data-projcat-token`); the
 // plugin's `version` is what livereload.js sends to the server on connecting,
 // so the server can tell a page that missed a rebuild. The two upper-case
-// names in the code are filled in by `projcat.serving` from its own constants.
+// names in the code are filled in by `projcat.preview.serving` from its own constants.
 (function () {
   "use strict";
   var CLIENT_PATH = PROJCAT_CLIENT_PATH;

@@ -4,7 +4,7 @@ Builds into a temporary folder (never `site/`), serves it on 127.0.0.1, and
 rebuilds when a source changes: `site.yaml`, `content/`, `templates/`,
 `static/` and the built-in theme. The browser is told once the rebuild has
 written its files, and only where the page it shows changed: it swaps in the
-page's new body where it can (`preview_client.js`) and reloads it otherwise;
+page's new body where it can (`client.js`) and reloads it otherwise;
 a stylesheet change alone updates the style in place. A commit rebuilds
 too (the pages' dates come from git), and so does midnight in the site's
 time zone when the preview builds for today (no `--as-of`): a project
@@ -18,7 +18,7 @@ CSS). Its weak points are worked around or replaced:
 
 - `Server`/`LiveReloadHandler.poll_tasks` ignore a change that comes within
   a few seconds of the last reload and run a task per changed file: not
-  used. `projcat.watch` reports one batch per burst and never drops one;
+  used. `projcat.preview.watch` reports one batch per burst and never drops one;
   each batch causes one build, and the reload is sent after it.
 - a failing task logs a traceback and leaves the browser on a stale page:
   the build here turns every failure into problems, shown in the browser
@@ -63,15 +63,15 @@ import tornado.web
 import tornado.websocket
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 
-from projcat import pipeline
-from projcat.errorpage import error_page
-from projcat.history import History, read_history, state_files
-from projcat.incremental import MemoryCache, sync_folder
-from projcat.load import display_path
-from projcat.output import OutputError, remove_stale_temporaries
+from projcat.build import pipeline
+from projcat.preview.errorpage import error_page
+from projcat.content.history import History, read_history, state_files
+from projcat.build.memory import MemoryCache, sync_folder
+from projcat.content.load import display_path
+from projcat.build.output import OutputError, remove_stale_temporaries
 from projcat.problems import Problem, printed_line, summary_line
-from projcat.render import THEME_DIR
-from projcat.serving import (
+from projcat.render.pages import THEME_DIR
+from projcat.preview.serving import (
     CLIENT_PATH,
     PLUGIN_ID,
     SOCKET_PATH,
@@ -85,10 +85,10 @@ from projcat.serving import (
     page_of,
     site_path,
 )
-from projcat.settings import Paths, base_path
+from projcat.content.settings import Paths, base_path
 from projcat.strings import message
-from projcat.views import format_day
-from projcat.watch import FALLBACK_POLL_SECONDS, Snapshot, Source, SourceWatcher, differences, snapshot
+from projcat.render.views import format_day
+from projcat.preview.watch import FALLBACK_POLL_SECONDS, Snapshot, Source, SourceWatcher, differences, snapshot
 
 PORT_TRIES = 20
 # Built for today: how often to look whether the date has changed. A timer set for midnight
