@@ -12,9 +12,8 @@ from functools import lru_cache
 from datetime import date, timedelta
 from typing import Literal
 
-from projcat.content.records import Project
+from projcat.content.records import Project, ValidRecord
 from projcat.content.settings import SiteConfig, Theme
-from projcat.content.validate import ValidRecord
 
 Status = Literal["upcoming", "ongoing", "ended"]
 

@@ -25,7 +25,8 @@ from projcat.render.feeds import publish_files
 from projcat.render.pages import fingerprint, make_environment, plan_pages, render_site, static_files
 from projcat.content.settings import Paths, SiteConfig
 from projcat.render.statement import statement_problems
-from projcat.content.validate import ValidRecord, collision_problems, validate_record, validate_site
+from projcat.content.records import ValidRecord
+from projcat.content.validate import collision_problems, validate_record, validate_site
 from projcat.strings import Strings
 from projcat.render.views import ROBOTS, Views, build_views
 from projcat.content.yamlread import read_yaml
