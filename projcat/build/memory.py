@@ -48,7 +48,7 @@ from projcat.content.settings import SiteConfig
 from projcat.content.records import ValidRecord
 from projcat.content.validate import validate_record
 from projcat.render.views import ProjectView
-from projcat.preview.watch import RACY_NS
+from projcat.build.stamp import RACY_NS
 
 StatKey = tuple[int, int, int, int, int]
 
