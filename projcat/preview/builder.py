@@ -152,7 +152,6 @@ class Builder:
             base=base_path(result.site.base_url),
         )
 
-
     def new_day(self, now: datetime) -> date | None:
         """Today's date when the preview builds for today and its last build was for another day.
 
