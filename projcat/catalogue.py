@@ -1,7 +1,7 @@
-"""The pure middle: status from the as-of date, grouping, ordering, next change.
+"""The pure middle: status from the as-of date, grouping, ordering, next change, change dates.
 
-Every function here is a function of (records, site, as-of date): no clock,
-no disk.
+Every function here is a function of (records, site, as-of date), and for
+the change dates of the git history already read: no clock, no disk.
 """
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from datetime import date, timedelta
-from typing import Literal
+from typing import Iterable, Literal
 
-from projcat.content.records import Project
+from projcat.content.history import SITE_FILE, History
+from projcat.content.records import Project, ValidRecord
 from projcat.content.settings import SiteConfig, Theme
-from projcat.content.validate import ValidRecord
 
 Status = Literal["upcoming", "ongoing", "ended"]
 
@@ -159,6 +159,42 @@ def next_change(records: list[ValidRecord], as_of: date) -> NextChange | None:
         return None
     first = days[0]
     return NextChange(first, starts.get(first, 0), ends.get(first, 0))
+
+
+# --- change dates: pure functions of (entries, history, as-of date)
+
+
+def last_transition(project: Project, as_of: date) -> date | None:
+    """The latest day on or before `as_of` on which the project's status changed by date."""
+    if project.status == "ended":
+        return None  # marked ended: its dates never change what the pages say
+    days = []
+    if project.start is not None and project.start.first_day <= as_of:
+        days.append(project.start.first_day)
+    if project.end is not None and project.end.last_day < as_of:
+        days.append(project.end.last_day + timedelta(days=1))
+    return max(days, default=None)
+
+
+def content_changed(entries: Iterable[Entry], history: History, as_of: date) -> date | None:
+    """When pages showing these projects last changed: an edit (git) or a status change.
+
+    None without history: an edit made outside git has no date, and a date
+    that ignores edits would be wrong rather than missing.
+    """
+    if not history.known:
+        return None
+    days = [d for d in (history.changed(SITE_FILE),) if d]
+    for entry in entries:
+        days += [d for d in (history.changed(entry.record.path), last_transition(entry.project, as_of)) if d]
+    if not days:
+        return None
+    return min(max(days), as_of)
+
+
+def site_updated(entries: Iterable[Entry], history: History, as_of: date) -> date:
+    """The date the site states its information is from: the last change, or as_of without history."""
+    return content_changed(entries, history, as_of) or as_of
 
 
 def build_catalogue(records: list[ValidRecord], site: SiteConfig, as_of: date) -> Catalogue:

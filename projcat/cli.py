@@ -266,7 +266,8 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 def cmd_schema(args: argparse.Namespace) -> int:
     from projcat.editors.fieldguide import editor_files
-    from projcat.build.pipeline import Paths, load_site
+    from projcat.content.settings import Paths
+    from projcat.content.site_file import load_site
 
     site, problems = load_site(Paths(args.root))
     lang = _message_lang(args, site.language if site else None)

@@ -5,9 +5,8 @@ from datetime import date
 import pytest
 
 from projcat.catalogue import archive_by_year, build_catalogue, next_change, status_of, title_key
-from projcat.content.records import Project
+from projcat.content.records import Project, ValidRecord
 from projcat.content.settings import SiteConfig
-from projcat.content.validate import ValidRecord
 
 
 def record(slug: str, **fields: object) -> ValidRecord:

@@ -13,7 +13,8 @@ import pytest
 
 from conftest import run_cli
 from projcat.build import pipeline
-from projcat.content.history import last_transition, parse_log, read_history
+from projcat.catalogue import last_transition
+from projcat.content.history import parse_log, read_history
 from projcat.content.records import Project
 
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -10,7 +10,7 @@ from conftest import FIXTURE_AS_OF
 
 from projcat.build import pipeline
 from projcat.build.memory import MemoryCache, sync_folder
-from projcat.preview.server import Builder, Built, Failed
+from projcat.preview.builder import Builder, Built, Failed
 
 
 def _full(root: Path) -> dict[str, bytes]:

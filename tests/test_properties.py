@@ -19,10 +19,11 @@ from hypothesis import strategies as st
 from conftest import FIXTURE_SITE
 from projcat.catalogue import build_catalogue
 from projcat.content.load import decode, parse_record
-from projcat.build.pipeline import Paths, load_site
+from projcat.content.settings import Paths
+from projcat.content.site_file import load_site
 from projcat.problems import Problem
-from projcat.content.records import Contact, Document, Funding, Project
-from projcat.content.validate import ValidRecord, validate_record, validate_site
+from projcat.content.records import Contact, Document, Funding, Project, ValidRecord
+from projcat.content.validate import validate_record, validate_site
 from projcat.render.views import build_views
 from projcat.content.yamlread import read_yaml
 

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from projcat.render.markup import Renderer
     from projcat.problems import Problem
     from projcat.content.settings import SiteConfig
-    from projcat.content.validate import ValidRecord
+    from projcat.content.records import ValidRecord
     from projcat.render.views import ProjectView
 
 

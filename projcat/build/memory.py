@@ -45,9 +45,10 @@ from projcat.render.markup import Renderer
 from projcat.problems import Problem
 from projcat.render.pages import template_fingerprint
 from projcat.content.settings import SiteConfig
-from projcat.content.validate import ValidRecord, validate_record
+from projcat.content.records import ValidRecord
+from projcat.content.validate import validate_record
 from projcat.render.views import ProjectView
-from projcat.preview.watch import RACY_NS
+from projcat.build.stamp import RACY_NS
 
 StatKey = tuple[int, int, int, int, int]
 

@@ -18,17 +18,19 @@ from projcat.build.cache import BuildCache
 from projcat.build.memory import MemoizingRenderer
 from projcat.catalogue import Catalogue, build_catalogue
 from projcat.content.history import History, read_history
-from projcat.content.load import decode, display_path, read_limited, read_record, record_files
+from projcat.content.load import display_path, read_record, record_files
 from projcat.build.output import OutputError, WriteReport, check_output_folder, write_site
 from projcat.problems import ContentError, Problem, has_errors, sort_problems
 from projcat.render.feeds import publish_files
 from projcat.render.pages import fingerprint, make_environment, plan_pages, render_site, static_files
 from projcat.content.settings import Paths, SiteConfig
-from projcat.render.statement import statement_problems
-from projcat.content.validate import ValidRecord, collision_problems, validate_record, validate_site
+from projcat.content.records import ValidRecord
+# load_site is imported for the command line, which calls it as `pipeline.load_site`.
+from projcat.content.site_file import load_site, read_site  # noqa: F401
+from projcat.content.statement_checks import statement_problems
+from projcat.content.validate import collision_problems, validate_record
 from projcat.strings import Strings
 from projcat.render.views import ROBOTS, Views, build_views
-from projcat.content.yamlread import read_yaml
 
 
 @dataclass
@@ -59,20 +61,6 @@ def today(site: SiteConfig | None) -> date:
     return datetime.now(zone).date()
 
 
-def load_site(paths: Paths) -> tuple[SiteConfig | None, list[Problem]]:
-    shown = display_path(paths.site_file, paths.root)
-    if not paths.site_file.is_file():
-        return None, [Problem.make(shown, "site.missing")]
-    data, problems = read_limited(paths.site_file, shown)
-    if data is None:
-        return None, problems
-    text, problems = decode(data, shown)
-    if text is None:
-        return None, problems
-    document = read_yaml(text, shown)
-    return validate_site(document, shown, paths.root)
-
-
 def check(
     root: Path,
     as_of: date | None = None,
@@ -82,7 +70,8 @@ def check(
     paths = Paths(root)
     read = cache.read_record if cache is not None else read_record
     validate = cache.validate_record if cache is not None else validate_record
-    site, problems = load_site(paths)
+    site_file = read_site(paths)
+    site, problems = site_file.site, site_file.problems
     if site is not None and base_url is not None:
         site = site.model_copy(update={"base_url": base_url})
     files, file_problems = record_files(paths.content, root)
@@ -96,7 +85,7 @@ def check(
         if record is not None:
             records.append(record)
     if site is not None:
-        problems += statement_problems(site, [r.project for r in records], root)
+        problems += statement_problems(site, [r.project for r in records], site_file.document, site_file.shown)
     problems = sort_problems(problems)
     day = as_of or (today(site) if site is not None else None)
     catalogue = None

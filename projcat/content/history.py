@@ -11,12 +11,8 @@ from __future__ import annotations
 import os
 import subprocess
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
-from typing import Iterable
-
-from projcat.catalogue import Entry
-from projcat.content.records import Project
 
 # What the pages and feeds date: the records and the site's own settings.
 SITE_FILE = "site.yaml"
@@ -119,39 +115,3 @@ def state_files(root: Path) -> tuple[Path, ...]:
         return ()
     git_dir, common = (Path(line) for line in found.splitlines())
     return (git_dir / "HEAD", common / "packed-refs", common / "refs" / "heads", common / "shallow")
-
-
-# --- change dates: pure functions of (records, history, as-of date)
-
-
-def last_transition(project: Project, as_of: date) -> date | None:
-    """The latest day on or before `as_of` on which the project's status changed by date."""
-    if project.status == "ended":
-        return None  # marked ended: its dates never change what the pages say
-    days = []
-    if project.start is not None and project.start.first_day <= as_of:
-        days.append(project.start.first_day)
-    if project.end is not None and project.end.last_day < as_of:
-        days.append(project.end.last_day + timedelta(days=1))
-    return max(days, default=None)
-
-
-def content_changed(entries: Iterable[Entry], history: History, as_of: date) -> date | None:
-    """When pages showing these projects last changed: an edit (git) or a status change.
-
-    None without history: an edit made outside git has no date, and a date
-    that ignores edits would be wrong rather than missing.
-    """
-    if not history.known:
-        return None
-    days = [d for d in (history.changed(SITE_FILE),) if d]
-    for entry in entries:
-        days += [d for d in (history.changed(entry.record.path), last_transition(entry.project, as_of)) if d]
-    if not days:
-        return None
-    return min(max(days), as_of)
-
-
-def site_updated(entries: Iterable[Entry], history: History, as_of: date) -> date:
-    """The date the site states its information is from: the last change, or as_of without history."""
-    return content_changed(entries, history, as_of) or as_of

@@ -43,7 +43,8 @@ def value_kind(value: Any) -> str:
     return "text"
 
 
-def _text(value: Any) -> str:
+def as_text(value: Any) -> str:
+    """A single value as trimmed text; a list, a mapping or a blank value is refused."""
     if isinstance(value, (list, dict)):
         raise PydanticCustomError("field.not_text", "not text", {"kind": value_kind(value)})
     if not isinstance(value, str):
@@ -64,7 +65,7 @@ def _list(value: Any) -> list[Any]:
 def _date(value: Any) -> PartialDate:
     if isinstance(value, PartialDate):
         return value
-    text = _text(value)
+    text = as_text(value)
     try:
         return parse_partial_date(text)
     except DateError as exc:
@@ -82,7 +83,7 @@ def _amount(value: Any) -> Decimal:
         raise PydanticCustomError("amount.invalid", "bad amount", {"value": str(value)})
     if isinstance(value, (int, Decimal)):
         return Decimal(value)
-    text = _text(value)
+    text = as_text(value)
     if not _AMOUNT.match(text):
         raise PydanticCustomError("amount.invalid", "bad amount", {"value": text})
     try:
@@ -99,7 +100,7 @@ _TRUE, _FALSE = ("true", "True", "TRUE"), ("false", "False", "FALSE")
 def _flag(value: Any) -> bool:
     if isinstance(value, bool):
         return value
-    text = _text(value)
+    text = as_text(value)
     if text not in _TRUE + _FALSE:
         raise PydanticCustomError("flag.invalid", "bad flag", {"value": text})
     return text in _TRUE
@@ -111,7 +112,7 @@ _EMAIL = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[
 
 
 def _email(value: Any) -> str:
-    text = _text(value)
+    text = as_text(value)
     if "@" not in text and _OBFUSCATED_AT.search(text):
         suggestion = _OBFUSCATED_DOT.sub(".", _OBFUSCATED_AT.sub("@", text, count=1))
         raise PydanticCustomError(
@@ -126,7 +127,7 @@ _PHONE = re.compile(r"^\+?[0-9][0-9 ()\-]{4,20}[0-9]$")
 
 
 def _phone(value: Any) -> str:
-    text = _text(value)
+    text = as_text(value)
     if not _PHONE.match(text):
         raise PydanticCustomError("phone.invalid", "bad phone", {"value": text})
     return text
@@ -138,8 +139,9 @@ URL_PATTERN = r"^(https?://[^/\s\"<>\\`]+|mailto:|tel:|/(?!/))[^\s\"<>\\`]*$"
 _BAD_URL_CHARS = re.compile(r"[\s\"<>\\`]")
 
 
-def _url(value: Any) -> str:
-    text = _text(value)
+def as_url(value: Any) -> str:
+    """A link as written, refused unless it is http(s), `mailto:`, `tel:` or a path on this site."""
+    text = as_text(value)
     # Browsers decode entities in attributes and ignore control characters
     # and whitespace inside a scheme, so "java&#x09;script:" and
     # "java\tscript:" are still javascript:: judge what a browser would see.
@@ -172,14 +174,14 @@ _LANG = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 
 
 def _lang(value: Any) -> str:
-    text = _text(value)
+    text = as_text(value)
     if not _LANG.match(text):
         raise PydanticCustomError("lang.invalid", "bad language", {"value": text})
     return text
 
 
 def _status(value: Any) -> str:
-    text = _text(value)
+    text = as_text(value)
     if text != "ended":
         raise PydanticCustomError("status.invalid", "bad status", {"value": text})
     return text
@@ -194,7 +196,7 @@ _DATE_SCHEMA = {
     ]
 }
 
-Text = Annotated[str, BeforeValidator(_text), WithJsonSchema(_ANY_TEXT), Kind("text")]
+Text = Annotated[str, BeforeValidator(as_text), WithJsonSchema(_ANY_TEXT), Kind("text")]
 TextList = Annotated[list[Text], BeforeValidator(_list), Kind("list")]
 Date = Annotated[PartialDate, BeforeValidator(_date), WithJsonSchema(_DATE_SCHEMA), Kind("date")]
 Amount = Annotated[
@@ -207,11 +209,11 @@ Flag = Annotated[bool, BeforeValidator(_flag), WithJsonSchema({"type": "boolean"
 Email = Annotated[str, BeforeValidator(_email), WithJsonSchema({"type": "string", "pattern": _EMAIL.pattern}),
                   Kind("email")]
 Phone = Annotated[str, BeforeValidator(_phone), WithJsonSchema({"type": ["string", "integer"]}), Kind("phone")]
-Url = Annotated[str, BeforeValidator(_url), WithJsonSchema({"type": "string", "pattern": URL_PATTERN}), Kind("url")]
+Url = Annotated[str, BeforeValidator(as_url), WithJsonSchema({"type": "string", "pattern": URL_PATTERN}), Kind("url")]
 Lang = Annotated[str, BeforeValidator(_lang), WithJsonSchema({"type": "string", "pattern": _LANG.pattern}),
                  Kind("lang")]
 Status = Annotated[Literal["ended"], BeforeValidator(_status), WithJsonSchema({"enum": ["ended"]}), Kind("status")]
-ThemeRef = Annotated[str, BeforeValidator(_text), WithJsonSchema({"type": "string"}), Kind("theme")]
+ThemeRef = Annotated[str, BeforeValidator(as_text), WithJsonSchema({"type": "string"}), Kind("theme")]
 
 
 def doc(name: str) -> str:
@@ -219,14 +221,16 @@ def doc(name: str) -> str:
     return FI[f"doc.{name}"]
 
 
-class _Strict(BaseModel):
+class Strict(BaseModel):
+    """A model that refuses unknown fields and cannot change once validated."""
+
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
     # Where this model's fields are described in the strings table:
     # `doc.<prefix><field>` and `example.<prefix><field>`.
     doc_prefix: ClassVar[str] = ""
 
 
-class Funding(_Strict):
+class Funding(Strict):
     doc_prefix: ClassVar[str] = "funding."
     funder: Text = Field(description=doc("funding.funder"))
     amount_eur: Amount | None = Field(None, description=doc("funding.amount_eur"))
@@ -234,7 +238,7 @@ class Funding(_Strict):
     note: Text | None = Field(None, description=doc("funding.note"))
 
 
-class Contact(_Strict):
+class Contact(Strict):
     doc_prefix: ClassVar[str] = "contact."
     name: Text = Field(description=doc("contact.name"))
     role: Text | None = Field(None, description=doc("contact.role"))
@@ -242,7 +246,7 @@ class Contact(_Strict):
     phone: Phone | None = Field(None, description=doc("contact.phone"))
 
 
-class Document(_Strict):
+class Document(Strict):
     doc_prefix: ClassVar[str] = "document."
     title: Text = Field(description=doc("document.title"))
     url: Url | None = Field(None, description=doc("document.url"))
@@ -252,11 +256,12 @@ class Document(_Strict):
     accessibility_note: Text | None = Field(None, description=doc("document.accessibility_note"))
 
 
-def _items(model: type[BaseModel]) -> Any:
+def items(model: type[BaseModel]) -> Any:
+    """The type of a field holding a list of `model`, such as `funding` or `themes`."""
     return Annotated[list[model], BeforeValidator(_list), Kind("items")]  # type: ignore[valid-type]
 
 
-class Project(_Strict):
+class Project(Strict):
     """One development project: the front matter of `content/projects/<slug>.md`."""
 
     title: Text = Field(description=doc("title"))
@@ -269,10 +274,21 @@ class Project(_Strict):
     summary: Text | None = Field(None, description=doc("summary"))
     lead: Text | None = Field(None, description=doc("lead"))
     partners: TextList = Field(default_factory=list, description=doc("partners"))
-    funding: _items(Funding) = Field(default_factory=list, description=doc("funding"))
-    contacts: _items(Contact) = Field(default_factory=list, description=doc("contacts"))
-    documents: _items(Document) = Field(default_factory=list, description=doc("documents"))
+    funding: items(Funding) = Field(default_factory=list, description=doc("funding"))
+    contacts: items(Contact) = Field(default_factory=list, description=doc("contacts"))
+    documents: items(Document) = Field(default_factory=list, description=doc("documents"))
     keywords: TextList = Field(default_factory=list, description=doc("keywords"))
+
+
+@dataclass(frozen=True)
+class ValidRecord:
+    """A record that passed validation: its project, and the Markdown body under the front matter."""
+
+    slug: str
+    path: str
+    project: Project
+    body: str
+    body_line: int
 
 
 FIELD_NAMES: dict[type[BaseModel], tuple[str, ...]] = {

@@ -12,21 +12,21 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BeforeValidator, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from projcat.content.records import Date, Document, Email, Kind, Phone, Text, TextList, Url, _items, _Strict, _text, doc
+from projcat.content.records import Date, Document, Email, Kind, Phone, Strict, Text, TextList, Url, as_text, doc, items
 from projcat.strings import LANGUAGES
 
 THEME_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 def _theme_id(value: Any) -> str:
-    text = _text(value)
+    text = as_text(value)
     if not THEME_ID.match(text):
         raise PydanticCustomError("site.bad_theme_id", "bad theme id", {"value": text})
     return text
 
 
 def _language(value: Any) -> str:
-    text = _text(value)
+    text = as_text(value)
     if text not in LANGUAGES:
         raise PydanticCustomError(
             "site.bad_language", "unsupported language", {"value": text, "choices": ", ".join(LANGUAGES)}
@@ -35,7 +35,7 @@ def _language(value: Any) -> str:
 
 
 def _time_zone(value: Any) -> str:
-    text = _text(value)
+    text = as_text(value)
     try:
         ZoneInfo(text)
     except (ZoneInfoNotFoundError, ValueError):
@@ -44,7 +44,7 @@ def _time_zone(value: Any) -> str:
 
 
 def _base_url(value: Any) -> str:
-    text = _text(value)
+    text = as_text(value)
     parts = urlsplit(text)
     ok = text.endswith("/") and not parts.query and not parts.fragment and " " not in text
     if parts.scheme:
@@ -64,7 +64,7 @@ BaseUrl = Annotated[str, BeforeValidator(_base_url), WithJsonSchema({"type": "st
                     Kind("base_url")]
 
 
-class Theme(_Strict):
+class Theme(Strict):
     doc_prefix: ClassVar[str] = "site.theme."
     id: ThemeId = Field(description=doc("site.theme.id"))
     name: Text = Field(description=doc("site.theme.name"))
@@ -84,7 +84,7 @@ ASSESSMENT_KINDS: tuple[str, ...] = ("self", "external")
 
 def _choice(code: str, choices: tuple[str, ...]) -> Any:
     def check(value: Any) -> str:
-        text = _text(value)
+        text = as_text(value)
         if text not in choices:
             raise PydanticCustomError(code, "not one of the choices", {"value": text, "choices": ", ".join(choices)})
         return text
@@ -92,7 +92,7 @@ def _choice(code: str, choices: tuple[str, ...]) -> Any:
     return Annotated[str, BeforeValidator(check), WithJsonSchema({"enum": list(choices)}), Kind("choice")]
 
 
-class SupervisoryAuthority(_Strict):
+class SupervisoryAuthority(Strict):
     doc_prefix: ClassVar[str] = "site.accessibility.supervisory_authority."
     name: Text = Field(description=doc("site.accessibility.supervisory_authority.name"))
     url: Url = Field(description=doc("site.accessibility.supervisory_authority.url"))
@@ -110,7 +110,7 @@ DEFAULT_SUPERVISORY_AUTHORITY = SupervisoryAuthority(
 )
 
 
-class Accessibility(_Strict):
+class Accessibility(Strict):
     """The facts of the accessibility statement (saavutettavuusseloste) that only the organisation knows."""
 
     doc_prefix: ClassVar[str] = "site.accessibility."
@@ -134,7 +134,7 @@ class Accessibility(_Strict):
         return bool(self.feedback_email or self.feedback_phone or self.feedback_url)
 
 
-class SiteConfig(_Strict):
+class SiteConfig(Strict):
     doc_prefix: ClassVar[str] = "site."
     title: Text = Field(description=doc("site.title"))
     organisation: Text = Field(description=doc("site.organisation"))
@@ -142,8 +142,8 @@ class SiteConfig(_Strict):
     time_zone: TimeZone = Field("Europe/Helsinki", description=doc("site.time_zone"))
     base_url: BaseUrl = Field("/", description=doc("site.base_url"))
     intro: Text | None = Field(None, description=doc("site.intro"))
-    themes: _items(Theme) = Field(description=doc("site.themes"))
-    documents: _items(SiteDocument) = Field(default_factory=list, description=doc("site.documents"))
+    themes: items(Theme) = Field(description=doc("site.themes"))
+    documents: items(SiteDocument) = Field(default_factory=list, description=doc("site.documents"))
     accessibility: Annotated[Accessibility, Kind("section")] | None = Field(
         None, description=doc("site.accessibility"))
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import unquote, urlsplit
@@ -23,7 +22,7 @@ from pydantic_core import PydanticCustomError
 from projcat.content.dates import DateError, parse_partial_date
 from projcat.content.load import RawRecord
 from projcat.problems import Problem
-from projcat.content.records import FIELD_NAMES, Contact, Document, Funding, Project, _url, value_kind
+from projcat.content.records import FIELD_NAMES, Contact, Document, Funding, Project, ValidRecord, as_url, value_kind
 from projcat.content.settings import SiteConfig, SiteDocument, Theme
 from projcat.content.yamlread import Document as YamlDocument
 from projcat.content.yamlread import Mark, dotted
@@ -40,15 +39,6 @@ _INVISIBLE = re.compile("[\u00a0\u200b\u200c\u200d\u2060\ufeff\u202f\u00ad]")
 _RAW_HTML = re.compile(r"<\s*/?\s*([A-Za-z][A-Za-z0-9-]{0,30})(?=[\s/>])[^<>\n]{0,2000}>")
 _PROBLEM_PREFIXES = ("field.", "date.", "amount.", "flag.", "email.", "phone.", "url.", "lang.",
                      "status.", "site.")
-
-
-@dataclass(frozen=True)
-class ValidRecord:
-    slug: str
-    path: str
-    project: Project
-    body: str
-    body_line: int
 
 
 def _model_at(loc: tuple[Any, ...], top: type[BaseModel], nested: dict[str, type[BaseModel]]) -> type[BaseModel]:
@@ -219,7 +209,7 @@ def document_problems(doc: YamlDocument, path: str, root: Path) -> list[Problem]
         if not isinstance(url, str):
             continue
         try:
-            checked = _url(url)
+            checked = as_url(url)
         except PydanticCustomError:
             continue  # the schema reports it
         if checked.startswith("/") and not _static_file_exists(checked, root):

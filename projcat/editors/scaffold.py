@@ -9,6 +9,7 @@ import frontmatter
 
 from projcat.content.load import SLUG_RE, suggest_slug
 from projcat.content.settings import Paths
+from projcat.content.site_file import load_site
 from projcat.strings import message
 
 
@@ -20,8 +21,6 @@ def _ask(prompt: str) -> str:
 
 
 def new_record(root: Path, title: str | None, theme: str | None, slug: str | None, lang: str | None) -> int:
-    from projcat.build.pipeline import load_site
-
     lang = lang or "fi"
     site, problems = load_site(Paths(root))
     themes = [t.id for t in site.themes] if site else []

@@ -19,8 +19,8 @@ from xml.sax.saxutils import escape, quoteattr
 from zoneinfo import ZoneInfo
 
 from projcat.render import opendata
-from projcat.catalogue import Catalogue, Entry
-from projcat.content.history import History, content_changed, site_updated
+from projcat.catalogue import Catalogue, Entry, content_changed, site_updated
+from projcat.content.history import History
 from projcat.render.pages import Page, plan_pages
 from projcat.content.settings import SiteConfig
 from projcat.strings import Strings

@@ -25,9 +25,9 @@ from typing import Any, Callable
 
 from pydantic import BaseModel
 
-from projcat.catalogue import Catalogue, Entry
+from projcat.catalogue import Catalogue, Entry, site_updated
 from projcat.content.dates import PartialDate
-from projcat.content.history import History, site_updated
+from projcat.content.history import History
 from projcat.content.records import Contact, Document, Funding, Project
 from projcat.content.settings import SiteConfig
 from projcat.render.views import DATA_SCHEMA, Views

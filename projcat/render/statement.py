@@ -1,4 +1,4 @@
-"""The accessibility statement (saavutettavuusseloste): what the page shows and what is checked.
+"""The accessibility statement (saavutettavuusseloste): what the page shows (`content.statement_checks` checks it).
 
 The statement follows the EU model (Commission Implementing Decision (EU)
 2018/1523): compliance status, the content that is not accessible, when and
@@ -11,18 +11,12 @@ here, so the statement cannot fall behind the pages.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Iterable
 
 from markupsafe import Markup, escape
 
-from projcat.content.load import decode, display_path
-from projcat.problems import Problem, Severity
-from projcat.content.records import Project
-from projcat.content.settings import DEFAULT_SUPERVISORY_AUTHORITY, Accessibility, Paths, SiteConfig, SupervisoryAuthority
+from projcat.content.settings import DEFAULT_SUPERVISORY_AUTHORITY, Accessibility, SupervisoryAuthority
 from projcat.strings import Strings
 from projcat.render.views import ContactView, DocumentView, Link, Views, ask_contact, date_view, with_markup
-from projcat.content.yamlread import read_yaml
 
 
 @dataclass(frozen=True)
@@ -126,37 +120,3 @@ def build_statement(views: Views, t: Strings) -> StatementView:
         authority=authority,
         authority_tel=ContactView(authority.name, None, None, authority.phone).tel_href,
     )
-
-
-def _count_issues(site: SiteConfig, projects: Iterable[Project]) -> int:
-    documents = list(site.documents) + [d for p in projects for d in p.documents]
-    other = len(site.accessibility.other_issues) if site.accessibility else 0
-    return sum(1 for d in documents if not d.accessible) + other
-
-
-def statement_problems(site: SiteConfig, projects: Iterable[Project], root: Path) -> list[Problem]:
-    """A statement that would claim more than the content allows, or that names no way to give feedback."""
-    path = Paths(root).site_file
-    shown = display_path(path, root)
-    facts = site.accessibility
-    if facts is None:
-        return [Problem.make(shown, "statement.missing", line=1, col=1, field="accessibility", severity="warning")]
-    found: list[tuple[tuple[str, ...], str, Severity, dict[str, object]]] = []
-    issues = _count_issues(site, projects)
-    if facts.compliance == "full" and issues:
-        found.append((("accessibility", "compliance"), "statement.compliance_too_high", "error", {"count": issues}))
-    if not facts.has_feedback_channel:
-        found.append((("accessibility",), "statement.no_feedback", "warning", {}))
-    if not found:
-        return []
-    # Positions are looked up only when there is something to point at.
-    text, _ = decode(path.read_bytes(), shown) if path.is_file() else (None, [])
-    document = read_yaml(text, shown) if text is not None else None
-    problems = []
-    for loc, code, severity, params in found:
-        mark = document.mark(loc, key=True) if document else None
-        problems.append(Problem.make(
-            shown, code, line=mark.line if mark else None, col=mark.col if mark else None,
-            field=".".join(loc), severity=severity, **params,
-        ))
-    return problems

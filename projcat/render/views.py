@@ -20,9 +20,9 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 from markupsafe import Markup, escape
 
-from projcat.catalogue import Catalogue, Entry, ThemeGroup, YearGroup
+from projcat.catalogue import Catalogue, Entry, ThemeGroup, YearGroup, site_updated
 from projcat.content.dates import PartialDate
-from projcat.content.history import NO_HISTORY, History, site_updated
+from projcat.content.history import NO_HISTORY, History
 from projcat.render.markup import Renderer, first_sentence
 from projcat.content.records import Contact, Document
 from projcat.content.settings import Accessibility, SiteConfig, base_path
