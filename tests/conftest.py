@@ -9,9 +9,9 @@ import shutil
 import subprocess
 import sys
 import threading
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import Callable, Iterator
 
 import pytest
 

@@ -9,8 +9,8 @@ review `git diff tests/golden` by eye before committing. CI refuses the switch.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from conftest import ExpectedFiles
 

@@ -19,9 +19,9 @@ import json
 import os
 import re
 import shutil
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
