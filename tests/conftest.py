@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import functools
 import http.server
+import os
 import shutil
 import subprocess
 import sys
 import threading
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -40,6 +41,69 @@ def run_cli(*args: str, cwd: Path = REPO, stdin: str | None = None) -> subproces
 def copy_site(source: Path, target: Path) -> Path:
     shutil.copytree(source, target, ignore=shutil.ignore_patterns("site", ".cache"))
     return target
+
+
+class ExpectedFiles:
+    """Committed expected files, and the switch (an environment variable) that rewrites them.
+
+    With the switch set, a file whose content differs is rewritten, listed at the
+    end of the run, and the test fails on purpose: a run that rewrote what it
+    compares against has proved nothing until a person has read the diff. In CI
+    the switch is refused outright, since there nobody reads that diff."""
+
+    def __init__(self, switch: str, rewritten: list[str]) -> None:
+        self.switch = switch
+        self.rewritten = rewritten
+        self.written: list[str] = []
+
+    @property
+    def updating(self) -> bool:
+        if not os.environ.get(self.switch):
+            return False
+        if os.environ.get("CI"):
+            pytest.fail(f"{self.switch} is not allowed in CI: expected files are rewritten on a developer's"
+                        " machine and reviewed before they are committed", pytrace=False)
+        return True
+
+    def rewrite(self, path: Path, data: bytes | None) -> None:
+        """Make `path` hold `data` (remove it for `None`) if it does not already; only while updating."""
+        assert self.updating
+        current = path.read_bytes() if path.is_file() else None
+        if current == data:
+            return
+        if data is None:
+            path.unlink()
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        shown = path.relative_to(REPO).as_posix() if path.is_relative_to(REPO) else str(path)
+        self.written.append(shown)
+        self.rewritten.append(shown)
+
+    def fail_if_rewritten(self) -> None:
+        if self.written:
+            pytest.fail("expected files rewritten: review with git diff\n  " + "\n  ".join(self.written),
+                        pytrace=False)
+
+
+_REWRITTEN = pytest.StashKey[list[str]]()
+
+
+@pytest.fixture
+def expected_files(request: pytest.FixtureRequest) -> Callable[[str], ExpectedFiles]:
+    """`expected_files("UPDATE_X")`: the expected files under that switch."""
+    rewritten = request.config.stash.setdefault(_REWRITTEN, [])
+    return lambda switch: ExpectedFiles(switch, rewritten)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatus: int,
+                            config: pytest.Config) -> None:
+    rewritten = config.stash.get(_REWRITTEN, [])
+    if rewritten:
+        terminalreporter.section("expected files rewritten", yellow=True, bold=True)
+        for name in rewritten:
+            terminalreporter.write_line(f"  {name}")
+        terminalreporter.write_line("Review them with git diff before committing; the tests above failed on purpose.")
 
 
 @pytest.fixture

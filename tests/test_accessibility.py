@@ -333,7 +333,7 @@ def _override(source: Path, target: Path, edits: tuple[tuple[str, str], ...]) ->
 def broken_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """The fixture site with template overrides that break accessibility in many ways at once."""
     root = copy_site(FIXTURE_SITE, tmp_path_factory.mktemp("broken") / "site-src")
-    templates = Path(pipeline.__file__).parent / "theme" / "templates"
+    templates = Path(pipeline.__file__).parent.parent / "theme" / "templates"
     _override(templates / "base.html", root / "templates" / "base.html", BROKEN_BASE)
     _override(templates / "project.html", root / "templates" / "project.html", BROKEN_PROJECT)
     out = root / "site"

@@ -17,11 +17,11 @@ import yaml
 
 from conftest import FIXTURE_SITE, REPO, copy_site, run_cli
 from projcat.build import pipeline
-from projcat.editors.fieldguide import editor_files, example_front_matter, field_guide
 from projcat.content.load import split_front_matter
 from projcat.content.records import Contact, Document, Funding, Project
-from projcat.editors.schema import doc_key, field_kind, record_json_schema, site_json_schema
 from projcat.content.settings import Accessibility, SiteConfig, SiteDocument, SupervisoryAuthority, Theme
+from projcat.editors.fieldguide import editor_files, example_front_matter, field_guide
+from projcat.editors.schema import doc_key, field_kind, record_json_schema, site_json_schema
 from projcat.strings import EN, FI
 
 MODELS = (Project, Funding, Contact, Document, SiteConfig, Theme, SiteDocument, Accessibility, SupervisoryAuthority)
@@ -41,10 +41,15 @@ for _tag, _pattern, _first in (
     Yaml12Loader.add_implicit_resolver(f"tag:yaml.org,2002:{_tag}", re.compile(_pattern), list(_first))
 
 
+def yaml12(text: str) -> Any:
+    """`text` read as the editor's YAML language server reads it."""
+    return yaml.load(text, Loader=Yaml12Loader)  # noqa: S506 (a SafeLoader with YAML 1.2's resolvers)
+
+
 def _front_matter(file: Path) -> Any:
     parts = split_front_matter(file.read_text(encoding="utf-8"), file.name)
     assert not isinstance(parts, list), parts
-    return yaml.load(parts[0], Loader=Yaml12Loader)
+    return yaml12(parts[0])
 
 
 def _schema_errors(schema: dict[str, Any], data: Any) -> list[str]:
@@ -98,7 +103,7 @@ def test_shipped_and_fixture_records_satisfy_the_schema() -> None:
         schema = record_json_schema([t.id for t in site.themes])
         for record in sorted((root / "content" / "projects").glob("*.md")):
             assert _schema_errors(schema, _front_matter(record)) == [], record
-        site_data = yaml.load((root / "site.yaml").read_text(encoding="utf-8"), Loader=Yaml12Loader)
+        site_data = yaml12((root / "site.yaml").read_text(encoding="utf-8"))
         assert _schema_errors(site_json_schema(), site_data) == [], root
 
 
@@ -119,18 +124,17 @@ def test_shipped_and_fixture_records_satisfy_the_schema() -> None:
 )
 def test_the_schema_flags_what_check_refuses(front_matter: str, complaint: str) -> None:
     schema = record_json_schema(["asuminen", "hyvinvointi", "resurssiviisaus"])
-    errors = _schema_errors(schema, yaml.load(front_matter, Loader=Yaml12Loader))
+    errors = _schema_errors(schema, yaml12(front_matter))
     assert any(complaint in e for e in errors), errors
 
 
 def test_the_schema_accepts_what_a_yaml_1_2_reader_hands_it() -> None:
     """Values this tool accepts must not be red in the editor: `2021`, `246500`, `0361234567`."""
     schema = record_json_schema(["hyvinvointi"])
-    data = yaml.load(
+    data = yaml12(
         "title: 2021\nstart: 2021\nend: 2022-05\nfunding:\n  - funder: A\n    amount_eur: 246500\n"
         "    up_to: true\ncontacts:\n  - name: A\n    phone: 0361234567\ndocuments:\n  - title: R\n"
-        "    url: /tiedostot/r.pdf\n    accessible: false\n",
-        Loader=Yaml12Loader,
+        "    url: /tiedostot/r.pdf\n    accessible: false\n"
     )
     assert _schema_errors(schema, data) == []
 
@@ -147,7 +151,7 @@ def test_the_guides_example_record_checks_clean(fixture_site: Path) -> None:
     assert record.project.documents[0].accessible is False
     # and it satisfies the schema, the same model seen from the editor's side
     assert _schema_errors(record_json_schema([t.id for t in site.themes]),
-                          yaml.load(front, Loader=Yaml12Loader)) == []
+                          yaml12(front)) == []
 
 
 def test_the_guides_example_site_checks_clean(tmp_path: Path) -> None:

@@ -2,15 +2,17 @@
 
     UPDATE_GOLDEN=1 python -m pytest tests/test_golden.py
 
-then review `git diff tests/golden` by eye before committing.
+The run rewrites the pages that differ, lists them and fails on purpose;
+review `git diff tests/golden` by eye before committing. CI refuses the switch.
 """
 
 from __future__ import annotations
 
 import difflib
-import os
-import shutil
+from collections.abc import Callable
 from pathlib import Path
+
+from conftest import ExpectedFiles
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -19,15 +21,16 @@ def _tree(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def test_fixture_site_matches_golden_html(built_fixture: Path) -> None:
+def test_fixture_site_matches_golden_html(
+    built_fixture: Path, expected_files: Callable[[str], ExpectedFiles]
+) -> None:
+    golden = expected_files("UPDATE_GOLDEN")
     actual = {k: v for k, v in _tree(built_fixture).items() if k.endswith(".html")}
-    if os.environ.get("UPDATE_GOLDEN"):
-        shutil.rmtree(GOLDEN, ignore_errors=True)
-        for name, data in actual.items():
-            target = GOLDEN / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
     expected = _tree(GOLDEN)
+    if golden.updating:
+        for name in sorted(set(actual) | set(expected)):
+            golden.rewrite(GOLDEN / name, actual.get(name))
+        golden.fail_if_rewritten()
     assert sorted(actual) == sorted(expected), "pages added or removed; see the module docstring"
     for name in expected:
         if actual[name] != expected[name]:

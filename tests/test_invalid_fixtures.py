@@ -8,8 +8,9 @@ and `expected.txt`: the exact lines `check` prints for it, in Finnish.
 `expected.en.txt`, where present, is the same in English.
 
 After an intended change of wording, regenerate with
-`UPDATE_EXPECTED=1 .venv/bin/python -m pytest tests/test_invalid_fixtures.py`
-and read `git diff tests/fixtures/invalid` line by line.
+`UPDATE_EXPECTED=1 .venv/bin/python -m pytest tests/test_invalid_fixtures.py`:
+the cases whose files it rewrote fail on purpose and are listed at the end;
+read `git diff tests/fixtures/invalid` line by line. CI refuses the switch.
 """
 
 from __future__ import annotations
@@ -18,12 +19,13 @@ import json
 import os
 import re
 import shutil
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO, run_cli
+from conftest import REPO, ExpectedFiles, run_cli
 from projcat.build import pipeline
 
 INVALID = REPO / "tests" / "fixtures" / "invalid"
@@ -94,10 +96,11 @@ def test_the_corpus_covers_every_case_of_the_issue() -> None:
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda p: p.name)
-def test_invalid_case_reports_exactly_its_problems(case: Path, tmp_path: Path) -> None:
+def test_invalid_case_reports_exactly_its_problems(
+    case: Path, tmp_path: Path, expected_files: Callable[[str], ExpectedFiles]
+) -> None:
     lines, ok = _check(case, tmp_path, "fi")
-    if os.environ.get("UPDATE_EXPECTED"):
-        (case / "expected.txt").write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    _update(expected_files("UPDATE_EXPECTED"), case / "expected.txt", lines)
     expected = expected_lines(case)
     assert lines == expected
     # Errors stop the build; a case with warnings only still builds.
@@ -105,9 +108,19 @@ def test_invalid_case_reports_exactly_its_problems(case: Path, tmp_path: Path) -
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if (c / "expected.en.txt").exists()], ids=lambda p: p.name)
-def test_invalid_case_in_english(case: Path, tmp_path: Path) -> None:
+def test_invalid_case_in_english(
+    case: Path, tmp_path: Path, expected_files: Callable[[str], ExpectedFiles]
+) -> None:
     lines, _ = _check(case, tmp_path, "en")
+    _update(expected_files("UPDATE_EXPECTED"), case / "expected.en.txt", lines)
     assert lines == expected_lines(case, "expected.en.txt")
+
+
+def _update(expected: ExpectedFiles, file: Path, lines: list[str]) -> None:
+    """Under UPDATE_EXPECTED: rewrite `file` if it differs, and then fail (see ExpectedFiles)."""
+    if expected.updating:
+        expected.rewrite(file, "".join(line + "\n" for line in lines).encode("utf-8"))
+        expected.fail_if_rewritten()
 
 
 def test_every_line_has_the_editor_format() -> None:

@@ -8,11 +8,18 @@ document is read rather than refused, and the schema still judges its values."""
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from projcat.content import yamlread
 from projcat.content.yamlread import _events
+
+# Without libyaml the fast path is the slow one, and comparing it with itself proves nothing.
+LIBYAML = "PyYAML is installed without libyaml (yaml.__with_libyaml__ is false): the fast path is not tested"
 
 # Lines built from the characters that make YAML structure, plus Finnish letters.
 _LINE = st.lists(
@@ -39,9 +46,26 @@ def _shape(events: object) -> list[tuple[object, ...]]:
     return shape
 
 
+def test_the_fast_path_is_libyamls_parser(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert yaml.__with_libyaml__, LIBYAML
+    assert yamlread._FAST_LOADER is yaml.CSafeLoader
+    used: list[Any] = []
+    parse = yaml.parse
+
+    def spy(stream: str, Loader: Any) -> Any:  # noqa: N803 (PyYAML's own keyword)
+        used.append(Loader)
+        return parse(stream, Loader=Loader)
+
+    monkeypatch.setattr(yamlread.yaml, "parse", spy)
+    events = list(_events("title: Hanke\nfunding:\n  - amount_eur: 1000\n"))
+    assert used == [yaml.CSafeLoader], used
+    assert type(events[0]).__name__ == "StreamStartEvent"
+
+
 @settings(max_examples=1500, deadline=None)
 @given(_DOCUMENT)
 def test_fast_path_reads_what_the_python_parser_reads(text: str) -> None:
+    assert yaml.__with_libyaml__, LIBYAML
     try:
         expected = _shape(yaml.parse(text, Loader=yaml.SafeLoader))
     except yaml.YAMLError:
