@@ -202,7 +202,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def _full_build(args: argparse.Namespace, out: Path) -> "tuple[int, BuildResult | None]":
     from projcat.build import pipeline
-    from projcat.build.output import OutputError
+    from projcat.problems import OutputError
     from projcat.build.search import SearchError
 
     try:

@@ -19,8 +19,8 @@ from projcat.build.memory import MemoizingRenderer
 from projcat.catalogue import Catalogue, build_catalogue
 from projcat.content.history import History, read_history
 from projcat.content.load import decode, display_path, read_limited, read_record, record_files
-from projcat.build.output import OutputError, WriteReport, check_output_folder, write_site
-from projcat.problems import ContentError, Problem, has_errors, sort_problems
+from projcat.build.output import WriteReport, check_output_folder, write_site
+from projcat.problems import ContentError, OutputError, Problem, has_errors, sort_problems
 from projcat.render.feeds import publish_files
 from projcat.render.pages import fingerprint, make_environment, plan_pages, render_site, static_files
 from projcat.content.settings import Paths, SiteConfig

@@ -68,8 +68,8 @@ from projcat.preview.errorpage import error_page
 from projcat.content.history import History, read_history, state_files
 from projcat.build.memory import MemoryCache, sync_folder
 from projcat.content.load import display_path
-from projcat.build.output import OutputError, remove_stale_temporaries
-from projcat.problems import Problem, printed_line, summary_line
+from projcat.build.output import remove_stale_temporaries
+from projcat.problems import OutputError, Problem, printed_line, summary_line
 from projcat.render.pages import THEME_DIR
 from projcat.preview.serving import (
     CLIENT_PATH,

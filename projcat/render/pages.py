@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from projcat.build.output import OutputError
+from projcat.problems import OutputError
 from projcat.render.statement import build_statement
 from projcat.strings import Strings
 from projcat.render.views import Link, ProjectView, SiteView, Views
