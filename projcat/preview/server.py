@@ -87,7 +87,7 @@ from projcat.preview.serving import (
 )
 from projcat.content.settings import Paths, base_path
 from projcat.strings import message
-from projcat.render.views import format_day
+from projcat.render.formatting import format_day
 from projcat.preview.watch import FALLBACK_POLL_SECONDS, Snapshot, Source, SourceWatcher, differences, snapshot
 
 PORT_TRIES = 20
