@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from datetime import date, timedelta
 from typing import Iterable, Literal
 
@@ -103,11 +103,13 @@ class Catalogue:
     archive: tuple[YearGroup, ...]
     next_change: NextChange | None
 
+    @cached_property
+    def by_slug(self) -> dict[str, Entry]:
+        """Every entry by its slug: pages that list thousands of projects look each one up."""
+        return {entry.slug: entry for entry in self.entries}
+
     def entry(self, slug: str) -> Entry:
-        for entry in self.entries:
-            if entry.slug == slug:
-                return entry
-        raise KeyError(slug)
+        return self.by_slug[slug]
 
 
 def group_by_theme(entries: list[Entry], site: SiteConfig) -> tuple[ThemeGroup, ...]:

@@ -102,7 +102,7 @@ def _message_lang(args: argparse.Namespace, site_lang: str | None) -> str:
 
 
 def _next_change_line(result: object, lang: str) -> str:
-    from projcat.render.views import format_day
+    from projcat.render.formatting import format_day
 
     catalogue = getattr(result, "catalogue", None)
     change = catalogue.next_change if catalogue else None
@@ -202,7 +202,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def _full_build(args: argparse.Namespace, out: Path) -> "tuple[int, BuildResult | None]":
     from projcat.build import pipeline
-    from projcat.build.output import OutputError
+    from projcat.problems import OutputError
     from projcat.build.search import SearchError
 
     try:
@@ -243,7 +243,7 @@ def _full_build(args: argparse.Namespace, out: Path) -> "tuple[int, BuildResult 
 
 def _publishing_notes(built: "BuildResult", lang: str) -> None:
     """What a publisher should know about this build (stderr, so stdout stays the summary)."""
-    from projcat.render.views import origin_of
+    from projcat.render.addresses import origin_of
 
     site = built.check.site
     if site is not None and not origin_of(site.base_url):

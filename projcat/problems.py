@@ -163,6 +163,15 @@ def printed_line(problem: Problem, lang: str) -> str:
     return line[2:] if not problem.path and line.startswith(": ") else line
 
 
+class OutputError(Exception):
+    """The site cannot be written as asked. Carries the reason as a problem (a code of the
+    strings table and its parameters), so it is worded in the reader's language when shown."""
+
+    def __init__(self, code: str, path: str = "", **params: object) -> None:
+        self.problem = Problem.make(path, code, **params)
+        super().__init__(printed_line(self.problem, "en"))
+
+
 def summary_line(problems: list[Problem], lang: str) -> str:
     """`3 ongelmaa 2 tiedostossa: 2 virhettä, 1 varoitus.` with singular and plural right."""
     errors = sum(1 for p in problems if p.is_error)

@@ -35,6 +35,7 @@ from a11y_checks import (
 )
 from conftest import FIXTURE_AS_OF, FIXTURE_SITE, StaticServer, copy_site
 from projcat.build import pipeline
+from projcat.render.pages import THEME_DIR
 
 pytestmark = pytest.mark.browser
 
@@ -307,7 +308,8 @@ def test_title_in_another_language_is_marked_everywhere(sweeps: dict[str, Sweep]
 BROKEN_BASE = (
     ('<header class="site-header">', '<a href="/">Alkuun</a>\n<header class="site-header">'),
     ("<title>{{ page.title }}</title>", "<title>{{ page.h1 }}</title>"),
-    ('<li><a href="{{ site.urls.statement() }}"', '<li hidden><a href="{{ site.urls.statement() }}"'),
+    ("{% for link in page.footer %}\n      <li>",
+     "{% for link in page.footer %}\n      <li{% if link.url == site.urls.statement() %} hidden{% endif %}>"),
     ("</body>", "<script>document.querySelector('h1').textContent += ' (JS)';</script>\n</body>"),
 )
 BROKEN_PROJECT = (
@@ -333,7 +335,7 @@ def _override(source: Path, target: Path, edits: tuple[tuple[str, str], ...]) ->
 def broken_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """The fixture site with template overrides that break accessibility in many ways at once."""
     root = copy_site(FIXTURE_SITE, tmp_path_factory.mktemp("broken") / "site-src")
-    templates = Path(pipeline.__file__).parent.parent / "theme" / "templates"
+    templates = THEME_DIR / "templates"
     _override(templates / "base.html", root / "templates" / "base.html", BROKEN_BASE)
     _override(templates / "project.html", root / "templates" / "project.html", BROKEN_PROJECT)
     out = root / "site"

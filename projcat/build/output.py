@@ -28,22 +28,13 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from projcat.problems import Problem, printed_line
+from projcat.problems import OutputError
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 # At most this many changed files (or this share of all) are replaced in place; more swap a new tree.
 IN_PLACE_FILES = 200
 IN_PLACE_SHARE = 0.2
-
-
-class OutputError(Exception):
-    """The site cannot be written as asked. Carries the reason as a problem (a code of the
-    strings table and its parameters), so it is worded in the reader's language when shown."""
-
-    def __init__(self, code: str, path: str = "", **params: object) -> None:
-        self.problem = Problem.make(path, code, **params)
-        super().__init__(printed_line(self.problem, "en"))
 
 
 @dataclass(frozen=True)

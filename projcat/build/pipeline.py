@@ -19,10 +19,10 @@ from projcat.build.memory import MemoizingRenderer
 from projcat.catalogue import Catalogue, build_catalogue
 from projcat.content.history import History, read_history
 from projcat.content.load import display_path, read_record, record_files
-from projcat.build.output import OutputError, WriteReport, check_output_folder, write_site
-from projcat.problems import ContentError, Problem, has_errors, sort_problems
+from projcat.build.output import WriteReport, check_output_folder, write_site
+from projcat.problems import ContentError, OutputError, Problem, has_errors, sort_problems
 from projcat.render.feeds import publish_files
-from projcat.render.pages import fingerprint, make_environment, plan_pages, render_site, static_files
+from projcat.render.pages import Page, fingerprint, make_environment, plan_pages, render_site, static_files
 from projcat.content.settings import Paths, SiteConfig
 from projcat.content.records import ValidRecord
 # load_site is imported for the command line, which calls it as `pipeline.load_site`.
@@ -30,7 +30,8 @@ from projcat.content.site_file import load_site, read_site  # noqa: F401
 from projcat.content.statement_checks import statement_problems
 from projcat.content.validate import collision_problems, validate_record
 from projcat.strings import Strings
-from projcat.render.views import ROBOTS, Views, build_views
+from projcat.render.addresses import output_path
+from projcat.render.views import Views, build_views
 
 
 @dataclass
@@ -123,14 +124,15 @@ def render(
                         history=history, search_script=f"search.js?v={script_hash}",
                         renderer=renderer, memo=cache.project_view if cache else None)
     env = make_environment(paths.templates)
-    files = render_site(views, env, assets, cache)
-    generated = _publish(views, result, history, cache)
+    pages = plan_pages(views, Strings(views.site.lang))
+    files = render_site(views, env, assets, cache, pages)
+    generated = _publish(views, result, history, cache, pages)
     if search:
-        generated.update(_search_index(views, files, cache))
+        generated.update(_search_index(views, files, cache, pages))
     for name, data in generated.items():
         # A site's own robots.txt wins (a staging copy may forbid all);
         # any other clash would silently replace someone's file.
-        if name == ROBOTS and name in files:
+        if name == output_path("robots") and name in files:
             continue
         if name in files:
             raise OutputError("output.static_replaces_file", path=f"static/{name}", name=name)
@@ -138,13 +140,14 @@ def render(
     return dict(sorted(files.items()))
 
 
-def _publish(views: Views, result: CheckResult, history: History, cache: BuildCache | None) -> dict[str, bytes]:
+def _publish(views: Views, result: CheckResult, history: History, cache: BuildCache | None,
+             pages: list[Page]) -> dict[str, bytes]:
     """Feed, sitemap, open data: a function of every record, its status and dates, and the site."""
     assert result.site is not None and result.catalogue is not None
     site, catalogue = result.site, result.catalogue
 
     def produce() -> dict[str, bytes]:
-        return publish_files(views, catalogue, site, history, memo=cache.project_data if cache else None)
+        return publish_files(views, catalogue, site, history, pages, memo=cache.project_data if cache else None)
 
     if cache is None:
         return produce()
@@ -160,13 +163,11 @@ def _publish(views: Views, result: CheckResult, history: History, cache: BuildCa
     return cache.reuse("publish", digest.hexdigest(), produce)
 
 
-def _search_index(views: Views, files: dict[str, bytes], cache: BuildCache | None) -> dict[str, bytes]:
+def _search_index(views: Views, files: dict[str, bytes], cache: BuildCache | None,
+                  plan: list[Page]) -> dict[str, bytes]:
     from projcat.build.search import build_index
 
-    pages = [
-        (page.output, files[page.output])
-        for page in plan_pages(views, Strings(views.site.lang)) if page.template == "project.html"
-    ]
+    pages = [(page.output, files[page.output]) for page in plan if page.kind == "project"]
     if cache is None:
         return build_index(pages, views.site.lang)
     # Pagefind has no incremental mode: run it again only when an indexed page changed.

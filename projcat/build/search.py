@@ -24,7 +24,7 @@ import tempfile
 from pathlib import Path, PurePosixPath
 from typing import Iterable
 
-from projcat.render.views import SEARCH_BUNDLE
+from projcat.render.addresses import output_path
 
 # Pagefind ships ready-made interfaces; the site has its own small script,
 # so these would only be dead weight on the server.
@@ -85,7 +85,7 @@ def build_index(pages: Iterable[tuple[str, bytes]], language: str) -> dict[str, 
             detail = (done.stderr or done.stdout).strip().splitlines()
             raise SearchError(f"Pagefind failed ({detail[-1] if detail else f'exit status {done.returncode}'})")
         return {
-            SEARCH_BUNDLE + file.relative_to(bundle).as_posix(): file.read_bytes()
+            output_path("search_bundle", file.relative_to(bundle).as_posix()): file.read_bytes()
             for file in sorted(bundle.rglob("*"))
             if file.is_file() and file.name not in _UNUSED
         }

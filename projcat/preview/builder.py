@@ -21,7 +21,7 @@ import jinja2
 
 from projcat.build import pipeline
 from projcat.build.memory import MemoryCache, sync_folder
-from projcat.build.output import OutputError
+from projcat.problems import OutputError
 from projcat.content.history import History, read_history, state_files
 from projcat.content.load import display_path
 from projcat.content.settings import base_path

@@ -65,7 +65,7 @@ from projcat.preview.serving import CLIENT_PATH, SOCKET_PATH, allowed_hosts
 from projcat.preview.session import Preview
 from projcat.preview.watch import FALLBACK_POLL_SECONDS, Source, SourceWatcher
 from projcat.render.pages import THEME_DIR
-from projcat.render.views import format_day
+from projcat.render.formatting import format_day
 from projcat.strings import message
 
 PORT_TRIES = 20

@@ -21,10 +21,10 @@ from zoneinfo import ZoneInfo
 from projcat.render import opendata
 from projcat.catalogue import Catalogue, Entry, content_changed, site_updated
 from projcat.content.history import History
-from projcat.render.pages import Page, plan_pages
+from projcat.render.pages import Page
 from projcat.content.settings import SiteConfig
 from projcat.strings import Strings
-from projcat.render.views import DATA_CSV, DATA_JSON, DATA_SCHEMA, FEED, ROBOTS, SITEMAP, Views
+from projcat.render.views import Views
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -38,25 +38,25 @@ _EVENT_ORDER: dict[Event, int] = {"ended": 0, "started": 1, "added": 2}
 
 def _page_entries(page: Page, catalogue: Catalogue) -> tuple[Entry, ...]:
     """The projects whose facts a page shows, so its last change follows theirs."""
-    if "project" in page.context:
-        return (catalogue.entry(page.context["project"].slug),)
-    if "group" in page.context:
+    if page.kind == "project":
+        return (catalogue.by_slug[page.context["project"].slug],)
+    if page.kind == "theme":
         group = page.context["group"]
-        return tuple(catalogue.entry(p.slug) for p in (*group.current, *group.ended))
+        return tuple(catalogue.by_slug[p.slug] for p in (*group.current, *group.ended))
     return catalogue.entries
 
 
-def indexable_pages(views: Views) -> list[Page]:
+def indexable_pages(pages: list[Page]) -> list[Page]:
     """Every page a search engine should list: all but the not-found page."""
-    return [p for p in plan_pages(views, Strings(views.site.lang)) if p.template != "404.html"]
+    return [p for p in pages if p.kind != "not_found"]
 
 
-def sitemap_xml(views: Views, catalogue: Catalogue, history: History) -> bytes | None:
+def sitemap_xml(views: Views, catalogue: Catalogue, history: History, pages: list[Page]) -> bytes | None:
     urls = views.site.urls
     if not urls.origin:
         return None
     rows = []
-    for page in indexable_pages(views):
+    for page in indexable_pages(pages):
         location = urls.absolute(page.url)
         changed = content_changed(_page_entries(page, catalogue), history, catalogue.as_of)
         lastmod = f"<lastmod>{changed.isoformat()}</lastmod>" if changed else ""
@@ -70,7 +70,7 @@ def sitemap_xml(views: Views, catalogue: Catalogue, history: History) -> bytes |
 def robots_txt(views: Views) -> bytes:
     urls = views.site.urls
     lines = ["User-agent: *", "Disallow:"]
-    sitemap = urls.absolute(urls.site_path(SITEMAP))
+    sitemap = urls.absolute(urls.sitemap())
     if sitemap:
         lines += ["", f"Sitemap: {sitemap}"]
     return ("\n".join(lines) + "\n").encode("utf-8")
@@ -125,7 +125,7 @@ def feed_xml(views: Views, catalogue: Catalogue, site: SiteConfig, history: Hist
     zone = ZoneInfo(site.time_zone)
     events = feed_events(catalogue, history)
     newest = events[0].day if events else site_updated(catalogue.entries, history, catalogue.as_of)
-    feed_url = urls.absolute(urls.site_path(FEED)) or urls.site_path(FEED)
+    feed_url = urls.absolute(urls.feed()) or urls.feed()
     home = urls.absolute(urls.index()) or urls.index()
     lines = [
         '<?xml version="1.0" encoding="utf-8"?>',
@@ -155,18 +155,20 @@ def feed_xml(views: Views, catalogue: Catalogue, site: SiteConfig, history: Hist
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def publish_files(views: Views, catalogue: Catalogue, site: SiteConfig, history: History,
+def publish_files(views: Views, catalogue: Catalogue, site: SiteConfig, history: History, pages: list[Page],
                   memo: opendata.LinesMemo | None = None) -> dict[str, bytes]:
-    """Every non-page file the site publishes beside its pages; `memo` as in `opendata.all_project_lines`."""
+    """Every non-page file the site publishes beside its pages, by output path; `pages` is the
+    build's plan (for the sitemap), `memo` as in `opendata.all_project_lines`."""
+    urls = views.site.urls
     lines = opendata.all_project_lines(catalogue, views, history, memo)
     files = {
-        ROBOTS: robots_txt(views),
-        FEED: feed_xml(views, catalogue, site, history),
-        DATA_JSON: opendata.projects_json(catalogue, site, views, history, lines),
-        DATA_CSV: opendata.projects_csv(catalogue, views, history, lines),
-        DATA_SCHEMA: opendata.record_schema(views),
+        urls.output("robots"): robots_txt(views),
+        urls.output("feed"): feed_xml(views, catalogue, site, history),
+        urls.output("data_json"): opendata.projects_json(catalogue, site, views, history, lines),
+        urls.output("data_csv"): opendata.projects_csv(catalogue, views, history, lines),
+        urls.output("data_schema"): opendata.record_schema(views),
     }
-    sitemap = sitemap_xml(views, catalogue, history)
+    sitemap = sitemap_xml(views, catalogue, history, pages)
     if sitemap is not None:
-        files[SITEMAP] = sitemap
+        files[urls.output("sitemap")] = sitemap
     return files

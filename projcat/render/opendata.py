@@ -30,7 +30,7 @@ from projcat.content.dates import PartialDate
 from projcat.content.history import History
 from projcat.content.records import Contact, Document, Funding, Project
 from projcat.content.settings import SiteConfig
-from projcat.render.views import DATA_SCHEMA, Views
+from projcat.render.views import Views
 
 LIST_SEPARATOR = "; "
 CSV_DELIMITER = ";"
@@ -128,7 +128,7 @@ def projects_json(catalogue: Catalogue, site: SiteConfig, views: Views, history:
         "organisation": site.organisation,
         "language": site.language,
         "updated": site_updated(catalogue.entries, history, catalogue.as_of).isoformat(),
-        "record_schema": _address(views, views.site.urls.site_path(DATA_SCHEMA)),
+        "record_schema": _address(views, views.site.urls.data_schema()),
     }
     head = json.dumps(document, ensure_ascii=False, indent=2)[: -len("\n}")]
     projects = ",\n".join("    " + lines[e.slug][0] for e in _by_slug(catalogue))
@@ -138,7 +138,7 @@ def projects_json(catalogue: Catalogue, site: SiteConfig, views: Views, history:
 
 def record_schema(views: Views) -> bytes:
     schema: dict[str, Any] = {"$schema": JSON_SCHEMA_DIALECT}
-    absolute = views.site.urls.absolute(views.site.urls.site_path(DATA_SCHEMA))
+    absolute = views.site.urls.absolute(views.site.urls.data_schema())
     if absolute:
         schema["$id"] = absolute
     schema.update(Project.model_json_schema())

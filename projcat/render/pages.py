@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from projcat.build.output import OutputError
+from projcat.problems import OutputError
+from projcat.render.addresses import Kind
 from projcat.render.statement import build_statement
 from projcat.strings import Strings
 from projcat.render.views import Link, ProjectView, SiteView, Views
@@ -22,6 +23,7 @@ THEME_DIR = Path(__file__).parent.parent / "theme"
 
 @dataclass(frozen=True)
 class Page:
+    kind: Kind
     output: str
     template: str
     h1: str
@@ -32,6 +34,9 @@ class Page:
     # The h1's language when it is not the site's (a record's `title_lang`),
     # so the breadcrumb naming this page is read in that language too.
     h1_lang: str | None = None
+    # The site's navigation and footer links, the one naming this page marked current.
+    nav: tuple[Link, ...] = ()
+    footer: tuple[Link, ...] = ()
 
 
 def make_environment(site_templates: Path | None) -> Environment:
@@ -71,37 +76,52 @@ def _title(t: Strings, site_title: str, *parts: str) -> str:
     return " – ".join([p for p in parts if p] + [site_title])
 
 
-def plan_pages(views: Views, t: Strings) -> list[Page]:
-    site = views.site
+def _marked(links: tuple[Link, ...], url: str) -> tuple[Link, ...]:
+    """`links` with the one to `url` marked current; the same tuple when none is (most pages)."""
+    if not any(link.url == url for link in links):
+        return links
+    return tuple(replace(link, current=link.url == url) for link in links)
+
+
+def _page(site: SiteView, kind: Kind, key: str, template: str, h1: str, title: str,
+          breadcrumbs: tuple[Link, ...] = (), **more: Any) -> Page:
     urls = site.urls
-    home = Link(t("nav.home"), urls.index())
+    url = urls.url(kind, key)
+    nav = _marked(site.nav, url)
+    # A page named in the navigation is marked there; the footer marks only the others (the statement).
+    footer = site.footer if nav is not site.nav else _marked(site.footer, url)
+    return Page(kind, urls.output(kind, key), template, h1, title, url, breadcrumbs, nav=nav, footer=footer, **more)
+
+
+def plan_pages(views: Views, t: Strings) -> list[Page]:
+    """Every page of the site, once per build: rendering, the sitemap and the search index all read this list."""
+    site = views.site
+    home = Link(t("nav.home"), site.urls.index())
     pages = [
-        Page("index.html", "index.html", site.title, f"{site.title} – {site.organisation}", urls.index(),
-             context={"groups": views.groups}),
-        Page("paattyneet/index.html", "archive.html", t("archive.title"),
-             _title(t, site.title, t("archive.title")), urls.archive(), (home,),
-             context={"years": views.archive}),
-        Page("404.html", "404.html", t("notfound.title"), _title(t, site.title, t("notfound.title")),
-             urls.index() + "404.html", (home,)),
-        Page("saavutettavuusseloste/index.html", "statement.html", t("statement.title"),
-             _title(t, site.title, t("statement.title")), urls.statement(), (home,),
-             context={"statement": build_statement(views, t)}),
+        _page(site, "index", "", "index.html", site.title, f"{site.title} – {site.organisation}",
+              context={"groups": views.groups}),
+        _page(site, "archive", "", "archive.html", t("archive.title"), _title(t, site.title, t("archive.title")),
+              (home,), context={"years": views.archive}),
+        _page(site, "not_found", "", "404.html", t("notfound.title"), _title(t, site.title, t("notfound.title")),
+              (home,)),
+        _page(site, "statement", "", "statement.html", t("statement.title"),
+              _title(t, site.title, t("statement.title")), (home,),
+              context={"statement": build_statement(views, t)}),
+        _page(site, "search", "", "search.html", t("search.title"), _title(t, site.title, t("search.title")),
+              (home,), context={"groups": views.groups}),
     ]
-    pages.append(Page("haku/index.html", "search.html", t("search.title"), _title(t, site.title, t("search.title")),
-                      urls.search(), (home,), context={"groups": views.groups}))
     for group in views.groups:
         if group.url:
-            pages.append(Page(
-                f"teemat/{group.id}/index.html", "theme.html", group.heading,
-                _title(t, site.title, group.heading, t("theme.section")), group.url, (home,),
-                context={"group": group},
+            pages.append(_page(
+                site, "theme", group.id, "theme.html", group.heading,
+                _title(t, site.title, group.heading, t("theme.section")), (home,), context={"group": group},
             ))
     for project in views.projects.values():
         section = project.theme.text if project.theme else t("theme.other")
         crumbs = (home, project.theme) if project.theme else (home,)
-        pages.append(Page(
-            f"hankkeet/{project.slug}/index.html", "project.html", project.title,
-            _title(t, site.title, project.title, section), project.url, crumbs,
+        pages.append(_page(
+            site, "project", project.slug, "project.html", project.title,
+            _title(t, site.title, project.title, section), crumbs,
             context={"project": project}, h1_lang=project.title_lang,
         ))
     return pages
@@ -135,8 +155,10 @@ def _cards(env: Environment, site: SiteView, templates: str, cache: BuildCache |
 
 
 def render_site(
-    views: Views, env: Environment, assets: dict[str, bytes], cache: BuildCache | None = None
+    views: Views, env: Environment, assets: dict[str, bytes], cache: BuildCache | None = None,
+    pages: list[Page] | None = None,
 ) -> dict[str, bytes]:
+    """Every page as bytes, beside the static `assets`; `pages` is the build's plan (made here when not given)."""
     t = Strings(views.site.lang)
     files: dict[str, bytes] = dict(assets)
     if cache is not None:
@@ -145,7 +167,7 @@ def render_site(
     # A page's bytes are a function of the page, the site view and the templates, so equal inputs may reuse them.
     templates = template_fingerprint(env) if cache is not None else ""
     env.globals["card"] = _cards(env, views.site, templates, cache)
-    for page in plan_pages(views, t):
+    for page in plan_pages(views, t) if pages is None else pages:
         if page.output in files:
             raise OutputError("output.static_replaces_page", path=f"static/{page.output}", name=page.output)
 

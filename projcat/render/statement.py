@@ -16,7 +16,8 @@ from markupsafe import Markup, escape
 
 from projcat.content.settings import DEFAULT_SUPERVISORY_AUTHORITY, Accessibility, SupervisoryAuthority
 from projcat.strings import Strings
-from projcat.render.views import ContactView, DocumentView, Link, Views, ask_contact, date_view, with_markup
+from projcat.render.formatting import date_view, with_markup
+from projcat.render.views import ContactView, DocumentView, Link, Views, ask_contact
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,12 @@ class StatementView:
     feedback_url: str | None
     handler: str
     authority: SupervisoryAuthority
-    authority_tel: str | None
+    # The authority's address and number, shown like any other contact's.
+    authority_contact: ContactView
+
+    @property
+    def authority_tel(self) -> str | None:
+        return self.authority_contact.tel_href
 
     @property
     def has_content_issues(self) -> bool:
@@ -118,5 +124,5 @@ def build_statement(views: Views, t: Strings) -> StatementView:
         feedback_url=facts.feedback_url if facts else None,
         handler=(facts.feedback_handler if facts else None) or site.organisation,
         authority=authority,
-        authority_tel=ContactView(authority.name, None, None, authority.phone).tel_href,
+        authority_contact=ContactView(authority.name, None, authority.email, authority.phone),
     )

@@ -1,8 +1,8 @@
 """Catalogue + site -> the view objects templates receive.
 
-Everything a template shows is prepared here: formatted periods and amounts,
-labels in the site's language, URLs under the base path. Templates never see
-front matter.
+Everything a template shows is prepared here: formatted periods and amounts
+(`formatting`), labels in the site's language, URLs under the base path
+(`addresses`). Templates never see front matter and never build an address.
 """
 
 from __future__ import annotations
@@ -11,74 +11,27 @@ import functools
 import posixpath
 import re
 from dataclasses import dataclass, field
-from datetime import date
-from decimal import Decimal
 from typing import Callable
 from urllib.parse import urlsplit
 
-from babel.dates import format_date
-from babel.numbers import format_decimal
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from projcat.catalogue import Catalogue, Entry, ThemeGroup, YearGroup, site_updated
-from projcat.content.dates import PartialDate
 from projcat.content.history import NO_HISTORY, History
-from projcat.render.markup import Renderer, first_sentence
 from projcat.content.records import Contact, Document
-from projcat.content.settings import Accessibility, SiteConfig, base_path
+from projcat.content.settings import Accessibility, SiteConfig
+from projcat.render.addresses import DATA_CSV, DATA_JSON, DATA_SCHEMA, FEED, Urls
+from projcat.render.formatting import (
+    PeriodView,
+    date_view,
+    dated_sentence,
+    format_amount,
+    format_day,
+    period_view,
+    with_markup,
+)
+from projcat.render.markup import Renderer, first_sentence
 from projcat.strings import Strings
-
-# Files published beside the pages, at the site's root.
-DATA_JSON = "hankkeet.json"
-DATA_CSV = "hankkeet.csv"
-DATA_SCHEMA = "hanke.schema.json"
-FEED = "feed.xml"
-SITEMAP = "sitemap.xml"
-ROBOTS = "robots.txt"
-SEARCH_BUNDLE = "pagefind/"
-
-
-@dataclass(frozen=True)
-class Urls:
-    """Every internal address, under the site's base path, so a sub-path host works."""
-
-    base: str
-    # scheme://host when base_url names a host; "" when it is only a path.
-    origin: str = ""
-
-    def index(self) -> str:
-        return self.base
-
-    def theme(self, theme_id: str) -> str:
-        return f"{self.base}teemat/{theme_id}/"
-
-    def project(self, slug: str) -> str:
-        return f"{self.base}hankkeet/{slug}/"
-
-    def archive(self) -> str:
-        return f"{self.base}paattyneet/"
-
-    def statement(self) -> str:
-        return f"{self.base}saavutettavuusseloste/"
-
-    def asset(self, name: str) -> str:
-        return f"{self.base}assets/{name}"
-
-    def site_path(self, path: str) -> str:
-        """A site-relative document path as written by an editor (`/tiedostot/x.pdf`)."""
-        return self.base + path.lstrip("/")
-
-    def search(self) -> str:
-        return f"{self.base}haku/"
-
-    def absolute(self, url: str) -> str | None:
-        """The full address of an internal URL, or None when the host is not known."""
-        return self.origin + url if self.origin else None
-
-
-def origin_of(base_url: str) -> str:
-    parts = urlsplit(base_url)
-    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 
 
 @dataclass(frozen=True)
@@ -87,53 +40,6 @@ class Link:
     url: str
     current: bool = False
     lang: str | None = None
-
-
-def format_day(day: date, lang: str) -> str:
-    return format_date(day, "d.M.yyyy", locale=lang)
-
-
-def format_partial(value: PartialDate, lang: str) -> str:
-    if value.precision == "day":
-        return format_day(value.first_day, lang)
-    if value.precision == "month":
-        return f"{value.month}/{value.year}"
-    return str(value.year)
-
-
-def _time(value: PartialDate, lang: str) -> Markup:
-    return Markup('<time datetime="{}">{}</time>').format(value.iso(), format_partial(value, lang))
-
-
-@dataclass(frozen=True)
-class PeriodView:
-    text: str
-    html: Markup
-
-
-def date_view(value: PartialDate, lang: str) -> PeriodView:
-    return PeriodView(format_partial(value, lang), _time(value, lang))
-
-
-def period_view(start: PartialDate | None, end: PartialDate | None, t: Strings) -> PeriodView | None:
-    lang = t.lang
-    if start and end:
-        return PeriodView(
-            f"{format_partial(start, lang)}–{format_partial(end, lang)}",
-            _time(start, lang) + Markup("–") + _time(end, lang),
-        )
-    if end:
-        return PeriodView(t("period.until", end=format_partial(end, lang)),
-                          Markup(escape(t("period.until", end="\x00"))).replace("\x00", _time(end, lang)))
-    if start:
-        return PeriodView(t("period.from", start=format_partial(start, lang)),
-                          Markup(escape(t("period.from", start="\x00"))).replace("\x00", _time(start, lang)))
-    return None
-
-
-def format_amount(amount: Decimal, lang: str) -> str:
-    pattern = "#,##0" if amount == amount.to_integral_value() else "#,##0.00"
-    return f"{format_decimal(amount, format=pattern, locale=lang)}\u00a0€"
 
 
 @dataclass(frozen=True)
@@ -182,11 +88,6 @@ def _document_type(document: Document) -> str | None:
         extension = posixpath.splitext(urlsplit(document.url).path)[1].lstrip(".")
         return extension.upper() or None
     return None
-
-
-def with_markup(t: Strings, key: str, name: str, markup: Markup) -> Markup:
-    """A string of the table with one parameter filled by markup that must stay markup."""
-    return Markup(escape(t(key, **{name: "\x00"}))).replace("\x00", markup)
 
 
 def _ask_html(contact: ContactView | None, urls: Urls, t: Strings) -> Markup:
@@ -284,6 +185,15 @@ class YearView:
 
 
 @dataclass(frozen=True)
+class DataFileView:
+    """A file of the open data: its name as the link text, its address, what it holds."""
+
+    name: str
+    url: str
+    description: str
+
+
+@dataclass(frozen=True)
 class SiteView:
     title: str
     organisation: str
@@ -302,6 +212,17 @@ class SiteView:
     # git history is known (so a daily rebuild changes nothing), else as_of.
     updated: str = ""
     search_script: str = ""
+    # The footer's links; like `nav`, with no link marked current: each page gets its own copies.
+    footer: tuple[Link, ...] = ()
+    data_files: tuple[DataFileView, ...] = ()
+
+    @property
+    def stylesheet_url(self) -> str:
+        return self.urls.asset(self.stylesheet)
+
+    @property
+    def search_script_url(self) -> str:
+        return self.urls.asset(self.search_script)
 
 
 @dataclass
@@ -311,13 +232,6 @@ class Views:
     groups: tuple[GroupView, ...]
     archive: tuple[YearView, ...]
     group_of: dict[str, str] = field(default_factory=dict)
-
-
-def _dated_sentence(t: Strings, key: str, day: date) -> PeriodView:
-    """A sentence with a day in it, the day kept as `<time>` markup."""
-    shown = format_day(day, t.lang)
-    time = Markup('<time datetime="{}">{}</time>').format(day.isoformat(), shown)
-    return PeriodView(t(key, date=shown), Markup(escape(t(key, date="\x00"))).replace("\x00", time))
 
 
 def project_view(entry: Entry, site: SiteConfig, urls: Urls, renderer: Renderer, t: Strings,
@@ -359,7 +273,7 @@ def project_view(entry: Entry, site: SiteConfig, urls: Urls, renderer: Renderer,
         source_path=entry.record.path,
         description=summary or project.title,
         absolute_url=urls.absolute(urls.project(entry.slug)),
-        last_changed=_dated_sentence(t, "project.last_changed", changed) if changed else None,
+        last_changed=dated_sentence(t, "project.last_changed", changed) if changed else None,
     )
 
 
@@ -376,7 +290,7 @@ def build_views(
     (see `cache.BuildCache.project_view`); the inputs are everything `project_view` reads."""
     renderer = renderer or Renderer()
     t = Strings(site.language)
-    urls = Urls(base_path(site.base_url), origin_of(site.base_url))
+    urls = Urls.for_site(site.base_url)
 
     def one(entry: Entry) -> ProjectView:
         return project_view(entry, site, urls, renderer, t, history)
@@ -406,6 +320,14 @@ def build_views(
         feedback=feedback_contact(site),
         updated=format_day(updated, site.language),
         search_script=search_script,
+        footer=(Link(t("nav.archive"), urls.archive()), Link(t("footer.statement"), urls.statement()),
+                Link(t("footer.data"), urls.index() + "#avoin-data")),
+        data_files=(
+            DataFileView(DATA_JSON, urls.data_json(), t("opendata.json")),
+            DataFileView(DATA_CSV, urls.data_csv(), t("opendata.csv")),
+            DataFileView(DATA_SCHEMA, urls.data_schema(), t("opendata.schema")),
+            DataFileView(FEED, urls.feed(), t("opendata.feed")),
+        ),
     )
     return Views(
         site=site_view,
