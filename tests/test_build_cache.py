@@ -12,7 +12,8 @@ from conftest import run_cli
 from projcat.build import disk as buildcache
 from projcat.render import parallel
 from projcat.build.disk import DiskCache, cache_file
-from projcat.build.memory import RACY_NS, CacheStats
+from projcat.build.cache import CacheStats
+from projcat.build.files import RACY_NS
 from projcat.render.markup import Renderer
 
 
@@ -89,9 +90,9 @@ def test_a_damaged_cache_is_rebuilt_never_trusted(fixture_site: Path, tmp_path: 
 def test_a_cache_from_other_code_is_not_loaded(fixture_site: Path, tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     _build(fixture_site, tmp_path / "site")
-    assert DiskCache.load(fixture_site)._records  # the same code reads its own cache
+    assert DiskCache.load(fixture_site).memory.store.space("records")  # the same code reads its own cache
     monkeypatch.setattr(buildcache, "code_fingerprint", lambda: "0" * 64)
-    assert DiskCache.load(fixture_site)._records == {}
+    assert DiskCache.load(fixture_site).memory.store.space("records") == {}
 
 
 def test_no_cache_neither_reads_nor_writes_it(fixture_site: Path, tmp_path: Path) -> None:

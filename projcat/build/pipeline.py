@@ -1,6 +1,9 @@
 """check() and build(): load -> validate -> catalogue -> views -> render -> output.
 
-Nothing is written until every record is valid and every page rendered.
+Nothing is written until every record is valid and every page rendered. A
+`BuildCache` (the interface of `projcat.build.cache`; the caller picks the
+implementation) lets a step reuse what an earlier build made from the same
+input; the output is the same bytes with or without one.
 """
 
 from __future__ import annotations
@@ -9,19 +12,18 @@ import gc
 import hashlib
 import pickle
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
-from projcat.build.disk import DiskCache, worth_saving
 from projcat.build.cache import BuildCache
-from projcat.build.memory import MemoizingRenderer
+from projcat.build.stamp import DEFAULT_TIME_ZONE, today_in
 from projcat.catalogue import Catalogue, build_catalogue
 from projcat.content.history import History, read_history
 from projcat.content.load import decode, display_path, read_limited, read_record, record_files
 from projcat.build.output import OutputError, WriteReport, check_output_folder, write_site
 from projcat.problems import ContentError, Problem, has_errors, sort_problems
 from projcat.render.feeds import publish_files
+from projcat.render.markup import Renderer
 from projcat.render.pages import fingerprint, make_environment, plan_pages, render_site, static_files
 from projcat.content.settings import Paths, SiteConfig
 from projcat.render.statement import statement_problems
@@ -55,8 +57,7 @@ class BuildResult:
 
 
 def today(site: SiteConfig | None) -> date:
-    zone = ZoneInfo(site.time_zone if site else "Europe/Helsinki")
-    return datetime.now(zone).date()
+    return today_in(site.time_zone if site else DEFAULT_TIME_ZONE)
 
 
 def load_site(paths: Paths) -> tuple[SiteConfig | None, list[Problem]]:
@@ -78,11 +79,13 @@ def check(
     as_of: date | None = None,
     base_url: str | None = None,
     cache: BuildCache | None = None,
+    loaded: tuple[SiteConfig | None, list[Problem]] | None = None,
 ) -> CheckResult:
+    """Read and validate everything; `loaded` is `load_site`'s answer when the caller has it already."""
     paths = Paths(root)
     read = cache.read_record if cache is not None else read_record
     validate = cache.validate_record if cache is not None else validate_record
-    site, problems = load_site(paths)
+    site, problems = load_site(paths) if loaded is None else (loaded[0], list(loaded[1]))
     if site is not None and base_url is not None:
         site = site.model_copy(update={"base_url": base_url})
     files, file_problems = record_files(paths.content, root)
@@ -123,13 +126,13 @@ def render(
     assets = static_files(paths.static)
     stylesheet_hash = fingerprint(assets.get("assets/style.css", b""))
     script_hash = fingerprint(assets.get("assets/search.js", b""))
-    renderer = cache.renderer() if cache else MemoizingRenderer()
-    if isinstance(renderer, MemoizingRenderer):
+    if cache is not None:
         # Markdown is most of a build's time: every body converted up front, in one go.
         site = result.site
         texts = [(e.record.body, 3) for e in result.catalogue.entries]
         texts += [(site.intro or "", 2)] + [(theme.intro or "", 2) for theme in site.themes]
-        renderer.prepare(texts, parallel=parallel)
+        cache.prepare(texts, parallel=parallel)
+    renderer = cache.renderer() if cache is not None else Renderer()
     views = build_views(result.catalogue, result.site, stylesheet=f"style.css?v={stylesheet_hash}",
                         history=history, search_script=f"search.js?v={script_hash}",
                         renderer=renderer, memo=cache.project_view if cache else None)
@@ -193,21 +196,23 @@ def build(
     as_of: date | None = None,
     base_url: str | None = None,
     search: bool = False,
-    use_cache: bool = False,
+    cache: BuildCache | None = None,
+    loaded: tuple[SiteConfig | None, list[Problem]] | None = None,
 ) -> BuildResult:
     """Check, render and write; raises ContentError (nothing written) when content has errors.
 
     `search` builds the Pagefind index too; it is off by default because
     only a build for publishing needs it (the preview never does).
-    `use_cache` reuses and updates the persistent cache in `ROOT/.cache/`
-    (the command line's default); the output is the same bytes either way.
+    `cache` reuses what earlier builds made (the command line passes the
+    persistent one in `ROOT/.cache/`) and is told when the build is done;
+    the output is the same bytes either way. `loaded` is `load_site`'s answer
+    when the caller has read `site.yaml` already.
     """
-    cache = DiskCache.load(root).use_folder(root) if use_cache else None
-    # The loaded cache is hundreds of thousands of long-lived objects: keep the cyclic
+    # A loaded cache is hundreds of thousands of long-lived objects: keep the cyclic
     # collector from walking them again in every collection this build triggers.
     gc.freeze()
     try:
-        result = check(root, as_of, base_url, cache=cache)
+        result = check(root, as_of, base_url, cache=cache, loaded=loaded)
         if not result.ok:
             raise ContentError(result.problems)
         paths = Paths(root)
@@ -216,8 +221,8 @@ def build(
         history = read_history(root)
         files = render(result, root, history, search, cache=cache, parallel=True)
         report = write_site(files, out)
-        if cache is not None and worth_saving(cache.finish_build(sweep=True), len(result.records)):
-            cache.save(root)
+        if cache is not None:
+            cache.finish_build(sweep=True)
     finally:
         gc.unfreeze()
     return BuildResult(result, files, report, history)

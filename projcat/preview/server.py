@@ -66,7 +66,8 @@ from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from projcat.build import pipeline
 from projcat.preview.errorpage import error_page
 from projcat.content.history import History, read_history, state_files
-from projcat.build.memory import MemoryCache, sync_folder
+from projcat.build.memory import MemoryCache
+from projcat.preview.sync import sync_folder
 from projcat.content.load import display_path
 from projcat.build.output import OutputError, remove_stale_temporaries
 from projcat.problems import Problem, printed_line, summary_line
