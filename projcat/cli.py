@@ -202,21 +202,29 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def _full_build(args: argparse.Namespace, out: Path) -> "tuple[int, BuildResult | None]":
     from projcat.build import pipeline
+    from projcat.build.cache import BuildCache
+    from projcat.build.disk import DiskCache
+    from projcat.build.memory import MemoryCache
     from projcat.problems import OutputError
     from projcat.build.search import SearchError
+    from projcat.content.settings import Paths
+    from projcat.content.site_file import read_site
 
+    # Read once: the build and the messages about it use the same settings.
+    loaded = read_site(Paths(args.root))
+    site = loaded.site
+    # Without the persistent cache a build still converts Markdown once per text, in parallel.
+    cache: BuildCache = MemoryCache() if args.no_cache else DiskCache.load(args.root)
     try:
         built = pipeline.build(args.root, args.out, args.as_of, args.base_url, search=not args.no_search,
-                               use_cache=not args.no_cache)
+                               cache=cache, loaded=loaded)
     except ContentError as exc:
-        site, _ = pipeline.load_site(pipeline.Paths(args.root))
         lang = _message_lang(args, site.language if site else None)
         print_problems(exc.problems, lang, args.format, sys.stderr)
         if args.format == "text":
             print(message(lang, "summary.not_written", {}), file=sys.stderr)
         return EXIT_PROBLEMS, None
     except OutputError as exc:
-        site, _ = pipeline.load_site(pipeline.Paths(args.root))
         lang = _message_lang(args, site.language if site else None)
         print(f"build.py: {printed_line(exc.problem, lang)}", file=sys.stderr)
         return EXIT_USAGE, None
@@ -265,9 +273,10 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from projcat.editors.fieldguide import editor_files
+    from projcat.build.files import write_atomically
     from projcat.content.settings import Paths
     from projcat.content.site_file import load_site
+    from projcat.editors.fieldguide import editor_files
 
     site, problems = load_site(Paths(args.root))
     lang = _message_lang(args, site.language if site else None)
@@ -283,10 +292,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
             print(message(lang, "schema.outdated", {"path": rel}), file=sys.stderr)
             stale += 1
         else:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            temporary = target.with_name(f".{target.name}.tmp")
-            temporary.write_text(text, encoding="utf-8", newline="\n")
-            os.replace(temporary, target)
+            write_atomically(target, text.encode("utf-8"))
             print(message(lang, "schema.written", {"path": rel}))
     return EXIT_PROBLEMS if stale else EXIT_OK
 

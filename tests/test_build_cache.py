@@ -12,7 +12,8 @@ from conftest import run_cli
 from projcat.build import disk as buildcache
 from projcat.render import parallel
 from projcat.build.disk import DiskCache, cache_file
-from projcat.build.memory import RACY_NS, CacheStats
+from projcat.build.cache import CacheStats
+from projcat.build.files import RACY_NS
 from projcat.render.markup import Renderer
 
 
@@ -89,9 +90,9 @@ def test_a_damaged_cache_is_rebuilt_never_trusted(fixture_site: Path, tmp_path: 
 def test_a_cache_from_other_code_is_not_loaded(fixture_site: Path, tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     _build(fixture_site, tmp_path / "site")
-    assert DiskCache.load(fixture_site)._records  # the same code reads its own cache
+    assert DiskCache.load(fixture_site).memory.store.space("records")  # the same code reads its own cache
     monkeypatch.setattr(buildcache, "code_fingerprint", lambda: "0" * 64)
-    assert DiskCache.load(fixture_site)._records == {}
+    assert DiskCache.load(fixture_site).memory.store.space("records") == {}
 
 
 def test_no_cache_neither_reads_nor_writes_it(fixture_site: Path, tmp_path: Path) -> None:
@@ -137,3 +138,36 @@ def test_only_enough_redone_work_is_worth_saving() -> None:
     template = CacheStats(pages_rendered=[f"hankkeet/{n}/index.html" for n in range(1000)], pieces_made=1000)
     assert buildcache.worth_saving(template, 1000)
     assert buildcache.worth_saving(CacheStats(files_made=["search-index"]), 1000)
+
+
+def test_each_record_file_is_read_once_per_build(fixture_site: Path, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    import builtins
+    from collections import Counter
+
+    from conftest import FIXTURE_AS_OF
+    from projcat.build import pipeline
+
+    opened: Counter[str] = Counter()
+    real_open = builtins.open
+
+    def counting(file: object, *args: object, **kwargs: object) -> object:
+        if str(file).endswith(".md"):
+            opened[Path(str(file)).name] += 1
+        return real_open(file, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(builtins, "open", counting)
+    records = sorted(p.name for p in (fixture_site / "content" / "projects").glob("*.md"))
+    pipeline.build(fixture_site, tmp_path / "site", FIXTURE_AS_OF, cache=DiskCache.load(fixture_site))
+    assert sorted(opened.elements()) == records
+    # Touched (new stat keys, same bytes) under changed settings: a loaded cache kept no parse, so
+    # validating again needs one; it comes from the bytes read for the digest, not a second read.
+    for name in records:
+        (fixture_site / "content" / "projects" / name).touch()
+    site = fixture_site / "site.yaml"
+    site.write_text(site.read_text(encoding="utf-8").replace("name: Hyvinvointi", "name: Hyvinvointi ja terveys"),
+                    encoding="utf-8")
+    opened.clear()
+    cache = DiskCache.load(fixture_site)
+    pipeline.build(fixture_site, tmp_path / "site", FIXTURE_AS_OF, cache=cache)
+    assert sorted(opened.elements()) == records

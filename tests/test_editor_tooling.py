@@ -17,6 +17,8 @@ import yaml
 
 from conftest import FIXTURE_SITE, REPO, copy_site, run_cli
 from projcat.build import pipeline
+from projcat.content.settings import Paths
+from projcat.content.site_file import load_site
 from projcat.content.load import split_front_matter
 from projcat.content.records import Contact, Document, Funding, Project
 from projcat.content.settings import Accessibility, SiteConfig, SiteDocument, SupervisoryAuthority, Theme
@@ -59,7 +61,7 @@ def _schema_errors(schema: dict[str, Any], data: Any) -> list[str]:
 
 def test_committed_editor_files_match_the_model() -> None:
     """schema/*.json and docs/kenttaopas.md are generated; `python build.py schema` regenerates them."""
-    site, problems = pipeline.load_site(pipeline.Paths(REPO))
+    site, problems = load_site(Paths(REPO))
     assert site is not None, problems
     files = editor_files(site)
     assert set(files) == {"schema/hanke.schema.json", "schema/site.schema.json", "docs/kenttaopas.md"}
@@ -98,7 +100,7 @@ def test_every_field_is_described_and_exemplified_in_both_languages() -> None:
 
 def test_shipped_and_fixture_records_satisfy_the_schema() -> None:
     for root in (REPO, FIXTURE_SITE):
-        site, _ = pipeline.load_site(pipeline.Paths(root))
+        site, _ = load_site(Paths(root))
         assert site is not None
         schema = record_json_schema([t.id for t in site.themes])
         for record in sorted((root / "content" / "projects").glob("*.md")):
@@ -140,7 +142,7 @@ def test_the_schema_accepts_what_a_yaml_1_2_reader_hands_it() -> None:
 
 
 def test_the_guides_example_record_checks_clean(fixture_site: Path) -> None:
-    site, _ = pipeline.load_site(pipeline.Paths(fixture_site))
+    site, _ = load_site(Paths(fixture_site))
     assert site is not None
     front = example_front_matter(Project, site.language, [t.id for t in site.themes])
     (fixture_site / "content" / "projects" / "esimerkki.md").write_text(f"---\n{front}---\n\nKuvaus.\n")
@@ -158,13 +160,13 @@ def test_the_guides_example_site_checks_clean(tmp_path: Path) -> None:
     root = tmp_path / "site-src"
     root.mkdir()
     (root / "site.yaml").write_text(example_front_matter(SiteConfig, "fi"), encoding="utf-8")
-    site, problems = pipeline.load_site(pipeline.Paths(root))
+    site, problems = load_site(Paths(root))
     assert site is not None, [p.format("fi") for p in problems]
     assert problems == []
 
 
 def test_the_guide_names_every_field_with_its_kind_and_whether_required() -> None:
-    site, _ = pipeline.load_site(pipeline.Paths(REPO))
+    site, _ = load_site(Paths(REPO))
     guide = field_guide(site, "fi")
     for model in MODELS:
         for name, info in model.model_fields.items():

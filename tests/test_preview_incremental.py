@@ -9,7 +9,8 @@ from typing import Callable
 from conftest import FIXTURE_AS_OF
 
 from projcat.build import pipeline
-from projcat.build.memory import MemoryCache, sync_folder
+from projcat.build.memory import MemoryCache
+from projcat.preview.sync import sync_folder
 from projcat.preview.builder import Builder, Built, Failed
 
 

@@ -1,33 +1,44 @@
 """The persistent build cache in `ROOT/.cache/`: the preview's reuse, kept between runs.
 
-`DiskCache` is the preview's `MemoryCache` (parsed records, validation,
-Markdown HTML, project views, page bytes; each reused only while its whole
-input is equal) saved after a successful build and loaded by the next one.
-What it keeps is keyed by the tool itself: a cache written by another
-version of the code or the built-in theme is never loaded, and one that
-cannot be read for any reason is set aside and rebuilt from nothing.
+`DiskCache` is a `BuildCache` built around a `MemoryCache` (parsed records,
+validation, Markdown HTML, project views, page bytes; each reused only while
+its whole input is equal) whose store is loaded from `ROOT/.cache/` when the
+build starts and saved there, as the cache's `snapshot()`, when a successful
+build redid enough to be worth it. What it keeps is keyed by the tool
+itself: a cache written by another version of the code or the built-in
+theme is never loaded, and one that cannot be read for any reason is set
+aside and rebuilt from nothing.
 
-The cache is a pickle: it is local build state in the site's own folder
+The store is a pickle: it is local build state in the site's own folder
 (ignored by git), like any build tool's, never something fetched or shared.
+A store keeping one entry per record could replace it for very large sites:
+`MemoryCache` reaches its entries only through `Store.space`.
 """
 
 from __future__ import annotations
 
 import gc
-import os
 import pickle
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import IO, TYPE_CHECKING, Callable, Iterator
 
-from jinja2 import Environment, FileSystemBytecodeCache
-
-from projcat.build.memory import CacheStats, MemoryCache
+from projcat.build.cache import CacheStats
+from projcat.build.files import CACHE_FOLDER, write_atomically
+from projcat.build.memory import MemoryCache, MemoryStore
 from projcat.build.stamp import code_fingerprint
 
-FORMAT = 1
-CACHE_FOLDER = ".cache"
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+    from projcat.content.load import RawRecord
+    from projcat.content.settings import SiteConfig
+    from projcat.content.validate import ValidRecord
+    from projcat.problems import Problem
+    from projcat.render.markup import Renderer
+    from projcat.render.views import ProjectView
+
+FORMAT = 2
 _MAGIC = b"projcat-build-cache\n"
 
 
@@ -85,66 +96,84 @@ def cache_file(root: Path) -> Path:
     return root / CACHE_FOLDER / "build.pickle"
 
 
-class DiskCache(MemoryCache):
-    """A `MemoryCache` that survives between builds; see the module docstring."""
+def load_store(root: Path) -> MemoryStore | None:
+    """The store kept for `root`, or `None` when there is none that can be trusted."""
+    header = _header()
+    try:
+        # Read as it is unpickled: the whole file at once would be hundreds of megabytes more.
+        with open(cache_file(root), "rb") as stream, collector_paused():
+            if stream.read(len(header)) != header:
+                return None
+            store = pickle.load(stream)
+    except Exception:  # noqa: BLE001 - missing, unreadable or damaged: start from nothing
+        return None
+    return store if isinstance(store, MemoryStore) else None
 
-    def __getstate__(self) -> dict[str, Any]:
-        state = self.__dict__.copy()
-        state["_records"] = {path: kept.lightened() for path, kept in self._records.items()}
-        # The open data files are joined again from their kept lines in a moment; saving them twice is slow.
-        state["_files"] = {name: kept for name, kept in self._files.items() if name != "publish"}
-        # Compiled templates hold code objects; they are recompiled, and reused within a run.
-        state["_environment"] = None
-        state["_templates_folder"] = None
-        state["_site_given"] = None
-        state["_seen_records"] = set()
-        state["_seen_pages"] = set()
-        state["_seen_views"] = set()
-        state["_seen_pieces"] = set()
-        state["_static"] = None
-        return state
+
+class DiskCache:
+    """A `BuildCache` kept in `ROOT/.cache/` between runs; see the module docstring."""
+
+    def __init__(self, root: Path, store: MemoryStore | None = None) -> None:
+        self.root = root
+        self.memory = MemoryCache(store, templates_folder=root / CACHE_FOLDER / "templates")
 
     @classmethod
     def load(cls, root: Path) -> "DiskCache":
         """The cache kept for `root`, or an empty one when there is none that can be trusted."""
-        header = _header()
-        try:
-            # Read as it is unpickled: the whole file at once would be hundreds of megabytes more.
-            with open(cache_file(root), "rb") as stream, collector_paused():
-                if stream.read(len(header)) != header:
-                    return cls()
-                cache = pickle.load(stream)
-        except Exception:  # noqa: BLE001 - missing, unreadable or damaged: start from nothing
-            return cls()
-        if not isinstance(cache, cls):
-            return cls()
-        return cache
+        return cls(root, load_store(root))
 
-    def use_folder(self, root: Path) -> "DiskCache":
-        """Keep compiled templates in the cache folder too: compiling them is a tenth of a small rebuild."""
-        self._templates_folder = root / CACHE_FOLDER / "templates"
-        return self
+    def save(self) -> None:
+        """Write atomically: a build killed while saving leaves the old cache or none, never half."""
+        state = self.memory.snapshot()
+
+        def dump(stream: IO[bytes]) -> None:
+            stream.write(_header())
+            with collector_paused():
+                pickle.dump(state, stream, protocol=pickle.HIGHEST_PROTOCOL)
+
+        write_atomically(cache_file(self.root), dump, mode=0o600)
+
+    def finish_build(self, sweep: bool = True) -> CacheStats:
+        """As `MemoryCache.finish_build`; a successful build that redid enough is saved for the next."""
+        records = self.memory.records_seen()
+        stats = self.memory.finish_build(sweep)
+        if sweep and worth_saving(stats, records):
+            self.save()
+        return stats
+
+    # The steps themselves are the memory cache's.
+
+    def read_record(self, file: Path, display: str) -> RawRecord:
+        return self.memory.read_record(file, display)
+
+    def validate_record(
+        self, raw: RawRecord, site: SiteConfig | None, root: Path
+    ) -> tuple[ValidRecord | None, list[Problem]]:
+        return self.memory.validate_record(raw, site, root)
+
+    def prepare(self, texts: list[tuple[str, int]], parallel: bool = False) -> None:
+        self.memory.prepare(texts, parallel)
+
+    def renderer(self) -> Renderer:
+        return self.memory.renderer()
+
+    def project_view(self, slug: str, inputs: object, produce: Callable[[], ProjectView]) -> ProjectView:
+        return self.memory.project_view(slug, inputs, produce)
 
     def environment(self, fresh: Environment) -> Environment:
-        folder = getattr(self, "_templates_folder", None)
-        if folder is not None and fresh.bytecode_cache is None:
-            folder.mkdir(parents=True, exist_ok=True)
-            fresh.bytecode_cache = FileSystemBytecodeCache(str(folder))
-        return super().environment(fresh)
+        return self.memory.environment(fresh)
 
-    def save(self, root: Path) -> None:
-        """Write atomically: a build killed while saving leaves the old cache or none, never half."""
-        path = cache_file(root)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        header = _header()
-        handle, temporary = tempfile.mkstemp(prefix=".build-", dir=path.parent)
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(header)
-                with collector_paused():
-                    pickle.dump(self, stream, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+    def page(self, output: str, inputs: object, produce: Callable[[], bytes]) -> bytes:
+        return self.memory.page(output, inputs, produce)
 
+    def piece(self, name: str, key: object, produce: Callable[[], object]) -> object:
+        return self.memory.piece(name, key, produce)
+
+    def project_data(self, slug: str, inputs: object, produce: Callable[[], tuple[str, str]]) -> tuple[str, str]:
+        return self.memory.project_data(slug, inputs, produce)
+
+    def record_digest(self, display: str) -> str | None:
+        return self.memory.record_digest(display)
+
+    def reuse(self, name: str, digest: str, produce: Callable[[], dict[str, bytes]]) -> dict[str, bytes]:
+        return self.memory.reuse(name, digest, produce)

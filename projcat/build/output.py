@@ -28,6 +28,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from projcat.build.files import write_temporary
 from projcat.problems import OutputError
 
 _RENAME_EXCHANGE = 2
@@ -149,12 +150,11 @@ def _update_in_place(files: dict[str, bytes], out: Path, changed: list[str], rem
                      temporary: Path) -> None:
     order = sorted(changed, key=_in_place_order)
     # Everything is written before anything is replaced: a failure while writing changes nothing.
-    for number, rel in enumerate(order):
-        (temporary / str(number)).write_bytes(files[rel])
-    for number, rel in enumerate(order):
+    written = [write_temporary(temporary, files[rel]) for rel in order]
+    for rel, staged in zip(order, written):
         target = out.joinpath(*_safe_relative(rel).parts)
         target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(temporary / str(number), target)
+        os.replace(staged, target)
     for rel in removed:
         target = out.joinpath(*_safe_relative(rel).parts)
         target.unlink(missing_ok=True)

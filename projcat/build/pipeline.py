@@ -1,6 +1,9 @@
 """check() and build(): load -> validate -> catalogue -> views -> render -> output.
 
-Nothing is written until every record is valid and every page rendered.
+Nothing is written until every record is valid and every page rendered. A
+`BuildCache` (the interface of `projcat.build.cache`; the caller picks the
+implementation) lets a step reuse what an earlier build made from the same
+input; the output is the same bytes with or without one.
 """
 
 from __future__ import annotations
@@ -9,24 +12,22 @@ import gc
 import hashlib
 import pickle
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
-from projcat.build.disk import DiskCache, worth_saving
 from projcat.build.cache import BuildCache
-from projcat.build.memory import MemoizingRenderer
+from projcat.build.stamp import DEFAULT_TIME_ZONE, today_in
 from projcat.catalogue import Catalogue, build_catalogue
 from projcat.content.history import History, read_history
 from projcat.content.load import display_path, read_record, record_files
 from projcat.build.output import WriteReport, check_output_folder, write_site
 from projcat.problems import ContentError, OutputError, Problem, has_errors, sort_problems
 from projcat.render.feeds import publish_files
+from projcat.render.markup import Renderer
 from projcat.render.pages import Page, fingerprint, make_environment, plan_pages, render_site, static_files
 from projcat.content.settings import Paths, SiteConfig
 from projcat.content.records import ValidRecord
-# load_site is imported for the command line, which calls it as `pipeline.load_site`.
-from projcat.content.site_file import load_site, read_site  # noqa: F401
+from projcat.content.site_file import SiteFile, read_site
 from projcat.content.statement_checks import statement_problems
 from projcat.content.validate import collision_problems, validate_record
 from projcat.strings import Strings
@@ -58,8 +59,7 @@ class BuildResult:
 
 
 def today(site: SiteConfig | None) -> date:
-    zone = ZoneInfo(site.time_zone if site else "Europe/Helsinki")
-    return datetime.now(zone).date()
+    return today_in(site.time_zone if site else DEFAULT_TIME_ZONE)
 
 
 def check(
@@ -67,12 +67,14 @@ def check(
     as_of: date | None = None,
     base_url: str | None = None,
     cache: BuildCache | None = None,
+    loaded: SiteFile | None = None,
 ) -> CheckResult:
+    """Read and validate everything; `loaded` is `site.yaml` as the caller has read it already."""
     paths = Paths(root)
     read = cache.read_record if cache is not None else read_record
     validate = cache.validate_record if cache is not None else validate_record
-    site_file = read_site(paths)
-    site, problems = site_file.site, site_file.problems
+    site_file = read_site(paths) if loaded is None else loaded
+    site, problems = site_file.site, list(site_file.problems)
     if site is not None and base_url is not None:
         site = site.model_copy(update={"base_url": base_url})
     files, file_problems = record_files(paths.content, root)
@@ -113,13 +115,13 @@ def render(
     assets = static_files(paths.static)
     stylesheet_hash = fingerprint(assets.get("assets/style.css", b""))
     script_hash = fingerprint(assets.get("assets/search.js", b""))
-    renderer = cache.renderer() if cache else MemoizingRenderer()
-    if isinstance(renderer, MemoizingRenderer):
+    if cache is not None:
         # Markdown is most of a build's time: every body converted up front, in one go.
         site = result.site
         texts = [(e.record.body, 3) for e in result.catalogue.entries]
         texts += [(site.intro or "", 2)] + [(theme.intro or "", 2) for theme in site.themes]
-        renderer.prepare(texts, parallel=parallel)
+        cache.prepare(texts, parallel=parallel)
+    renderer = cache.renderer() if cache is not None else Renderer()
     views = build_views(result.catalogue, result.site, stylesheet=f"style.css?v={stylesheet_hash}",
                         history=history, search_script=f"search.js?v={script_hash}",
                         renderer=renderer, memo=cache.project_view if cache else None)
@@ -183,21 +185,23 @@ def build(
     as_of: date | None = None,
     base_url: str | None = None,
     search: bool = False,
-    use_cache: bool = False,
+    cache: BuildCache | None = None,
+    loaded: SiteFile | None = None,
 ) -> BuildResult:
     """Check, render and write; raises ContentError (nothing written) when content has errors.
 
     `search` builds the Pagefind index too; it is off by default because
     only a build for publishing needs it (the preview never does).
-    `use_cache` reuses and updates the persistent cache in `ROOT/.cache/`
-    (the command line's default); the output is the same bytes either way.
+    `cache` reuses what earlier builds made (the command line passes the
+    persistent one in `ROOT/.cache/`) and is told when the build is done;
+    the output is the same bytes either way. `loaded` is `site.yaml` as the
+    caller has read it already.
     """
-    cache = DiskCache.load(root).use_folder(root) if use_cache else None
-    # The loaded cache is hundreds of thousands of long-lived objects: keep the cyclic
+    # A loaded cache is hundreds of thousands of long-lived objects: keep the cyclic
     # collector from walking them again in every collection this build triggers.
     gc.freeze()
     try:
-        result = check(root, as_of, base_url, cache=cache)
+        result = check(root, as_of, base_url, cache=cache, loaded=loaded)
         if not result.ok:
             raise ContentError(result.problems)
         paths = Paths(root)
@@ -206,8 +210,8 @@ def build(
         history = read_history(root)
         files = render(result, root, history, search, cache=cache, parallel=True)
         report = write_site(files, out)
-        if cache is not None and worth_saving(cache.finish_build(sweep=True), len(result.records)):
-            cache.save(root)
+        if cache is not None:
+            cache.finish_build(sweep=True)
     finally:
         gc.unfreeze()
     return BuildResult(result, files, report, history)

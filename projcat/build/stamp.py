@@ -27,7 +27,6 @@ import json
 import os
 import stat
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -37,9 +36,14 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from projcat import __version__
+from projcat.build.files import CACHE_FOLDER, RACY_NS, digest as content_digest, file_digest, settled, stat_key, \
+    write_atomically
 
-FORMAT = 2
-CACHE_FOLDER = ".cache"
+# Re-exported: what a stamp trusts (the racy window) and where it lives are asked of it too.
+__all__ = ["CACHE_FOLDER", "RACY_NS", "Inputs", "Stamp", "Unknown", "code_fingerprint", "forget", "list_output",
+           "read_inputs", "stamp_file", "today_in", "unchanged"]
+
+FORMAT = 3
 STAMP_NAME = "stamp.json"
 SOURCES = ("site.yaml", "content", "templates", "static")
 # Libraries whose version can change a page's bytes.
@@ -48,10 +52,8 @@ _SHAPING_LIBRARIES = ("markdown", "nh3", "jinja2", "markupsafe", "babel", "pydan
 DEFAULT_TIME_ZONE = "Europe/Helsinki"
 
 Listing = dict[str, list[int]]
-# A source file by its relative path: modification and change time, size, inode, content digest.
+# A source file by its relative path: its stat key (`files.stat_key`), then its content digest.
 Known = dict[str, list[Any]]
-# A file changed this shortly before a stamp looked at it may change again without its key changing.
-RACY_NS = 3_000_000_000
 
 
 class Unknown(Exception):
@@ -78,7 +80,7 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def _hash_tree(digest: Any, root: Path, rel: str, seen: Inputs, known: Known, trusted_before: int) -> None:
+def _hash_tree(digest: Any, root: Path, rel: str, seen: Inputs, known: Known, last_look: int) -> None:
     path = root / rel
     try:
         st = os.lstat(path)
@@ -88,20 +90,19 @@ def _hash_tree(digest: Any, root: Path, rel: str, seen: Inputs, known: Known, tr
     if stat.S_ISLNK(st.st_mode):
         raise Unknown(rel)
     if stat.S_ISREG(st.st_mode):
-        key = [st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino]
+        key = list(stat_key(st))
         kept = known.get(rel)
-        if kept is not None and kept[:4] == key and max(st.st_mtime_ns, st.st_ctime_ns) < trusted_before:
-            content = str(kept[4])
+        if kept is not None and kept[:-1] == key and settled(key, last_look):
+            content = str(kept[-1])
         else:
-            with open(path, "rb") as stream:
-                content = hashlib.sha256(stream.read()).hexdigest()
+            content = file_digest(path)
         seen.files[rel] = [*key, content]
         digest.update(f"F\0{rel}\0{content}\0".encode())
         return
     if not stat.S_ISDIR(st.st_mode):
         raise Unknown(rel)
     for entry in sorted(os.scandir(path), key=lambda e: e.name):
-        _hash_tree(digest, root, f"{rel}/{entry.name}", seen, known, trusted_before)
+        _hash_tree(digest, root, f"{rel}/{entry.name}", seen, known, last_look)
 
 
 def _git_state(root: Path) -> str:
@@ -124,7 +125,7 @@ def _git_state(root: Path) -> str:
             lines = packed.read_text(encoding="utf-8").splitlines() if packed.is_file() else []
             found = [line.split(" ")[0] for line in lines if line.endswith(" " + ref)]
             commit = found[0] if found else "unborn"
-    return f"{head}\0{commit}\0{hashlib.sha256(shallow).hexdigest()}"
+    return f"{head}\0{commit}\0{content_digest(shallow)}"
 
 
 @dataclass
@@ -150,11 +151,11 @@ def read_inputs(root: Path, options: dict[str, Any], last: "Stamp | None" = None
     digest.update(json.dumps(options, sort_keys=True, default=str).encode())
     seen = Inputs("", {}, taken_ns)
     known = last.files if last is not None else {}
-    trusted_before = (last.taken_ns if last is not None else 0) - RACY_NS
+    last_look = last.taken_ns if last is not None else 0
     try:
         digest.update(_git_state(root).encode())
         for rel in SOURCES:
-            _hash_tree(digest, root, rel, seen, known, trusted_before)
+            _hash_tree(digest, root, rel, seen, known, last_look)
     except (Unknown, OSError, UnicodeDecodeError):
         return None
     seen.digest = digest.hexdigest()
@@ -213,17 +214,10 @@ class Stamp:
     def write(self, root: Path) -> None:
         """Atomically: a stamp is whole or absent, never half."""
         path = stamp_file(root)
-        path.parent.mkdir(parents=True, exist_ok=True)
         data = {"format": FORMAT, "inputs": self.inputs, "as_of": self.as_of, "time_zone": self.time_zone,
                 "output": self.output, "printed": self.printed, "files": self.files, "taken_ns": self.taken_ns}
-        handle, temporary = tempfile.mkstemp(prefix=".stamp-", dir=path.parent)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                json.dump(data, stream, ensure_ascii=False, separators=(",", ":"))
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        write_atomically(path, text.encode("utf-8"), mode=0o600)
 
 
 def forget(root: Path) -> None:

@@ -143,12 +143,23 @@ def slug_problems(file: Path, display: str) -> list[Problem]:
 
 
 def read_record(file: Path, display: str) -> RawRecord:
-    problems = slug_problems(file, display)
-    data, read_problems = read_limited(file, display)
+    data, problems = read_limited(file, display)
     if data is None:
-        return RawRecord(display, safe_text(file.stem), Document(data=None), "", 1, problems + read_problems)
+        return unreadable_record(file, display, problems)
+    return record_from_bytes(file, display, data)
+
+
+def unreadable_record(file: Path, display: str, problems: list[Problem]) -> RawRecord:
+    """A record file `read_limited` could not read: no fields, only why."""
+    return RawRecord(display, safe_text(file.stem), Document(data=None), "", 1, slug_problems(file, display) + problems)
+
+
+def record_from_bytes(file: Path, display: str, data: bytes) -> RawRecord:
+    """A record file the caller has read already (with `read_limited`) -> `read_record`'s answer.
+
+    A cache reads each file once: the same bytes give it the content digest and the parse."""
     record = parse_record(data, display, safe_text(file.stem))
-    record.problems[:0] = problems
+    record.problems[:0] = slug_problems(file, display)
     return record
 
 

@@ -20,7 +20,8 @@ from zoneinfo import ZoneInfo
 import jinja2
 
 from projcat.build import pipeline
-from projcat.build.memory import MemoryCache, sync_folder
+from projcat.build.memory import MemoryCache
+from projcat.preview.sync import sync_folder
 from projcat.problems import OutputError
 from projcat.content.history import History, read_history, state_files
 from projcat.content.load import display_path

@@ -23,7 +23,6 @@ editors go unseen.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import stat
 import threading
@@ -32,7 +31,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-StatKey = tuple[int, int, int, int, int]
+from projcat.build.files import RACY_NS, StatKey, file_digest, settled
+from projcat.build.files import stat_key as _stat_key
+
+# RACY_NS is named here too: a file changed that recently may change again without its
+# stat key changing, so its bytes are compared as well.
+__all__ = ["RACY_NS", "Snapshot", "Source", "SourceWatcher", "differences", "ignored", "snapshot"]
+
 # The stat key, and the content's digest while the stat key alone cannot be trusted.
 FileKey = tuple[StatKey, str | None]
 Snapshot = dict[Path, FileKey]
@@ -42,9 +47,6 @@ SAFETY_POLL_SECONDS = 1.0
 FALLBACK_POLL_SECONDS = 0.1
 # After a wake-up, wait this long so one save's several events make one snapshot.
 COALESCE_SECONDS = 0.002
-# File times tick coarsely (a few ms on Linux, 2 s on FAT): a file changed this recently
-# may change again without its stat key changing, so its bytes are compared too.
-RACY_NS = 3_000_000_000
 
 
 def ignored(name: str) -> bool:
@@ -63,10 +65,6 @@ class Source:
     """A watched file or folder (folders recursively)."""
 
     path: Path
-
-
-def _stat_key(st: os.stat_result) -> StatKey:
-    return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_mode)
 
 
 def _scan_folder(folder: Path, into: dict[Path, StatKey]) -> None:
@@ -90,7 +88,7 @@ def _scan_folder(folder: Path, into: dict[Path, StatKey]) -> None:
 
 def _digest(path: Path) -> str | None:
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        return file_digest(path)
     except OSError:
         return None
 
@@ -117,7 +115,7 @@ def snapshot(sources: list[Source], previous: Snapshot | None = None) -> Snapsho
     found: Snapshot = {}
     for path, key in stats.items():
         before = previous.get(path) if previous else None
-        recent = now - max(key[0], key[1]) < RACY_NS
+        recent = not settled(key, now)
         inherited = before is not None and before[0] == key and before[1] is not None
         digest = None
         if stat.S_ISREG(key[4]) and (recent or inherited):

@@ -16,7 +16,7 @@ from projcat.strings import Strings
 from projcat.render.views import Link, ProjectView, SiteView, Views
 
 if TYPE_CHECKING:
-    from projcat.build.cache import BuildCache
+    from projcat.render.memo import RenderMemo
 
 THEME_DIR = Path(__file__).parent.parent / "theme"
 
@@ -138,7 +138,7 @@ def template_fingerprint(env: Environment) -> str:
     return digest.hexdigest()
 
 
-def _cards(env: Environment, site: SiteView, templates: str, cache: BuildCache | None) -> Callable[..., object]:
+def _cards(env: Environment, site: SiteView, templates: str, cache: RenderMemo | None) -> Callable[..., object]:
     """The list item of one project (`partials/project_card.html`), made once per project and level.
 
     The lists of thousands of projects are re-rendered whenever one of them
@@ -155,7 +155,7 @@ def _cards(env: Environment, site: SiteView, templates: str, cache: BuildCache |
 
 
 def render_site(
-    views: Views, env: Environment, assets: dict[str, bytes], cache: BuildCache | None = None,
+    views: Views, env: Environment, assets: dict[str, bytes], cache: RenderMemo | None = None,
     pages: list[Page] | None = None,
 ) -> dict[str, bytes]:
     """Every page as bytes, beside the static `assets`; `pages` is the build's plan (made here when not given)."""
