@@ -167,7 +167,7 @@ class OutputError(Exception):
     """The site cannot be written as asked. Carries the reason as a problem (a code of the
     strings table and its parameters), so it is worded in the reader's language when shown."""
 
-    def __init__(self, code: str, path: str = "", **params: object) -> None:
+    def __init__(self, code: str, path: str = "", **params: Unpack[ProblemParams]) -> None:
         self.problem = Problem.make(path, code, **params)
         super().__init__(printed_line(self.problem, "en"))
 

@@ -13,7 +13,7 @@ import difflib
 import re
 import unicodedata
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypedDict, TypeVar, cast
 from urllib.parse import unquote, urlsplit
 
 from pydantic import BaseModel, ValidationError
@@ -21,7 +21,7 @@ from pydantic_core import PydanticCustomError
 
 from projcat.content.dates import DateError, parse_partial_date
 from projcat.content.load import RawRecord
-from projcat.problems import Problem
+from projcat.problems import Problem, ProblemParams
 from projcat.content.records import FIELD_NAMES, Contact, Document, Funding, Project, ValidRecord, as_url, value_kind
 from projcat.content.settings import SiteConfig, SiteDocument, Theme
 from projcat.content.yamlread import Document as YamlDocument
@@ -52,7 +52,14 @@ def _did_you_mean(word: str, candidates: tuple[str, ...] | list[str]) -> str:
     return close[0] if close else ""
 
 
-def _at(doc: YamlDocument, path: tuple[Any, ...], *, key: bool = False) -> dict[str, int | None]:
+class Where(TypedDict):
+    """Where a problem stands, passed on to `Problem.make` as its `line` and `col`."""
+
+    line: int | None
+    col: int | None
+
+
+def _at(doc: YamlDocument, path: tuple[Any, ...], *, key: bool = False) -> Where:
     mark: Mark | None = doc.mark(path, key=key)
     return {"line": mark.line if mark else None, "col": mark.col if mark else None}
 
@@ -91,7 +98,8 @@ def _errors_to_problems(
         if loc and loc[0] in doc.skipped and error["type"] in ("missing", "field.empty"):
             continue  # its lines could not be read; that problem is already reported
         kind = error["type"]
-        ctx = {k: v for k, v in (error.get("ctx") or {}).items()}
+        # The validators of `records` and `settings` raise with the parameters their code names.
+        ctx = cast(ProblemParams, dict(error.get("ctx") or {}))
         field = dotted(loc)
         where = _at(doc, loc, key=kind in ("extra_forbidden", "missing"))
         model = _model_at(loc, top, nested)

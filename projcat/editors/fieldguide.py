@@ -15,8 +15,8 @@ from pydantic import BaseModel
 
 from projcat.content.records import Project
 from projcat.editors.schema import doc_key, example_text, example_value, field_kind, item_model
-from projcat.content.settings import LANGUAGES, SiteConfig
-from projcat.strings import message
+from projcat.content.settings import SiteConfig
+from projcat.strings import LANGUAGES, message
 
 # A plain YAML value is safe to write unquoted unless one of these holds.
 _NEEDS_QUOTES = re.compile(r"""^[\s@`\[\]{}*&!%|>"'#,?:\-]|: | #|:$|\s$""")

@@ -49,7 +49,7 @@ def new_record(root: Path, title: str | None, theme: str | None, slug: str | Non
     metadata: dict[str, object] = {"title": title}
     if theme:
         metadata["theme"] = theme
-    post = frontmatter.Post("", **metadata)
+    post = frontmatter.Post("", handler=None, **metadata)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(frontmatter.dumps(post, sort_keys=False) + "\n", encoding="utf-8")
     print(message(lang, "new.created", {"path": target}))

@@ -107,7 +107,8 @@ class SiteFiles(_Guarded):
         self.finish()
 
 
-class ClientScript(_HostGuard, LiveReloadJSHandler):
+# livereload ships no types, so its handlers are Any to the checker.
+class ClientScript(_HostGuard, LiveReloadJSHandler):  # type: ignore[misc]
     """livereload.js as the package ships it, for this server's own pages only."""
 
     def set_default_headers(self) -> None:
@@ -118,7 +119,7 @@ class ClientScript(_HostGuard, LiveReloadJSHandler):
         self.finish(f"{status_code}\n")
 
 
-class ReloadSocket(LiveReloadHandler):
+class ReloadSocket(LiveReloadHandler):  # type: ignore[misc]
     """livereload's protocol handshake, with this server's origin check and its own list of browsers."""
 
     def initialize(self, preview: Preview) -> None:
