@@ -46,11 +46,11 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import metadata
 from pathlib import Path
-from typing import Callable, Sequence
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
@@ -136,7 +136,7 @@ class Cli:
     no_search: bool
 
     @classmethod
-    def detect(cls) -> "Cli":
+    def detect(cls) -> Cli:
         result = subprocess.run([sys.executable, str(BUILD_SCRIPT), "build", "--help"],
                                 capture_output=True, text=True, check=True)
         return cls("--no-cache" in result.stdout, "--no-search" in result.stdout)

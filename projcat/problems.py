@@ -190,7 +190,7 @@ def summary_line(problems: list[Problem], lang: str) -> str:
 
 
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
-    unique = {p: None for p in problems}
+    unique = dict.fromkeys(problems)
     return sorted(unique, key=Problem.sort_key)
 
 

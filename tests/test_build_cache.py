@@ -10,9 +10,9 @@ import pytest
 
 from conftest import run_cli
 from projcat.build import disk as buildcache
-from projcat.render import parallel
 from projcat.build.disk import DiskCache, cache_file
 from projcat.build.memory import RACY_NS, CacheStats
+from projcat.render import parallel
 from projcat.render.markup import Renderer
 
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from conftest import FIXTURE_AS_OF
-
 from projcat.build import pipeline
 from projcat.build.memory import MemoryCache, sync_folder
 from projcat.preview.builder import Builder, Built, Failed

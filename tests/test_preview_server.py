@@ -7,14 +7,15 @@ import hashlib
 import os
 import signal
 import socket
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
-from conftest import FIXTURE_AS_OF
-from preview_process import REBUILT, PreviewProcess, save_by_rename, started, stopped_cleanly, with_field
 from test_history import git, git_site  # noqa: F401 - git_site is a fixture
 from test_preview_browser import raw_get
+
+from conftest import FIXTURE_AS_OF
+from preview_process import REBUILT, PreviewProcess, save_by_rename, started, stopped_cleanly, with_field
 
 
 @pytest.fixture

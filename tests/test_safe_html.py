@@ -88,9 +88,9 @@ def test_markup_is_made_only_from_sanitised_html_or_escaped_parts() -> None:
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "Markup":
                 arg = node.args[0] if node.args else None
                 ok = (
-                    isinstance(arg, ast.Constant) and isinstance(arg.value, str)
-                    or isinstance(arg, ast.Call) and isinstance(arg.func, ast.Name) and arg.func.id == "escape"
-                    or isinstance(arg, ast.Call) and isinstance(arg.func, ast.Attribute) and arg.func.attr == "to_html"
+                    (isinstance(arg, ast.Constant) and isinstance(arg.value, str))
+                    or (isinstance(arg, ast.Call) and isinstance(arg.func, ast.Name) and arg.func.id == "escape")
+                    or (isinstance(arg, ast.Call) and isinstance(arg.func, ast.Attribute) and arg.func.attr == "to_html")
                 )
                 assert ok, f"{module.name}:{node.lineno}: Markup() of something not sanitised"
 

@@ -7,7 +7,7 @@ more than the content allows stops the build like any other error.
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from projcat.content.records import Project
 from projcat.content.settings import SiteConfig

@@ -21,11 +21,11 @@ from pydantic_core import PydanticCustomError
 
 from projcat.content.dates import DateError, parse_partial_date
 from projcat.content.load import RawRecord
-from projcat.problems import Problem, ProblemParams
 from projcat.content.records import FIELD_NAMES, Contact, Document, Funding, Project, ValidRecord, as_url, value_kind
 from projcat.content.settings import SiteConfig, SiteDocument, Theme
 from projcat.content.yamlread import Document as YamlDocument
 from projcat.content.yamlread import Mark, dotted
+from projcat.problems import Problem, ProblemParams
 
 M = TypeVar("M", bound=BaseModel)
 

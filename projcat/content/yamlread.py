@@ -17,8 +17,8 @@ again, a bounded number of times. Fields blanked this way are listed in
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import Protocol, Union, Unpack
 
 import yaml
@@ -42,7 +42,7 @@ from projcat.content.yamlerrors import CURLY_QUOTES, block_of, classify, single_
 from projcat.problems import Problem, ProblemParams, Severity
 
 Value = Union[str, list["Value"], dict[str, "Value"]]
-Path = tuple[Union[str, int], ...]
+Path = tuple[str | int, ...]
 
 _STR_TAG = "tag:yaml.org,2002:str"
 _RESOLVER = Resolver()

@@ -26,6 +26,7 @@ from projcat.preview.serving import (
 )
 from projcat.preview.session import Preview
 
+
 class _HostGuard:
     """Answers only requests addressed to this server's own host names (no DNS rebinding)."""
 

@@ -28,9 +28,9 @@ import os
 import stat
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 StatKey = tuple[int, int, int, int, int]
 # The stat key, and the content's digest while the stat key alone cannot be trusted.
@@ -157,7 +157,7 @@ class _Events:
         self._watches: dict[Path, tuple[object, tuple[int, int]]] = {}
 
     @classmethod
-    def start(cls, wake: threading.Event, sources: list[Source]) -> "_Events | None":
+    def start(cls, wake: threading.Event, sources: list[Source]) -> _Events | None:
         try:
             events = cls(wake)
             events.refresh(sources)
@@ -277,6 +277,6 @@ class SourceWatcher:
                 pending = set()
                 try:
                     self._on_batch(batch)
-                except Exception:  # noqa: BLE001 - the watcher must outlive one failed hand-off
+                except Exception:  # the watcher must outlive one failed hand-off
                     if os.environ.get("PROJCAT_DEBUG"):
                         raise

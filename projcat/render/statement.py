@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 from projcat.content.settings import DEFAULT_SUPERVISORY_AUTHORITY, Accessibility, SupervisoryAuthority
-from projcat.strings import Strings
 from projcat.render.formatting import date_view, with_markup
 from projcat.render.views import ContactView, DocumentView, Link, Views, ask_contact
+from projcat.strings import Strings
 
 
 @dataclass(frozen=True)
