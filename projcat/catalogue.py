@@ -134,7 +134,8 @@ def archive_by_year(entries: list[Entry]) -> tuple[YearGroup, ...]:
     ended = [e for e in entries if e.status == "ended"]
     years = sorted({e.project.end.year for e in ended if e.project.end}, reverse=True)
     groups = [
-        YearGroup(year, tuple(sorted((e for e in ended if e.project.end and e.project.end.year == year), key=_by_end_desc)))
+        YearGroup(year, tuple(sorted((e for e in ended if e.project.end and e.project.end.year == year),
+                                     key=_by_end_desc)))
         for year in years
     ]
     unknown = sorted((e for e in ended if e.project.end is None), key=_by_title)

@@ -92,7 +92,7 @@ def _errors_to_problems(
             model = _model_at(loc, top, nested)
             candidate = _did_you_mean(str(loc[-1]), FIELD_NAMES.get(model, tuple(model.model_fields)))
             if candidate:
-                suggested.add(loc[:-1] + (candidate,))
+                suggested.add((*loc[:-1], candidate))
     for error in errors:
         loc = tuple(error["loc"])
         if loc and loc[0] in doc.skipped and error["type"] in ("missing", "field.empty"):
@@ -127,10 +127,12 @@ def _errors_to_problems(
                                          **where))
             continue
         if kind == "string_type":
-            problems.append(Problem.make(path, "field.not_text", field=field, kind=value_kind(error.get("input")), **where))
+            problems.append(Problem.make(path, "field.not_text", field=field, kind=value_kind(error.get("input")),
+                                         **where))
             continue
         if kind == "list_type":
-            problems.append(Problem.make(path, "field.not_list", field=field, kind=value_kind(error.get("input")), **where))
+            problems.append(Problem.make(path, "field.not_list", field=field, kind=value_kind(error.get("input")),
+                                         **where))
             continue
         if kind.startswith(_PROBLEM_PREFIXES):
             problems.append(Problem.make(path, kind, field=field, **ctx, **where))
@@ -221,8 +223,8 @@ def document_problems(doc: YamlDocument, path: str, root: Path) -> list[Problem]
         except PydanticCustomError:
             continue  # the schema reports it
         if checked.startswith("/") and not _static_file_exists(checked, root):
-            problems.append(Problem.make(path, "url.missing_file", field=dotted(loc + ("url",)), value=checked,
-                                         **_at(doc, loc + ("url",))))
+            problems.append(Problem.make(path, "url.missing_file", field=dotted((*loc, "url")), value=checked,
+                                         **_at(doc, (*loc, "url"))))
     return problems
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Protocol, Union, Unpack
+from typing import Protocol, Unpack
 
 import yaml
 from yaml.events import (
@@ -41,7 +41,7 @@ from yaml.resolver import Resolver
 from projcat.content.yamlerrors import CURLY_QUOTES, block_of, classify, single_item, tab_problems
 from projcat.problems import Problem, ProblemParams, Severity
 
-Value = Union[str, list["Value"], dict[str, "Value"]]
+Value = str | list["Value"] | dict[str, "Value"]
 Path = tuple[str | int, ...]
 
 _STR_TAG = "tag:yaml.org,2002:str"
@@ -153,7 +153,7 @@ class _Walker:
             for child in events:
                 if isinstance(child, SequenceEndEvent):
                     return items
-                items.append(self.node(child, events, path + (len(items),)))
+                items.append(self.node(child, events, (*path, len(items))))
             raise _Refused(event.start_mark)
         if isinstance(event, MappingStartEvent):
             return self.mapping(events, path)
@@ -169,7 +169,7 @@ class _Walker:
                 self.problem("yaml.complex_key", key_event.start_mark, field=dotted(path))
                 raise _Refused(key_event.start_mark)
             key = key_event.value
-            key_path = path + (key,)
+            key_path = (*path, key)
             usable = True
             if key_event.style is None:
                 resolved = _RESOLVER.resolve(ScalarNode, key, (True, False))  # type: ignore[no-untyped-call]

@@ -22,7 +22,7 @@ def _ask(prompt: str) -> str:
 
 def new_record(root: Path, title: str | None, theme: str | None, slug: str | None, lang: str | None) -> int:
     lang = lang or "fi"
-    site, problems = load_site(Paths(root))
+    site, _problems = load_site(Paths(root))
     themes = [t.id for t in site.themes] if site else []
     interactive = title is None and sys.stdin.isatty()
     while not title:

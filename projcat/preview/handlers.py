@@ -102,7 +102,7 @@ class SiteFiles(_Guarded):
         self.set_header("Content-Type", content_type(rel))
         self.set_header("Content-Length", str(len(body)))
         # Set here, not left to tornado, so HEAD and GET agree; an unchanged file then answers 304.
-        self.set_header("Etag", '"%s"' % hashlib.sha1(body).hexdigest())
+        self.set_header("Etag", f'"{hashlib.sha1(body).hexdigest()}"')
         if not head:
             self.write(body)
         self.finish()

@@ -23,6 +23,7 @@ editors go unseen.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import stat
@@ -50,8 +51,7 @@ RACY_NS = 3_000_000_000
 def ignored(name: str) -> bool:
     """Editors' swap, backup and probe files: never a source, and noisy while someone types."""
     return (
-        name.endswith("~")
-        or name.endswith((".swp", ".swx", ".swo"))
+        name.endswith(("~", ".swp", ".swx", ".swo"))
         or name == "4913"  # vim probes whether it may write in the folder
         or name.startswith(".#")
         or (name.startswith("#") and name.endswith("#"))
@@ -180,10 +180,8 @@ class _Events:
         for folder in list(self._watches):
             watch, identity = self._watches[folder]
             if folder not in wanted or wanted[folder][1] != identity:
-                try:
+                with contextlib.suppress(KeyError, ValueError, OSError):
                     self._observer.unschedule(watch)  # type: ignore[arg-type]
-                except (KeyError, ValueError, OSError):
-                    pass
                 del self._watches[folder]
         for folder, (recursive, identity) in wanted.items():
             if folder not in self._watches:
