@@ -99,9 +99,11 @@ _KEYWORDS = (
 # the city's own records hold, long enough that Markdown conversion does real work.
 _SENTENCES = (
     "Hankkeen tavoitteena on parantaa {subject} edellytyksiä {place} yhdessä asukkaiden kanssa.",
-    "Toiminta vahvistaa osallisuutta, taitoa ja hyvinvointia tarjoamalla monipuolisia palveluja alueen erityispiirteet huomioiden.",
+    "Toiminta vahvistaa osallisuutta, taitoa ja hyvinvointia tarjoamalla monipuolisia palveluja "
+    "alueen erityispiirteet huomioiden.",
     "Hanketta hallinnoi {org}, ja se toteutetaan tiiviissä yhteistyössä alueen yritysten ja yhdistysten kanssa.",
-    "Vuonna {year} käynnistetyssä kokeilussa selvitetään, miten {subject} palveluja voidaan kehittää käyttäjälähtöisesti.",
+    "Vuonna {year} käynnistetyssä kokeilussa selvitetään, miten {subject} palveluja voidaan kehittää "
+    "käyttäjälähtöisesti.",
     "Kokeilun tuloksista kootaan käsikirja, jota muut kunnat voivat hyödyntää omassa työssään.",
     "Asukkaille järjestetään työpajoja, joissa kerätään ideoita ja palautetta suunnitelmista.",
     "Hankkeessa kehitetään uusia toimintamalleja, jotka jäävät pysyväksi osaksi kaupungin palveluja.",
@@ -116,7 +118,8 @@ _SENTENCES = (
     "Tulokset arvioidaan ulkopuolisen arvioijan toimesta hankkeen päättyessä.",
     "Työllisyyttä tuetaan tarjoamalla harjoittelupaikkoja ja ohjausta niille, jotka ovat vailla työtä.",
     "Kaupunkilaiset voivat seurata hankkeen etenemistä ja antaa palautetta koko hankkeen ajan.",
-    "Pyöräilyn ja kävelyn olosuhteita parannetaan {place}, ja joukkoliikenteen vuoroja tihennetään kokeiluluontoisesti.",
+    "Pyöräilyn ja kävelyn olosuhteita parannetaan {place}, ja joukkoliikenteen vuoroja tihennetään "
+    "kokeiluluontoisesti.",
     "Kierrätystä ja jakamistaloutta edistetään avaamalla lainaamo, josta voi lainata työkaluja ja retkeilyvälineitä.",
     "Koulujen ja päiväkotien pihoja kunnostetaan niin, että ne soveltuvat paremmin oppimiseen ja leikkiin.",
     "Ikäihmisten digitaitoja vahvistetaan vertaisohjaajien avulla kirjastoissa ja palvelukeskuksissa.",

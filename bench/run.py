@@ -46,11 +46,11 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import metadata
 from pathlib import Path
-from typing import Callable, Sequence
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
@@ -136,7 +136,7 @@ class Cli:
     no_search: bool
 
     @classmethod
-    def detect(cls) -> "Cli":
+    def detect(cls) -> Cli:
         result = subprocess.run([sys.executable, str(BUILD_SCRIPT), "build", "--help"],
                                 capture_output=True, text=True, check=True)
         return cls("--no-cache" in result.stdout, "--no-search" in result.stdout)
@@ -384,7 +384,7 @@ def _median(values: list[float]) -> float:
 
 def _ratios(top: list[float], bottom: list[float]) -> float:
     """The median of per-round ratios: each pair ran back to back, so it shares the machine's mood."""
-    return _median([a / b for a, b in zip(top, bottom) if b > 0])
+    return _median([a / b for a, b in zip(top, bottom, strict=False) if b > 0])
 
 
 def _verdict(ratio: float, goal: float, strict: bool = False) -> str:
@@ -394,9 +394,11 @@ def _verdict(ratio: float, goal: float, strict: bool = False) -> str:
 
 def report(results: list[SizeResult], cli: Cli, as_of: date, repeat: int, load: tuple[float, float]) -> str:
     out: list[str] = []
-    hugo_version = subprocess.run([str(hugo_binary()), "version"], capture_output=True, text=True).stdout.split()
+    hugo_version = subprocess.run([str(hugo_binary()), "version"], capture_output=True, text=True,
+                                  check=False).stdout.split()
     out.append("Benchmark (issue 7): ours vs Hugo on the same records")
-    out.append(f"  Python {platform.python_version()}, Hugo {hugo_version[1].split('-')[0] if len(hugo_version) > 1 else '?'}, "
+    hugo_release = hugo_version[1].split('-')[0] if len(hugo_version) > 1 else '?'
+    out.append(f"  Python {platform.python_version()}, Hugo {hugo_release}, "
                f"{os.cpu_count()} CPUs, as-of {as_of.isoformat()}, {repeat} round(s), medians")
     # Other people's work on a shared machine is the main source of noise; say how busy it was.
     out.append(f"  load average (1 min): {load[0]:.1f} at the start, {load[1]:.1f} at the end")
@@ -416,7 +418,9 @@ def report(results: list[SizeResult], cli: Cli, as_of: date, repeat: int, load: 
                        f"{'yes' if eq.same_addresses else 'NO'}; same visible text: {eq.same_text}/{eq.compared}"
                        + (f" (text of {', '.join(sorted(TEXT_NOT_COMPARED))} not compared)"
                           if eq.compared < eq.ours_pages else ""))
-        out.append(f"  search index (Pagefind): {'built by ours, so also run on Hugo output' if r.search_index else 'not built by ours, not run for Hugo'}")
+        searched = ("built by ours, so also run on Hugo output" if r.search_index
+                    else "not built by ours, not run for Hugo")
+        out.append(f"  search index (Pagefind): {searched}")
         rows = [
             ("", "ours", "Hugo", "ratio", "goal", ""),
             ("cold build, s", f"{_median(cold):.2f}", f"{_median(hugo):.2f}",
@@ -428,16 +432,19 @@ def report(results: list[SizeResult], cli: Cli, as_of: date, repeat: int, load: 
         ours_rss = [m.max_rss / MIB for m in r.ours_cold]
         hugo_rss = [m.max_rss / MIB for m in r.hugo_cold]
         rows.append(("peak RSS cold, MiB", f"{_median(ours_rss):.0f}", f"{_median(hugo_rss):.0f}",
-                     f"{_ratios(ours_rss, hugo_rss):.2f}", "<= 0.25 x Hugo", _verdict(_ratios(ours_rss, hugo_rss), 0.25)))
+                     f"{_ratios(ours_rss, hugo_rss):.2f}", "<= 0.25 x Hugo",
+                     _verdict(_ratios(ours_rss, hugo_rss), 0.25)))
         if r.ours_cold_no_search:
-            index_cost = [a - b for a, b in zip(cold, like)]
+            index_cost = [a - b for a, b in zip(cold, like, strict=False)]
             rows.append(("cold, no search index, s", f"{_median(like):.2f}", "", "", "", ""))
             rows.append(("  search index step, s", f"{_median(index_cost):.2f}",
                          f"{_median(r.hugo_pagefind):.2f}", "", "(Pagefind)", ""))
         rows.append(("rebuild, no change, s", f"{_median(r.no_change):.2f}", "",
-                     f"{_ratios(r.no_change, like):.3f}", "<= 0.10 x our cold", _verdict(_ratios(r.no_change, like), 0.10)))
+                     f"{_ratios(r.no_change, like):.3f}", "<= 0.10 x our cold",
+                     _verdict(_ratios(r.no_change, like), 0.10)))
         rows.append(("rebuild, one record, s", f"{_median(r.one_change):.2f}", "",
-                     f"{_ratios(r.one_change, like):.3f}", "<= 0.15 x our cold", _verdict(_ratios(r.one_change, like), 0.15)))
+                     f"{_ratios(r.one_change, like):.3f}", "<= 0.15 x our cold",
+                     _verdict(_ratios(r.one_change, like), 0.15)))
         rows.append(("one-record rebuild vs hugo server, s", f"{_median(r.one_change):.2f}",
                      f"{_median(hugo_rebuild):.3f}", f"{_ratios(r.one_change, hugo_rebuild):.1f}", "< 1.0 x Hugo",
                      _verdict(_ratios(r.one_change, hugo_rebuild), 1.0, strict=True)))

@@ -7,10 +7,11 @@ the change dates of the git history already read: no clock, no disk.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
 from datetime import date, timedelta
-from typing import Iterable, Literal
+from functools import cache, cached_property
+from typing import Literal
 
 from projcat.content.history import SITE_FILE, History
 from projcat.content.records import Project, ValidRecord
@@ -37,7 +38,7 @@ def status_of(project: Project, as_of: date) -> Status:
 _NOT_SORTED = re.compile(r"[^\w ]|_")
 
 
-@lru_cache(maxsize=None)
+@cache
 def title_key(title: str) -> str:
     # Cached: every list sorts by it, and at thousands of projects it was a second of each build.
     return _NOT_SORTED.sub("", title.casefold()).strip().translate(_FINNISH_ORDER)
@@ -133,7 +134,8 @@ def archive_by_year(entries: list[Entry]) -> tuple[YearGroup, ...]:
     ended = [e for e in entries if e.status == "ended"]
     years = sorted({e.project.end.year for e in ended if e.project.end}, reverse=True)
     groups = [
-        YearGroup(year, tuple(sorted((e for e in ended if e.project.end and e.project.end.year == year), key=_by_end_desc)))
+        YearGroup(year, tuple(sorted((e for e in ended if e.project.end and e.project.end.year == year),
+                                     key=_by_end_desc)))
         for year in years
     ]
     unknown = sorted((e for e in ended if e.project.end is None), key=_by_title)

@@ -167,7 +167,7 @@ class OutputError(Exception):
     """The site cannot be written as asked. Carries the reason as a problem (a code of the
     strings table and its parameters), so it is worded in the reader's language when shown."""
 
-    def __init__(self, code: str, path: str = "", **params: object) -> None:
+    def __init__(self, code: str, path: str = "", **params: Unpack[ProblemParams]) -> None:
         self.problem = Problem.make(path, code, **params)
         super().__init__(printed_line(self.problem, "en"))
 
@@ -190,7 +190,7 @@ def summary_line(problems: list[Problem], lang: str) -> str:
 
 
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
-    unique = {p: None for p in problems}
+    unique = dict.fromkeys(problems)
     return sorted(unique, key=Problem.sort_key)
 
 

@@ -9,7 +9,7 @@ translation lacks.
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 FI: dict[str, str] = {
     # --- severity and summary lines

@@ -14,17 +14,17 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Callable
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from projcat.build import pipeline  # noqa: E402
 
-WORDS = ("kehittää palveluja asukkaiden kanssa kokeillaan uusia toimintamalleja kaupungin "
-         "alueella yhteistyössä yritysten oppilaitosten ja järjestöjen kanssa").split()
+WORDS = ["kehittää", "palveluja", "asukkaiden", "kanssa", "kokeillaan", "uusia", "toimintamalleja", "kaupungin",
+         "alueella", "yhteistyössä", "yritysten", "oppilaitosten", "ja", "järjestöjen", "kanssa"]
 
 
 def synthetic_site(folder: Path, projects: int) -> Path:

@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 import shutil
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -22,9 +23,9 @@ from a11y_checks import (
     Site,
     axe_violations,
     describe_violations,
-    local_page,
     fixed_height_problems,
     focus_problems,
+    local_page,
     nu_errors,
     open_page,
     print_problems,

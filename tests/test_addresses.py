@@ -8,7 +8,7 @@ import pytest
 
 from conftest import FIXTURE_AS_OF, FIXTURE_SITE
 from projcat.build import pipeline
-from projcat.render.addresses import KEYED, FOLDER_INDEX, Kind, PathWords, Urls, output_path
+from projcat.render.addresses import FOLDER_INDEX, KEYED, Kind, PathWords, Urls, output_path
 from projcat.render.pages import plan_pages
 from projcat.render.views import build_views
 from projcat.strings import Strings

@@ -10,10 +10,10 @@ import pytest
 
 from conftest import run_cli
 from projcat.build import disk as buildcache
-from projcat.render import parallel
 from projcat.build.disk import DiskCache, cache_file
 from projcat.build.cache import CacheStats
 from projcat.build.files import RACY_NS
+from projcat.render import parallel
 from projcat.render.markup import Renderer
 
 
@@ -47,8 +47,9 @@ def test_cached_rebuilds_equal_cold_builds_through_a_day_of_edits(fixture_site: 
         "site": lambda: (fixture_site / "site.yaml").write_text(
             (fixture_site / "site.yaml").read_text().replace("name: Hyvinvointi", "name: Hyvinvointi ja terveys")),
         "added": lambda: (projects / "uusi.md").write_text("---\ntitle: Uusi\ntheme: ilmasto\n---\n\nUusi hanke.\n"),
-        "removed": lambda: (projects / "epsilon.md").unlink(),
-        "template": lambda: (fixture_site / "templates").mkdir() or (fixture_site / "templates" / "404.html").write_text(
+        "removed": (projects / "epsilon.md").unlink,
+        "template": lambda: (fixture_site / "templates").mkdir() or (
+            fixture_site / "templates" / "404.html").write_text(
             '{% extends "base.html" %}{% block content %}<h1>{{ page.h1 }}</h1><p>Oma 404.</p>{% endblock %}\n'),
     }
     for name, edit in edits.items():

@@ -26,9 +26,9 @@ _LOWER = ("strings", "problems", "content", "catalogue", "render")
 ALLOWED: dict[str, frozenset[str]] = {
     **{part: frozenset(_LOWER[:index]) for index, part in enumerate(_LOWER)},
     "build": frozenset(_LOWER),
-    "preview": frozenset(_LOWER + ("build",)),
+    "preview": frozenset((*_LOWER, "build")),
     "editors": frozenset(("strings", "problems", "content")),
-    "cli": frozenset(_LOWER + ("build", "preview", "editors")),
+    "cli": frozenset((*_LOWER, "build", "preview", "editors")),
 }
 
 

@@ -8,10 +8,11 @@ fast it came.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
+
 from preview_process import REBUILT, PreviewProcess, field_of, save_by_rename, started, stopped_cleanly, with_field
 
 pytestmark = pytest.mark.browser

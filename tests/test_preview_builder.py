@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import FIXTURE_AS_OF
 
+from conftest import FIXTURE_AS_OF
 from projcat.build import pipeline
 from projcat.preview.builder import CLOCK_CHECK_SECONDS, Builder, Built, Failed, seconds_to_next_clock_check
 from projcat.render.pages import THEME_DIR
@@ -81,7 +81,7 @@ def test_built_for_today_a_project_ends_at_midnight_without_a_restart(
     assert builder.new_day(datetime(2026, 1, 31, 23, 59, 59, tzinfo=HELSINKI)) is None
     # Midnight in the site's time zone, while it is still the 31st in UTC.
     midnight = datetime(2026, 2, 1, 0, 0, 1, tzinfo=HELSINKI)
-    assert midnight.astimezone(timezone.utc).date() == date(2026, 1, 31)
+    assert midnight.astimezone(UTC).date() == date(2026, 1, 31)
     assert builder.new_day(midnight) == date(2026, 2, 1)
 
     today[0] = date(2026, 2, 1)
@@ -101,9 +101,9 @@ def test_with_a_fixed_as_of_date_a_new_day_changes_nothing(fixture_site: Path, t
     (datetime(2026, 1, 31, 23, 59, 58, tzinfo=HELSINKI), "Europe/Helsinki", 2.5),
     (datetime(2026, 1, 31, 12, 0, tzinfo=HELSINKI), "Europe/Helsinki", CLOCK_CHECK_SECONDS),
     # Given in UTC, midnight in the site's zone: 22:00 UTC in Finnish winter time.
-    (datetime(2026, 1, 31, 21, 59, 58, tzinfo=timezone.utc), "Europe/Helsinki", 2.5),
+    (datetime(2026, 1, 31, 21, 59, 58, tzinfo=UTC), "Europe/Helsinki", 2.5),
     # Chile's clocks jump from 00:00 to 01:00 on 8.9.2024: the day begins at 04:00 UTC.
-    (datetime(2024, 9, 8, 3, 59, 59, tzinfo=timezone.utc), "America/Santiago", 1.5),
+    (datetime(2024, 9, 8, 3, 59, 59, tzinfo=UTC), "America/Santiago", 1.5),
 ])
 def test_the_date_is_looked_at_again_just_after_midnight_and_at_least_every_minute(
     now: datetime, zone: str, expected: float

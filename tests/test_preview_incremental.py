@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from conftest import FIXTURE_AS_OF
-
 from projcat.build import pipeline
 from projcat.build.memory import MemoryCache
 from projcat.preview.sync import sync_folder
@@ -84,7 +83,8 @@ def test_a_template_or_site_change_rerenders_every_page(fixture_site: Path) -> N
     (fixture_site / "templates" / "partials").mkdir()
     from projcat.render.pages import THEME_DIR
 
-    footer = (THEME_DIR / "templates" / "base.html").read_text(encoding="utf-8").replace("</footer>", "<!-- x --></footer>")
+    base = (THEME_DIR / "templates" / "base.html").read_text(encoding="utf-8")
+    footer = base.replace("</footer>", "<!-- x --></footer>")
     (fixture_site / "templates" / "base.html").write_text(footer, encoding="utf-8")
     assert _cached(fixture_site, cache) == _full(fixture_site)
     stats = cache.finish_build()
@@ -125,14 +125,14 @@ def test_after_a_sequence_of_edits_the_served_folder_equals_a_fresh_build(fixtur
 
     edits: list[Callable[[], None]] = [
         lambda: _replace(projects / "alfa.md", "end: 2026-01-31", "end: 2025-01-31"),  # ongoing -> ended
-        lambda: (projects / "zeta-paattynyt.md").unlink(),
+        (projects / "zeta-paattynyt.md").unlink,
         lambda: (projects / "uusi.md").write_text("---\ntitle: Uusi\ntheme: ilmasto\n---\n\nUusi.\n", encoding="utf-8"),
         lambda: _replace(projects / "uusi.md", "theme: ilmasto", "theme: eiole"),  # an error: nothing changes
         lambda: _replace(projects / "uusi.md", "theme: eiole", "theme: asuminen"),
         lambda: _replace(fixture_site / "site.yaml", "name: Hyvinvointi", "name: Hyvinvointi ja terveys"),
-        lambda: (fixture_site / "static" / "tiedostot" / "raportti.pdf").unlink(),  # alfa's link now broken
+        (fixture_site / "static" / "tiedostot" / "raportti.pdf").unlink,  # alfa's link now broken
         lambda: (fixture_site / "static" / "tiedostot" / "raportti.pdf").write_bytes(b"%PDF uusi"),
-        lambda: (fixture_site / "static" / "assets").mkdir(),
+        (fixture_site / "static" / "assets").mkdir,
         lambda: (fixture_site / "static" / "assets" / "style.css").write_text("body{color:red}", encoding="utf-8"),
     ]
     outcomes = []

@@ -7,14 +7,15 @@ import hashlib
 import os
 import signal
 import socket
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
-from conftest import FIXTURE_AS_OF
-from preview_process import REBUILT, PreviewProcess, save_by_rename, started, stopped_cleanly, with_field
 from test_history import git, git_site  # noqa: F401 - git_site is a fixture
 from test_preview_browser import raw_get
+
+from conftest import FIXTURE_AS_OF
+from preview_process import REBUILT, PreviewProcess, save_by_rename, started, stopped_cleanly, with_field
 
 
 @pytest.fixture
@@ -105,11 +106,11 @@ def test_a_symlink_out_of_the_served_folder_is_refused(preview: PreviewProcess, 
 
 def test_the_preview_is_served_under_the_sites_base_path(fixture_site: Path, tmp_path: Path) -> None:
     site_file = fixture_site / "site.yaml"
-    site_file.write_text(site_file.read_text(encoding="utf-8").replace("base_url: /", "base_url: /hankkeet-esikatselu/"),
-                         encoding="utf-8")
+    text = site_file.read_text(encoding="utf-8")
+    site_file.write_text(text.replace("base_url: /", "base_url: /hankkeet-esikatselu/"), encoding="utf-8")
     server = started(fixture_site, tmp_path)
     try:
-        assert server.url.endswith(":%d/hankkeet-esikatselu/" % server.port)
+        assert server.url.endswith(f":{server.port}/hankkeet-esikatselu/")
         status, body = raw_get(server.port, "/hankkeet-esikatselu/hankkeet/alfa/")
         assert status == 200 and b'href="/hankkeet-esikatselu/assets/style.css?v=' in body
         assert raw_get(server.port, "/hankkeet-esikatselu/assets/style.css")[0] == 200
@@ -140,7 +141,9 @@ def test_broken_content_at_start_is_shown_on_every_page_until_fixed(fixture_site
         stopped_cleanly(server)
 
 
-def test_a_template_mistake_is_shown_at_its_line_without_a_traceback(preview: PreviewProcess, fixture_site: Path) -> None:
+def test_a_template_mistake_is_shown_at_its_line_without_a_traceback(
+    preview: PreviewProcess, fixture_site: Path,
+) -> None:
     from projcat.render.pages import THEME_DIR
 
     templates = fixture_site / "templates"
@@ -188,8 +191,9 @@ def test_after_many_edits_the_served_site_equals_a_fresh_build(
     alfa = projects / "alfa.md"
     change(lambda: alfa.write_text(with_field(alfa, "end", "2025-01-31"), encoding="utf-8"))  # now ended
     change(lambda: save_by_rename(projects / "delta.md", with_field(projects / "delta.md", "title", "Delta (uusi)")))
-    change(lambda: (projects / "gamma-ohjelma.md").unlink())
-    change(lambda: (projects / "eta.md").write_text("---\ntitle: Eeta\ntheme: ilmasto\n---\n\nUusi.\n", encoding="utf-8"))
+    change((projects / "gamma-ohjelma.md").unlink)
+    change(lambda: (projects / "eta.md").write_text("---\ntitle: Eeta\ntheme: ilmasto\n---\n\nUusi.\n",
+                                                    encoding="utf-8"))
     change(lambda: (projects / "eta.md").write_text("---\ntitle: Eeta\ntheme: olematon\n---\n\nRikki.\n",
                                                     encoding="utf-8"))
     change(lambda: (projects / "eta.md").write_text("---\ntitle: Eeta\ntheme: asuminen\n---\n\nKorjattu.\n",
@@ -214,7 +218,9 @@ def test_after_many_edits_the_served_site_equals_a_fresh_build(
 
 
 @pytest.mark.parametrize("checkout", ["main", "worktree"])
-def test_a_commit_updates_the_last_change_date_the_pages_show(git_site: Path, tmp_path: Path, checkout: str) -> None:
+def test_a_commit_updates_the_last_change_date_the_pages_show(
+    git_site: Path, tmp_path: Path, checkout: str,  # noqa: F811 - the fixture imported from test_history
+) -> None:
     if checkout == "worktree":
         # A linked worktree keeps its HEAD apart from the branches it shares with the main checkout.
         git(git_site, "worktree", "add", "-q", "-b", "toinen", str(tmp_path / "worktree"))

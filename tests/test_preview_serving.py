@@ -75,7 +75,8 @@ def test_the_reload_script_goes_before_the_end_of_head_and_carries_the_build_tok
     head, _, rest = served.partition(b"</HEAD>")
     assert CLIENT_PATH.encode() in head and b'"abc.7"' in head
     assert CLIENT_PATH.encode() not in rest
-    assert served.replace(served[len(b"<!DOCTYPE html><html><head><title>x</title>"):served.index(b"</HEAD>")], b"") == page
+    added = served[len(b"<!DOCTYPE html><html><head><title>x</title>"):served.index(b"</HEAD>")]
+    assert served.replace(added, b"") == page
     assert inject(b"<p>no head</p>", "t").startswith(b"<p>no head</p><script ")
 
 

@@ -73,7 +73,8 @@ def test_json_lines_for_ci(fixture_site: Path) -> None:
     ]
     built = run_cli("build", "--root", str(fixture_site), "--format", "json", "--lang", "en")
     assert built.returncode == 1
-    assert [json.loads(line)["message"] for line in built.stdout.splitlines()][1] == "the date 2021-02-30 does not exist"
+    messages = [json.loads(line)["message"] for line in built.stdout.splitlines()]
+    assert messages[1] == "the date 2021-02-30 does not exist"
     assert not (fixture_site / "site").exists()
 
 
@@ -128,5 +129,6 @@ def test_a_broken_site_yaml_is_reported_like_a_record(fixture_site: Path) -> Non
     (fixture_site / "site.yaml").write_bytes("title: Testi\norganisation: Ä\n".encode("utf-16"))
     result = run_cli("build", "--root", str(fixture_site))
     assert result.returncode == 1
-    assert result.stderr.splitlines()[0] == "site.yaml:1:1: tiedosto on UTF-16-muodossa - tallenna tiedosto UTF-8-muodossa"
+    assert result.stderr.splitlines()[0] == (
+        "site.yaml:1:1: tiedosto on UTF-16-muodossa - tallenna tiedosto UTF-8-muodossa")
     assert "Traceback" not in result.stderr

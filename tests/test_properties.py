@@ -19,13 +19,13 @@ from hypothesis import strategies as st
 from conftest import FIXTURE_SITE
 from projcat.catalogue import build_catalogue
 from projcat.content.load import decode, parse_record
+from projcat.content.records import Contact, Document, Funding, Project, ValidRecord
 from projcat.content.settings import Paths
 from projcat.content.site_file import load_site
-from projcat.problems import Problem
-from projcat.content.records import Contact, Document, Funding, Project, ValidRecord
 from projcat.content.validate import validate_record, validate_site
-from projcat.render.views import build_views
 from projcat.content.yamlread import read_yaml
+from projcat.problems import Problem
+from projcat.render.views import build_views
 
 SITE, _ = load_site(Paths(FIXTURE_SITE))
 assert SITE is not None
@@ -109,7 +109,7 @@ def test_random_yaml_front_matter(front: str, body: str, newline: str) -> None:
 @runs(1000)
 @given(st.text(alphabet=st.sampled_from(list("ab:#-[]{}!&*|>'\"` \t\n?,%@\u201c\u00a0ä")), max_size=120))
 def test_random_yaml_punctuation(front: str) -> None:
-    _check_bytes(f"---\n{front}\n---\n".encode("utf-8"))
+    _check_bytes(f"---\n{front}\n---\n".encode())
 
 
 VALUES = st.recursive(

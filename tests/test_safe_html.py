@@ -88,9 +88,10 @@ def test_markup_is_made_only_from_sanitised_html_or_escaped_parts() -> None:
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "Markup":
                 arg = node.args[0] if node.args else None
                 ok = (
-                    isinstance(arg, ast.Constant) and isinstance(arg.value, str)
-                    or isinstance(arg, ast.Call) and isinstance(arg.func, ast.Name) and arg.func.id == "escape"
-                    or isinstance(arg, ast.Call) and isinstance(arg.func, ast.Attribute) and arg.func.attr == "to_html"
+                    (isinstance(arg, ast.Constant) and isinstance(arg.value, str))
+                    or (isinstance(arg, ast.Call) and isinstance(arg.func, ast.Name) and arg.func.id == "escape")
+                    or (isinstance(arg, ast.Call) and isinstance(arg.func, ast.Attribute)
+                        and arg.func.attr == "to_html")
                 )
                 assert ok, f"{module.name}:{node.lineno}: Markup() of something not sanitised"
 
@@ -187,7 +188,7 @@ def test_no_payload_runs_in_a_real_browser(fixture_site: Path, tmp_path: Path, s
     for rel in pages:
         page = page_in()
         dialogs: list[str] = []
-        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page.on("dialog", lambda dialog, dialogs=dialogs: (dialogs.append(dialog.message), dialog.dismiss()))
         page.goto(server.url + rel.removesuffix("index.html"))
         page.wait_for_load_state("load")
         page.wait_for_timeout(50)

@@ -3,6 +3,7 @@ used by keyboard; and the page without JavaScript or without an index."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 from typing import Any
@@ -181,4 +182,4 @@ def test_the_search_page_passes_axe_before_and_after_a_search(fixture_with_searc
     after = axe.run(page)
     assert after.violations_count == 0, after.generate_report()
     headings = page.eval_on_selector_all("main h1, main h2, main h3", "hs => hs.map(h => Number(h.tagName[1]))")
-    assert headings[0] == 1 and all(b - a <= 1 for a, b in zip(headings, headings[1:]))
+    assert headings[0] == 1 and all(b - a <= 1 for a, b in itertools.pairwise(headings))

@@ -36,7 +36,8 @@ def test_shipped_statement_is_partial_and_lists_every_document_not_accessible(bu
     text = _text(html)
     assert "Tämä sivusto on osittain vaatimusten mukainen" in text
     assert "Kehittämishankkeet 2021 (PDF) Sivu: Etusivu" in text
-    assert "Kansainvälisten asiakkaiden työllistämisen mallinnus (PDF) Sivu: International talents in Kanta-Häme" in text
+    assert ("Kansainvälisten asiakkaiden työllistämisen mallinnus (PDF) Sivu: International talents in Kanta-Häme"
+            in text)
     assert text.count("Syy: Asiakirja ei täytä saavutettavuusvaatimuksia") == 2
     assert "Tämä seloste on laadittu 27.11.2026. Seloste on tarkistettu viimeksi 27.11.2026." in text
     assert "Arvio perustuu itsearviointiin." in text
@@ -159,7 +160,8 @@ def test_the_supervisory_authority_is_one_value_a_site_may_override(fixture_site
 def test_an_absolute_base_url_names_the_site_address(fixture_site: Path, tmp_path: Path) -> None:
     pipeline.build(fixture_site, tmp_path / "out", FIXTURE_AS_OF, base_url="https://www.example.fi/hankkeet/")
     text = _text((tmp_path / "out" / "saavutettavuusseloste" / "index.html").read_text())
-    assert "Tämä saavutettavuusseloste koskee sivustoa Testihankkeet osoitteessa https://www.example.fi/hankkeet/." in text
+    assert ("Tämä saavutettavuusseloste koskee sivustoa Testihankkeet osoitteessa https://www.example.fi/hankkeet/."
+            in text)
 
 
 @pytest.mark.parametrize(

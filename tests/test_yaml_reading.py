@@ -66,7 +66,7 @@ def test_a_date_is_only_read_by_the_schema() -> None:
 
 def test_an_alias_bomb_does_not_expand() -> None:
     lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
-    for prev, cur in zip("abcdefghijklmnopqrs", "bcdefghijklmnopqrst"):
+    for prev, cur in zip("abcdefghijklmnopqrs", "bcdefghijklmnopqrst", strict=True):
         lines.append(f"{cur}: &{cur} [" + ",".join([f"*{prev}"] * 9) + "]")
     text = "\n".join(lines)  # expanded, 9**20 strings
     tracemalloc.start()

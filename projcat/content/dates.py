@@ -108,7 +108,7 @@ def parse_partial_date(raw: str) -> PartialDate:
         m = pattern.match(text)
         if not m:
             continue
-        parts = dict(zip(order, m.groups()))
+        parts = dict(zip(order, m.groups(), strict=True))
         y, mo = int(parts["y"]), int(parts["m"])
         d = int(parts["d"]) if parts.get("d") else None
         try:

@@ -57,7 +57,7 @@ def _git(root: Path, *args: str) -> str | None:
     try:
         done = subprocess.run(
             ["git", "-C", str(root), "-c", "core.quotepath=off", *args],
-            capture_output=True, text=True, encoding="utf-8", errors="replace", env=env, timeout=120,
+            capture_output=True, text=True, encoding="utf-8", errors="replace", env=env, timeout=120, check=False,
         )
     except (OSError, subprocess.SubprocessError):
         return None

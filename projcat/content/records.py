@@ -16,7 +16,7 @@ import html
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
@@ -47,11 +47,10 @@ def as_text(value: Any) -> str:
     """A single value as trimmed text; a list, a mapping or a blank value is refused."""
     if isinstance(value, (list, dict)):
         raise PydanticCustomError("field.not_text", "not text", {"kind": value_kind(value)})
-    if not isinstance(value, str):
-        value = str(value)
-    if not value.strip():
+    text = value if isinstance(value, str) else str(value)
+    if not text.strip():
         raise PydanticCustomError("field.empty", "empty", {})
-    return value.strip()
+    return text.strip()
 
 
 def _list(value: Any) -> list[Any]:
@@ -256,9 +255,9 @@ class Document(Strict):
     accessibility_note: Text | None = Field(None, description=doc("document.accessibility_note"))
 
 
-def items(model: type[BaseModel]) -> Any:
-    """The type of a field holding a list of `model`, such as `funding` or `themes`."""
-    return Annotated[list[model], BeforeValidator(_list), Kind("items")]  # type: ignore[valid-type]
+_M = TypeVar("_M", bound=BaseModel)
+# The type of a field holding a list of models, such as `funding` or `themes`: `Items[Funding]`.
+Items = Annotated[list[_M], BeforeValidator(_list), Kind("items")]
 
 
 class Project(Strict):
@@ -274,9 +273,9 @@ class Project(Strict):
     summary: Text | None = Field(None, description=doc("summary"))
     lead: Text | None = Field(None, description=doc("lead"))
     partners: TextList = Field(default_factory=list, description=doc("partners"))
-    funding: items(Funding) = Field(default_factory=list, description=doc("funding"))
-    contacts: items(Contact) = Field(default_factory=list, description=doc("contacts"))
-    documents: items(Document) = Field(default_factory=list, description=doc("documents"))
+    funding: Items[Funding] = Field(default_factory=list, description=doc("funding"))
+    contacts: Items[Contact] = Field(default_factory=list, description=doc("contacts"))
+    documents: Items[Document] = Field(default_factory=list, description=doc("documents"))
     keywords: TextList = Field(default_factory=list, description=doc("keywords"))
 
 

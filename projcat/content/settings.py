@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, ClassVar
@@ -12,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BeforeValidator, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from projcat.content.records import Date, Document, Email, Kind, Phone, Strict, Text, TextList, Url, as_text, doc, items
+from projcat.content.records import Date, Document, Email, Items, Kind, Phone, Strict, Text, TextList, Url, as_text, doc
 from projcat.strings import LANGUAGES
 
 THEME_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -82,14 +83,20 @@ COMPLIANCE_LEVELS: tuple[str, ...] = ("full", "partial", "none")
 ASSESSMENT_KINDS: tuple[str, ...] = ("self", "external")
 
 
-def _choice(code: str, choices: tuple[str, ...]) -> Any:
+def _one_of(code: str, choices: tuple[str, ...]) -> Callable[[Any], str]:
     def check(value: Any) -> str:
         text = as_text(value)
         if text not in choices:
             raise PydanticCustomError(code, "not one of the choices", {"value": text, "choices": ", ".join(choices)})
         return text
 
-    return Annotated[str, BeforeValidator(check), WithJsonSchema({"enum": list(choices)}), Kind("choice")]
+    return check
+
+
+Compliance = Annotated[str, BeforeValidator(_one_of("site.bad_compliance", COMPLIANCE_LEVELS)),
+                       WithJsonSchema({"enum": list(COMPLIANCE_LEVELS)}), Kind("choice")]
+AssessmentKind = Annotated[str, BeforeValidator(_one_of("site.bad_assessment", ASSESSMENT_KINDS)),
+                           WithJsonSchema({"enum": list(ASSESSMENT_KINDS)}), Kind("choice")]
 
 
 class SupervisoryAuthority(Strict):
@@ -107,6 +114,8 @@ class SupervisoryAuthority(Strict):
 DEFAULT_SUPERVISORY_AUTHORITY = SupervisoryAuthority(
     name="Lupa- ja valvontavirasto",
     url="https://www.saavutettavuusvaatimukset.fi/",
+    email=None,
+    phone=None,
 )
 
 
@@ -114,11 +123,11 @@ class Accessibility(Strict):
     """The facts of the accessibility statement (saavutettavuusseloste) that only the organisation knows."""
 
     doc_prefix: ClassVar[str] = "site.accessibility."
-    compliance: _choice("site.bad_compliance", COMPLIANCE_LEVELS) | None = Field(
+    compliance: Compliance | None = Field(
         None, description=doc("site.accessibility.compliance"))
     prepared: Date = Field(description=doc("site.accessibility.prepared"))
     reviewed: Date | None = Field(None, description=doc("site.accessibility.reviewed"))
-    assessment: _choice("site.bad_assessment", ASSESSMENT_KINDS) = Field(
+    assessment: AssessmentKind = Field(
         "self", description=doc("site.accessibility.assessment"))
     assessor: Text | None = Field(None, description=doc("site.accessibility.assessor"))
     feedback_email: Email | None = Field(None, description=doc("site.accessibility.feedback_email"))
@@ -142,8 +151,8 @@ class SiteConfig(Strict):
     time_zone: TimeZone = Field("Europe/Helsinki", description=doc("site.time_zone"))
     base_url: BaseUrl = Field("/", description=doc("site.base_url"))
     intro: Text | None = Field(None, description=doc("site.intro"))
-    themes: items(Theme) = Field(description=doc("site.themes"))
-    documents: items(SiteDocument) = Field(default_factory=list, description=doc("site.documents"))
+    themes: Items[Theme] = Field(description=doc("site.themes"))
+    documents: Items[SiteDocument] = Field(default_factory=list, description=doc("site.documents"))
     accessibility: Annotated[Accessibility, Kind("section")] | None = Field(
         None, description=doc("site.accessibility"))
 

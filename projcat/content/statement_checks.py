@@ -7,12 +7,12 @@ more than the content allows stops the build like any other error.
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from projcat.content.records import Project
 from projcat.content.settings import SiteConfig
 from projcat.content.yamlread import Document
-from projcat.problems import Problem, Severity
+from projcat.problems import Problem, ProblemParams, Severity
 
 
 def _count_issues(site: SiteConfig, projects: Iterable[Project]) -> int:
@@ -32,7 +32,7 @@ def statement_problems(site: SiteConfig, projects: Iterable[Project], document: 
     facts = site.accessibility
     if facts is None:
         return [Problem.make(shown, "statement.missing", line=1, col=1, field="accessibility", severity="warning")]
-    found: list[tuple[tuple[str, ...], str, Severity, dict[str, object]]] = []
+    found: list[tuple[tuple[str, ...], str, Severity, ProblemParams]] = []
     issues = _count_issues(site, projects)
     if facts.compliance == "full" and issues:
         found.append((("accessibility", "compliance"), "statement.compliance_too_high", "error", {"count": issues}))

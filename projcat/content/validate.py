@@ -13,7 +13,7 @@ import difflib
 import re
 import unicodedata
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypedDict, TypeVar, cast
 from urllib.parse import unquote, urlsplit
 
 from pydantic import BaseModel, ValidationError
@@ -21,11 +21,11 @@ from pydantic_core import PydanticCustomError
 
 from projcat.content.dates import DateError, parse_partial_date
 from projcat.content.load import RawRecord
-from projcat.problems import Problem
 from projcat.content.records import FIELD_NAMES, Contact, Document, Funding, Project, ValidRecord, as_url, value_kind
 from projcat.content.settings import SiteConfig, SiteDocument, Theme
 from projcat.content.yamlread import Document as YamlDocument
 from projcat.content.yamlread import Mark, dotted
+from projcat.problems import Problem, ProblemParams
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -52,7 +52,14 @@ def _did_you_mean(word: str, candidates: tuple[str, ...] | list[str]) -> str:
     return close[0] if close else ""
 
 
-def _at(doc: YamlDocument, path: tuple[Any, ...], *, key: bool = False) -> dict[str, int | None]:
+class Where(TypedDict):
+    """Where a problem stands, passed on to `Problem.make` as its `line` and `col`."""
+
+    line: int | None
+    col: int | None
+
+
+def _at(doc: YamlDocument, path: tuple[Any, ...], *, key: bool = False) -> Where:
     mark: Mark | None = doc.mark(path, key=key)
     return {"line": mark.line if mark else None, "col": mark.col if mark else None}
 
@@ -85,13 +92,14 @@ def _errors_to_problems(
             model = _model_at(loc, top, nested)
             candidate = _did_you_mean(str(loc[-1]), FIELD_NAMES.get(model, tuple(model.model_fields)))
             if candidate:
-                suggested.add(loc[:-1] + (candidate,))
+                suggested.add((*loc[:-1], candidate))
     for error in errors:
         loc = tuple(error["loc"])
         if loc and loc[0] in doc.skipped and error["type"] in ("missing", "field.empty"):
             continue  # its lines could not be read; that problem is already reported
         kind = error["type"]
-        ctx = {k: v for k, v in (error.get("ctx") or {}).items()}
+        # The validators of `records` and `settings` raise with the parameters their code names.
+        ctx = cast(ProblemParams, dict(error.get("ctx") or {}))
         field = dotted(loc)
         where = _at(doc, loc, key=kind in ("extra_forbidden", "missing"))
         model = _model_at(loc, top, nested)
@@ -119,10 +127,12 @@ def _errors_to_problems(
                                          **where))
             continue
         if kind == "string_type":
-            problems.append(Problem.make(path, "field.not_text", field=field, kind=value_kind(error.get("input")), **where))
+            problems.append(Problem.make(path, "field.not_text", field=field, kind=value_kind(error.get("input")),
+                                         **where))
             continue
         if kind == "list_type":
-            problems.append(Problem.make(path, "field.not_list", field=field, kind=value_kind(error.get("input")), **where))
+            problems.append(Problem.make(path, "field.not_list", field=field, kind=value_kind(error.get("input")),
+                                         **where))
             continue
         if kind.startswith(_PROBLEM_PREFIXES):
             problems.append(Problem.make(path, kind, field=field, **ctx, **where))
@@ -213,8 +223,8 @@ def document_problems(doc: YamlDocument, path: str, root: Path) -> list[Problem]
         except PydanticCustomError:
             continue  # the schema reports it
         if checked.startswith("/") and not _static_file_exists(checked, root):
-            problems.append(Problem.make(path, "url.missing_file", field=dotted(loc + ("url",)), value=checked,
-                                         **_at(doc, loc + ("url",))))
+            problems.append(Problem.make(path, "url.missing_file", field=dotted((*loc, "url")), value=checked,
+                                         **_at(doc, (*loc, "url"))))
     return problems
 
 

@@ -10,10 +10,11 @@ reader can leave out just that part and read the rest again.
 from __future__ import annotations
 
 import re
+from typing import Unpack
 
 import yaml
 
-from projcat.problems import Problem
+from projcat.problems import Problem, ProblemParams
 
 CURLY_QUOTES = "\u201c\u201d\u201e\u2018\u2019\u201a\u00ab\u00bb"
 _TOP_KEY_LINE = re.compile(r"^[^\s#\-]|^-[^\s\-]")
@@ -96,7 +97,7 @@ def classify(exc: yaml.YAMLError, lines: list[str], path: str, offset: int) -> t
         return Problem.make(path, "yaml.syntax", line=offset + 1, col=1, detail=detail or str(exc)), None
     index = min(mark.line, len(lines) - 1)
 
-    def at(code: str, line_index: int, col: int, **params: object) -> tuple[Problem, int]:
+    def at(code: str, line_index: int, col: int, **params: Unpack[ProblemParams]) -> tuple[Problem, int]:
         return Problem.make(path, code, line=line_index + 1 + offset, col=col + 1,
                             field=_field_for_line(lines, line_index), **params), line_index
 

@@ -17,8 +17,9 @@ again, a bounded number of times. Fields blanked this way are listed in
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator, Union
+from typing import Protocol, Unpack
 
 import yaml
 from yaml.events import (
@@ -38,10 +39,10 @@ from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
 from projcat.content.yamlerrors import CURLY_QUOTES, block_of, classify, single_item, tab_problems
-from projcat.problems import Problem
+from projcat.problems import Problem, ProblemParams, Severity
 
-Value = Union[str, list["Value"], dict[str, "Value"]]
-Path = tuple[Union[str, int], ...]
+Value = str | list["Value"] | dict[str, "Value"]
+Path = tuple[str | int, ...]
 
 _STR_TAG = "tag:yaml.org,2002:str"
 _RESOLVER = Resolver()
@@ -86,10 +87,20 @@ class Document:
             probe = probe[:-1]
 
 
+class _Position(Protocol):
+    """A mark of either PyYAML parser: the pure-Python one's or libyaml's."""
+
+    @property
+    def line(self) -> int: ...
+
+    @property
+    def column(self) -> int: ...
+
+
 class _Refused(Exception):
     """Stops the walk at a node that must not be read; `mark` is where it stands."""
 
-    def __init__(self, mark: yaml.Mark | None) -> None:
+    def __init__(self, mark: _Position | None) -> None:
         super().__init__("refused")
         self.mark = mark
 
@@ -107,15 +118,16 @@ class _Walker:
         self.offset = line_offset
         self.doc = Document(data=None)
 
-    def mark_of(self, m: yaml.Mark) -> Mark:
+    def mark_of(self, m: _Position | None) -> Mark:
+        # Both parsers mark every event; the stubs only leave room for None.
+        assert m is not None
         return Mark(m.line + 1 + self.offset, m.column + 1)
 
-    def problem(self, code: str, m: yaml.Mark, *, field: str = "", severity: str = "error",
-                **params: object) -> None:
+    def problem(self, code: str, m: _Position | None, *, field: str = "", severity: Severity = "error",
+                **params: Unpack[ProblemParams]) -> None:
         mk = self.mark_of(m)
         self.doc.problems.append(
-            Problem.make(self.path, code, line=mk.line, col=mk.col, field=field,
-                         severity=severity, **params)  # type: ignore[arg-type]
+            Problem.make(self.path, code, line=mk.line, col=mk.col, field=field, severity=severity, **params)
         )
 
     def refuse_extras(self, event: Event, path: Path) -> None:
@@ -141,7 +153,7 @@ class _Walker:
             for child in events:
                 if isinstance(child, SequenceEndEvent):
                     return items
-                items.append(self.node(child, events, path + (len(items),)))
+                items.append(self.node(child, events, (*path, len(items))))
             raise _Refused(event.start_mark)
         if isinstance(event, MappingStartEvent):
             return self.mapping(events, path)
@@ -157,10 +169,10 @@ class _Walker:
                 self.problem("yaml.complex_key", key_event.start_mark, field=dotted(path))
                 raise _Refused(key_event.start_mark)
             key = key_event.value
-            key_path = path + (key,)
+            key_path = (*path, key)
             usable = True
             if key_event.style is None:
-                resolved = _RESOLVER.resolve(ScalarNode, key, (True, False))
+                resolved = _RESOLVER.resolve(ScalarNode, key, (True, False))  # type: ignore[no-untyped-call]
                 if not key.strip():
                     self.problem("yaml.empty_key", key_event.start_mark, field=dotted(path))
                     usable = False
@@ -197,8 +209,10 @@ class _Walker:
             self.problem("yaml.curly_quotes", event.start_mark, field=dotted(path))
         # PyYAML drops comments; a plain value followed by ` #` lost its tail.
         end = event.end_mark
+        start = event.start_mark
+        assert end is not None and start is not None  # as in `mark_of`
         line = self.text_lines[end.line] if end.line < len(self.text_lines) else ""
-        if event.start_mark.line == end.line and re.match(r"[ \t]+#", line[end.column:]):
+        if start.line == end.line and re.match(r"[ \t]+#", line[end.column:]):
             self.problem("yaml.maybe_comment", event.start_mark, field=dotted(path), severity="warning")
 
     def walk(self, text: str) -> None:
@@ -301,9 +315,9 @@ def read_yaml(text: str, path: str, line_offset: int = 0) -> Document:
                 continue
             return Document(data=None, problems=problems, skipped=skipped, origin=origin)
         except yaml.YAMLError as exc:
-            problem, index = classify(exc, lines, path, line_offset)
+            problem, failed = classify(exc, lines, path, line_offset)
             problems.append(problem)
-            if recoveries > 0 and blank(index):
+            if recoveries > 0 and blank(failed):
                 recoveries -= 1
                 continue
             return Document(data=None, problems=problems, skipped=skipped, origin=origin)

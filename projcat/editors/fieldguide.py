@@ -9,14 +9,15 @@ built from the same examples, and the tests check that it validates.
 from __future__ import annotations
 
 import re
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from pydantic import BaseModel
 
 from projcat.content.records import Project
+from projcat.content.settings import SiteConfig
 from projcat.editors.schema import doc_key, example_text, example_value, field_kind, item_model
-from projcat.content.settings import LANGUAGES, SiteConfig
-from projcat.strings import message
+from projcat.strings import LANGUAGES, message
 
 # A plain YAML value is safe to write unquoted unless one of these holds.
 _NEEDS_QUOTES = re.compile(r"""^[\s@`\[\]{}*&!%|>"'#,?:\-]|: | #|:$|\s$""")
@@ -149,7 +150,13 @@ def field_guide(site: SiteConfig | None, lang: str) -> str:
 
 def editor_files(site: SiteConfig) -> dict[str, str]:
     """Every file generated for editors' tools, by path under the site folder, in the site's language."""
-    from projcat.editors.schema import RECORD_SCHEMA_FILE, SITE_SCHEMA_FILE, record_json_schema, schema_text, site_json_schema
+    from projcat.editors.schema import (
+        RECORD_SCHEMA_FILE,
+        SITE_SCHEMA_FILE,
+        record_json_schema,
+        schema_text,
+        site_json_schema,
+    )
 
     lang = site.language
     return {

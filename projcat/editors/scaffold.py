@@ -22,7 +22,7 @@ def _ask(prompt: str) -> str:
 
 def new_record(root: Path, title: str | None, theme: str | None, slug: str | None, lang: str | None) -> int:
     lang = lang or "fi"
-    site, problems = load_site(Paths(root))
+    site, _problems = load_site(Paths(root))
     themes = [t.id for t in site.themes] if site else []
     interactive = title is None and sys.stdin.isatty()
     while not title:
@@ -49,7 +49,7 @@ def new_record(root: Path, title: str | None, theme: str | None, slug: str | Non
     metadata: dict[str, object] = {"title": title}
     if theme:
         metadata["theme"] = theme
-    post = frontmatter.Post("", **metadata)
+    post = frontmatter.Post("", handler=None, **metadata)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(frontmatter.dumps(post, sort_keys=False) + "\n", encoding="utf-8")
     print(message(lang, "new.created", {"path": target}))

@@ -26,6 +26,7 @@ from projcat.preview.serving import (
 )
 from projcat.preview.session import Preview
 
+
 class _HostGuard:
     """Answers only requests addressed to this server's own host names (no DNS rebinding)."""
 
@@ -101,13 +102,14 @@ class SiteFiles(_Guarded):
         self.set_header("Content-Type", content_type(rel))
         self.set_header("Content-Length", str(len(body)))
         # Set here, not left to tornado, so HEAD and GET agree; an unchanged file then answers 304.
-        self.set_header("Etag", '"%s"' % hashlib.sha1(body).hexdigest())
+        self.set_header("Etag", f'"{hashlib.sha1(body).hexdigest()}"')
         if not head:
             self.write(body)
         self.finish()
 
 
-class ClientScript(_HostGuard, LiveReloadJSHandler):
+# livereload ships no types, so its handlers are Any to the checker.
+class ClientScript(_HostGuard, LiveReloadJSHandler):  # type: ignore[misc]
     """livereload.js as the package ships it, for this server's own pages only."""
 
     def set_default_headers(self) -> None:
@@ -118,7 +120,7 @@ class ClientScript(_HostGuard, LiveReloadJSHandler):
         self.finish(f"{status_code}\n")
 
 
-class ReloadSocket(LiveReloadHandler):
+class ReloadSocket(LiveReloadHandler):  # type: ignore[misc]
     """livereload's protocol handshake, with this server's origin check and its own list of browsers."""
 
     def initialize(self, preview: Preview) -> None:

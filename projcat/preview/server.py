@@ -51,7 +51,7 @@ import socket
 import sys
 import tempfile
 import threading
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import tornado.httpserver
@@ -64,8 +64,8 @@ from projcat.preview.handlers import ClientScript, ReloadSocket, SiteFiles
 from projcat.preview.serving import CLIENT_PATH, SOCKET_PATH, allowed_hosts
 from projcat.preview.session import Preview
 from projcat.preview.watch import FALLBACK_POLL_SECONDS, Source, SourceWatcher
-from projcat.render.pages import THEME_DIR
 from projcat.render.formatting import format_day
+from projcat.render.pages import THEME_DIR
 from projcat.strings import message
 
 PORT_TRIES = 20
@@ -223,7 +223,7 @@ async def _run(preview: Preview, sock: socket.socket, host: str) -> None:
 
     def watch_the_date() -> None:
         builder = preview.builder
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         day = builder.new_day(now)
         if day is not None:
             print(message(preview.lang, "serve.new_day", {"date": format_day(day, preview.lang)}), flush=True)

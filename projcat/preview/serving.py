@@ -110,7 +110,8 @@ def _client_plugin() -> str:
     source = (Path(__file__).parent / "client.js").read_text(encoding="utf-8")
     # Comments stay in the file: every served page carries the code.
     script = "\n".join(line for line in source.splitlines() if not line.lstrip().startswith("//"))
-    script = script.replace("PROJCAT_CLIENT_PATH", json.dumps(CLIENT_PATH)).replace("PROJCAT_PLUGIN_ID", json.dumps(PLUGIN_ID))
+    script = script.replace("PROJCAT_CLIENT_PATH", json.dumps(CLIENT_PATH))
+    script = script.replace("PROJCAT_PLUGIN_ID", json.dumps(PLUGIN_ID))
     # Inlined into a <script> element: the text must not be able to end it early.
     if "</" in script:
         raise ValueError("client.js must not contain '</'")

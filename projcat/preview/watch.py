@@ -23,13 +23,14 @@ editors go unseen.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from projcat.build.files import RACY_NS, StatKey, file_digest, settled
 from projcat.build.files import stat_key as _stat_key
@@ -52,8 +53,7 @@ COALESCE_SECONDS = 0.002
 def ignored(name: str) -> bool:
     """Editors' swap, backup and probe files: never a source, and noisy while someone types."""
     return (
-        name.endswith("~")
-        or name.endswith((".swp", ".swx", ".swo"))
+        name.endswith(("~", ".swp", ".swx", ".swo"))
         or name == "4913"  # vim probes whether it may write in the folder
         or name.startswith(".#")
         or (name.startswith("#") and name.endswith("#"))
@@ -155,7 +155,7 @@ class _Events:
         self._watches: dict[Path, tuple[object, tuple[int, int]]] = {}
 
     @classmethod
-    def start(cls, wake: threading.Event, sources: list[Source]) -> "_Events | None":
+    def start(cls, wake: threading.Event, sources: list[Source]) -> _Events | None:
         try:
             events = cls(wake)
             events.refresh(sources)
@@ -178,10 +178,8 @@ class _Events:
         for folder in list(self._watches):
             watch, identity = self._watches[folder]
             if folder not in wanted or wanted[folder][1] != identity:
-                try:
+                with contextlib.suppress(KeyError, ValueError, OSError):
                     self._observer.unschedule(watch)  # type: ignore[arg-type]
-                except (KeyError, ValueError, OSError):
-                    pass
                 del self._watches[folder]
         for folder, (recursive, identity) in wanted.items():
             if folder not in self._watches:
@@ -275,6 +273,6 @@ class SourceWatcher:
                 pending = set()
                 try:
                     self._on_batch(batch)
-                except Exception:  # noqa: BLE001 - the watcher must outlive one failed hand-off
+                except Exception:  # the watcher must outlive one failed hand-off
                     if os.environ.get("PROJCAT_DEBUG"):
                         raise

@@ -18,13 +18,13 @@ from typing import Literal
 from xml.sax.saxutils import escape, quoteattr
 from zoneinfo import ZoneInfo
 
-from projcat.render import opendata
 from projcat.catalogue import Catalogue, Entry, content_changed, site_updated
 from projcat.content.history import History
-from projcat.render.pages import Page
 from projcat.content.settings import SiteConfig
-from projcat.strings import Strings
+from projcat.render import opendata
+from projcat.render.pages import Page
 from projcat.render.views import Views
+from projcat.strings import Strings
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"

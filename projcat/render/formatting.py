@@ -47,7 +47,7 @@ def _time(value: PartialDate, lang: str) -> Markup:
 
 def with_markup(t: Strings, key: str, name: str, markup: Markup) -> Markup:
     """A string of the table with one parameter filled by markup that must stay markup."""
-    return Markup(escape(t(key, **{name: "\x00"}))).replace("\x00", markup)
+    return escape(t(key, **{name: "\x00"})).replace("\x00", markup)
 
 
 def date_view(value: PartialDate, lang: str) -> PeriodView:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 
-
 _HEADING_TAG = re.compile(r"<(/?)h([1-6])\b([^>]*)>", re.IGNORECASE)
 DEEPEST = 6
 

@@ -20,8 +20,9 @@ import csv
 import functools
 import io
 import json
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
 from pydantic import BaseModel
 

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 from projcat.content.settings import DEFAULT_SUPERVISORY_AUTHORITY, Accessibility, SupervisoryAuthority
-from projcat.strings import Strings
 from projcat.render.formatting import date_view, with_markup
 from projcat.render.views import ContactView, DocumentView, Link, Views, ask_contact
+from projcat.strings import Strings
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ def inaccessible_items(views: Views, t: Strings) -> tuple[InaccessibleItem, ...]
 
 def _dates_html(facts: Accessibility | None, t: Strings) -> Markup:
     if facts is None:
-        return Markup(escape(t("statement.prepared.unknown")))
+        return escape(t("statement.prepared.unknown"))
     prepared = date_view(facts.prepared, t.lang).html
     reviewed = date_view(facts.reviewed or facts.prepared, t.lang).html
     return with_markup(t, "statement.prepared", "date", prepared) + " " + with_markup(

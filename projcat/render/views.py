@@ -10,8 +10,8 @@ from __future__ import annotations
 import functools
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 from urllib.parse import urlsplit
 
 from markupsafe import Markup
@@ -238,7 +238,7 @@ def project_view(entry: Entry, site: SiteConfig, urls: Urls, renderer: Renderer,
                  history: History = NO_HISTORY) -> ProjectView:
     project = entry.project
     # The description sits under the page's h2 "Kuvaus": its headings start at h3.
-    body_html = Markup(renderer.to_html(entry.record.body, top=3))
+    body_html = Markup(renderer.to_html(entry.record.body, top=3))  # noqa: S704 - sanitised by nh3 in to_html
     summary = project.summary or first_sentence(body_html)
     changed = history.changed(entry.record.path)
     theme = next((th for th in site.themes if th.id == project.theme), None)
@@ -301,9 +301,12 @@ def build_views(
         for e in catalogue.entries
     }
     groups = tuple(_group_view(g, projects, urls, renderer, t) for g in catalogue.groups)
-    nav = (Link(t("nav.home"), urls.index()),) + tuple(
-        Link(g.heading, g.url) for g in groups if g.url
-    ) + (Link(t("nav.archive"), urls.archive()), Link(t("nav.search"), urls.search()))
+    nav = (
+        Link(t("nav.home"), urls.index()),
+        *(Link(g.heading, g.url) for g in groups if g.url),
+        Link(t("nav.archive"), urls.archive()),
+        Link(t("nav.search"), urls.search()),
+    )
     updated = site_updated(catalogue.entries, history, catalogue.as_of)
     site_view = SiteView(
         title=site.title,
@@ -311,7 +314,7 @@ def build_views(
         lang=site.language,
         urls=urls,
         nav=nav,
-        intro_html=Markup(renderer.to_html(site.intro or "", top=2)),
+        intro_html=Markup(renderer.to_html(site.intro or "", top=2)),  # noqa: S704 - sanitised by nh3 in to_html
         documents=tuple(document_view(d, urls, feedback_contact(site), t) for d in site.documents),
         as_of=format_day(catalogue.as_of, site.language),
         stylesheet=stylesheet,
@@ -337,13 +340,15 @@ def build_views(
     )
 
 
-def _group_view(group: ThemeGroup, projects: dict[str, ProjectView], urls: Urls, renderer: Renderer, t: Strings) -> GroupView:
+def _group_view(group: ThemeGroup, projects: dict[str, ProjectView], urls: Urls, renderer: Renderer,
+                t: Strings) -> GroupView:
     theme = group.theme
     return GroupView(
         id=theme.id if theme else "muut",
         heading=theme.name if theme else t("theme.other"),
         url=urls.theme(theme.id) if theme else None,
-        intro_html=Markup(renderer.to_html(theme.intro or "", top=2)) if theme else Markup(""),
+        # Sanitised by nh3 in to_html.
+        intro_html=Markup(renderer.to_html(theme.intro or "", top=2)) if theme else Markup(""),  # noqa: S704
         current=tuple(projects[e.slug] for e in group.current),
         ended=tuple(projects[e.slug] for e in group.ended),
     )
