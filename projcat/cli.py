@@ -7,11 +7,13 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from projcat.problems import ContentError, Problem, has_errors, printed_line, summary_line
 from projcat.strings import LANGUAGES, message
@@ -200,15 +202,15 @@ def cmd_build(args: argparse.Namespace) -> int:
     return code
 
 
-def _full_build(args: argparse.Namespace, out: Path) -> "tuple[int, BuildResult | None]":
+def _full_build(args: argparse.Namespace, out: Path) -> tuple[int, BuildResult | None]:
     from projcat.build import pipeline
     from projcat.build.cache import BuildCache
     from projcat.build.disk import DiskCache
     from projcat.build.memory import MemoryCache
-    from projcat.problems import OutputError
     from projcat.build.search import SearchError
     from projcat.content.settings import Paths
     from projcat.content.site_file import read_site
+    from projcat.problems import OutputError
 
     # Read once: the build and the messages about it use the same settings.
     loaded = read_site(Paths(args.root))
@@ -249,7 +251,7 @@ def _full_build(args: argparse.Namespace, out: Path) -> "tuple[int, BuildResult 
     return EXIT_OK, built
 
 
-def _publishing_notes(built: "BuildResult", lang: str) -> None:
+def _publishing_notes(built: BuildResult, lang: str) -> None:
     """What a publisher should know about this build (stderr, so stdout stays the summary)."""
     from projcat.render.addresses import origin_of
 
@@ -311,7 +313,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handlers[args.command](args)
     except KeyboardInterrupt:
         return 130
-    except Exception as exc:  # noqa: BLE001 - no traceback may reach an editor
+    except Exception as exc:
         if os.environ.get("PROJCAT_DEBUG"):
             raise
         detail = str(exc).splitlines()[0] if str(exc) else ""
@@ -331,11 +333,9 @@ def run() -> None:
     """
     code = main()
     for stream in (sys.stdout, sys.stderr):
-        try:
+        with contextlib.suppress(OSError, ValueError):
             stream.flush()
-        except (OSError, ValueError):
-            pass
     os._exit(code)
 
 
-__all__ = ["main", "run", "has_errors"]
+__all__ = ["has_errors", "main", "run"]

@@ -10,8 +10,8 @@ import pytest
 
 from conftest import run_cli
 from projcat.build import disk as buildcache
-from projcat.build.disk import DiskCache, cache_file
 from projcat.build.cache import CacheStats
+from projcat.build.disk import DiskCache, cache_file
 from projcat.build.files import RACY_NS
 from projcat.render import parallel
 from projcat.render.markup import Renderer

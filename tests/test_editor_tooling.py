@@ -17,11 +17,10 @@ import yaml
 
 from conftest import FIXTURE_SITE, REPO, copy_site, run_cli
 from projcat.build import pipeline
-from projcat.content.settings import Paths
-from projcat.content.site_file import load_site
 from projcat.content.load import split_front_matter
 from projcat.content.records import Contact, Document, Funding, Project
-from projcat.content.settings import Accessibility, SiteConfig, SiteDocument, SupervisoryAuthority, Theme
+from projcat.content.settings import Accessibility, Paths, SiteConfig, SiteDocument, SupervisoryAuthority, Theme
+from projcat.content.site_file import load_site
 from projcat.editors.fieldguide import editor_files, example_front_matter, field_guide
 from projcat.editors.schema import doc_key, field_kind, record_json_schema, site_json_schema
 from projcat.strings import EN, FI

@@ -9,8 +9,8 @@ from pathlib import Path
 from conftest import FIXTURE_AS_OF
 from projcat.build import pipeline
 from projcat.build.memory import MemoryCache
-from projcat.preview.sync import sync_folder
 from projcat.preview.builder import Builder, Built, Failed
+from projcat.preview.sync import sync_folder
 
 
 def _full(root: Path) -> dict[str, bytes]:

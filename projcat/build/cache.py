@@ -32,16 +32,17 @@ in-memory one without the caches changing.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Hashable, MutableMapping, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from jinja2 import Environment
 
     from projcat.content.load import RawRecord
-    from projcat.content.settings import SiteConfig
     from projcat.content.records import ValidRecord
+    from projcat.content.settings import SiteConfig
     from projcat.problems import Problem
     from projcat.render.markup import Renderer
     from projcat.render.views import ProjectView

@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import gc
 import pickle
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Callable, Iterator
+from typing import IO, TYPE_CHECKING
 
 from projcat.build.cache import CacheStats
 from projcat.build.files import CACHE_FOLDER, write_atomically
@@ -32,8 +33,8 @@ if TYPE_CHECKING:
     from jinja2 import Environment
 
     from projcat.content.load import RawRecord
+    from projcat.content.records import ValidRecord
     from projcat.content.settings import SiteConfig
-    from projcat.content.validate import ValidRecord
     from projcat.problems import Problem
     from projcat.render.markup import Renderer
     from projcat.render.views import ProjectView
@@ -104,8 +105,9 @@ def load_store(root: Path) -> MemoryStore | None:
         with open(cache_file(root), "rb") as stream, collector_paused():
             if stream.read(len(header)) != header:
                 return None
-            store = pickle.load(stream)
-    except Exception:  # noqa: BLE001 - missing, unreadable or damaged: start from nothing
+            # Local build state this tool wrote into the site's own ignored folder, never fetched or shared.
+            store = pickle.load(stream)  # noqa: S301
+    except Exception:
         return None
     return store if isinstance(store, MemoryStore) else None
 
@@ -118,7 +120,7 @@ class DiskCache:
         self.memory = MemoryCache(store, templates_folder=root / CACHE_FOLDER / "templates")
 
     @classmethod
-    def load(cls, root: Path) -> "DiskCache":
+    def load(cls, root: Path) -> DiskCache:
         """The cache kept for `root`, or an empty one when there is none that can be trusted."""
         return cls(root, load_store(root))
 

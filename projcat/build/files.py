@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO, Callable
+from typing import BinaryIO
 
 # The folder under a site's root that holds the build cache, compiled templates and the stamp.
 CACHE_FOLDER = ".cache"

@@ -34,18 +34,20 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable, Hashable, MutableMapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Callable, Hashable, MutableMapping
+from typing import Any
 
 from jinja2 import Environment, FileSystemBytecodeCache
 
 from projcat.build.cache import CacheStats, Store
 from projcat.build.files import StatKey, digest, settled, stat_key
 from projcat.content.load import RawRecord, read_limited, read_record, record_from_bytes, unreadable_record
-from projcat.content.settings import SiteConfig
 from projcat.content.records import ValidRecord
+from projcat.content.settings import SiteConfig
 from projcat.content.validate import validate_record
+from projcat.content.yamlread import Document
 from projcat.problems import Problem
 from projcat.render.markup import Renderer
 from projcat.render.pages import template_fingerprint
@@ -109,7 +111,7 @@ class _Record:
     # Only the path and slug of `raw` are kept (see `lightened`); the file is parsed again when needed.
     light: bool = False
 
-    def lightened(self) -> "_Record":
+    def lightened(self) -> _Record:
         """This record without its positioned parse, which only a new validation needs.
 
         The parse is most of what a persistent cache would load and save for
@@ -117,7 +119,7 @@ class _Record:
         if self.validated is None or self.file is None or self.light:
             return self
         raw = self.raw
-        return replace(self, raw=RawRecord(raw.path, raw.slug, {}, "", raw.body_line), light=True)
+        return replace(self, raw=RawRecord(raw.path, raw.slug, Document(data=None), "", raw.body_line), light=True)
 
 
 @dataclass
@@ -145,7 +147,7 @@ class MemoizingRenderer(Renderer):
         if html is None:
             html = super().to_html(text, top)
             self._html[key] = html
-        return html  # type: ignore[no-any-return]
+        return html
 
     def prepare(self, items: list[tuple[str, int]], parallel: bool = False) -> None:
         """Convert the texts not yet kept, across processes when `parallel` and there are many."""
@@ -160,7 +162,7 @@ class MemoizingRenderer(Renderer):
             for text, top in missing:
                 self.to_html(text, top)
             return
-        for item, html in zip(missing, convert_all(missing)):
+        for item, html in zip(missing, convert_all(missing), strict=True):
             self._html[item] = html
 
     def sweep(self) -> None:

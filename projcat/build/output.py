@@ -151,7 +151,7 @@ def _update_in_place(files: dict[str, bytes], out: Path, changed: list[str], rem
     order = sorted(changed, key=_in_place_order)
     # Everything is written before anything is replaced: a failure while writing changes nothing.
     written = [write_temporary(temporary, files[rel]) for rel in order]
-    for rel, staged in zip(order, written):
+    for rel, staged in zip(order, written, strict=True):
         target = out.joinpath(*_safe_relative(rel).parts)
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(staged, target)

@@ -11,28 +11,28 @@ from __future__ import annotations
 import gc
 import hashlib
 import pickle
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from projcat.build.cache import BuildCache
+from projcat.build.output import WriteReport, check_output_folder, write_site
 from projcat.build.stamp import DEFAULT_TIME_ZONE, today_in
 from projcat.catalogue import Catalogue, build_catalogue
 from projcat.content.history import History, read_history
 from projcat.content.load import display_path, read_record, record_files
-from projcat.build.output import WriteReport, check_output_folder, write_site
-from projcat.problems import ContentError, OutputError, Problem, has_errors, sort_problems
-from projcat.render.feeds import publish_files
-from projcat.render.markup import Renderer
-from projcat.render.pages import Page, fingerprint, make_environment, plan_pages, render_site, static_files
-from projcat.content.settings import Paths, SiteConfig
 from projcat.content.records import ValidRecord
+from projcat.content.settings import Paths, SiteConfig
 from projcat.content.site_file import SiteFile, read_site
 from projcat.content.statement_checks import statement_problems
 from projcat.content.validate import collision_problems, validate_record
-from projcat.strings import Strings
+from projcat.problems import ContentError, OutputError, Problem, has_errors, sort_problems
 from projcat.render.addresses import output_path
+from projcat.render.feeds import publish_files
+from projcat.render.markup import Renderer
+from projcat.render.pages import Page, fingerprint, make_environment, plan_pages, render_site, static_files
 from projcat.render.views import Views, build_views
+from projcat.strings import Strings
 
 
 @dataclass
@@ -55,7 +55,7 @@ class BuildResult:
     check: CheckResult
     files: dict[str, bytes]
     report: WriteReport | None
-    history: History = History()
+    history: History = field(default_factory=History)
 
 
 def today(site: SiteConfig | None) -> date:

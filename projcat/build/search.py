@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import subprocess
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
-from typing import Iterable
 
 from projcat.render.addresses import output_path
 
@@ -76,7 +76,7 @@ def build_index(pages: Iterable[tuple[str, bytes]], language: str) -> dict[str, 
             command += ["--exclude-selectors", selector]
         try:
             done = subprocess.run(command, capture_output=True, text=True, errors="replace",
-                                  timeout=TIMEOUT_SECONDS)
+                                  timeout=TIMEOUT_SECONDS, check=False)
         except subprocess.TimeoutExpired:
             raise SearchError(f"Pagefind did not finish in {TIMEOUT_SECONDS} s") from None
         except OSError as exc:

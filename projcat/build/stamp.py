@@ -36,8 +36,8 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from projcat import __version__
-from projcat.build.files import CACHE_FOLDER, RACY_NS, digest as content_digest, file_digest, settled, stat_key, \
-    write_atomically
+from projcat.build.files import CACHE_FOLDER, RACY_NS, file_digest, settled, stat_key, write_atomically
+from projcat.build.files import digest as content_digest
 
 # Re-exported: what a stamp trusts (the racy window) and where it lives are asked of it too.
 __all__ = ["CACHE_FOLDER", "RACY_NS", "Inputs", "Stamp", "Unknown", "code_fingerprint", "forget", "list_output",
@@ -138,7 +138,7 @@ class Inputs:
     taken_ns: int = 0
 
 
-def read_inputs(root: Path, options: dict[str, Any], last: "Stamp | None" = None) -> Inputs | None:
+def read_inputs(root: Path, options: dict[str, Any], last: Stamp | None = None) -> Inputs | None:
     """What the output is made of; `None` when it cannot be told for certain.
 
     A file whose size, times and inode are those the last stamp recorded is
@@ -201,7 +201,7 @@ class Stamp:
     taken_ns: int = 0
 
     @classmethod
-    def read(cls, root: Path) -> "Stamp | None":
+    def read(cls, root: Path) -> Stamp | None:
         try:
             data = json.loads(stamp_file(root).read_text(encoding="utf-8"))
             if data.get("format") != FORMAT:

@@ -14,10 +14,10 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import frontmatter
+from frontmatter.default_handlers import YAMLHandler
 
-from projcat.problems import Problem
 from projcat.content.yamlread import Document, read_yaml
+from projcat.problems import Problem
 
 MAX_FILE_BYTES = 1024 * 1024
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -26,7 +26,7 @@ RESERVED_NAMES = frozenset(
     ["con", "prn", "aux", "nul"] + [f"com{i}" for i in range(1, 10)] + [f"lpt{i}" for i in range(1, 10)]
 )
 # The delimiter python-frontmatter itself recognises, so files it reads, we read.
-_BOUNDARY = frontmatter.YAMLHandler.FM_BOUNDARY
+_BOUNDARY = YAMLHandler.FM_BOUNDARY
 # Characters no editor means to publish and YAML cannot read: C0 and C1
 # controls other than tab and line ends, and the Unicode line separators
 # that would make our line numbers differ from the editor's.

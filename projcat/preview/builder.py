@@ -12,7 +12,7 @@ import os
 import time
 import traceback
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from datetime import time as dt_time
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -21,14 +21,13 @@ import jinja2
 
 from projcat.build import pipeline
 from projcat.build.memory import MemoryCache
-from projcat.preview.sync import sync_folder
-from projcat.problems import OutputError
 from projcat.content.history import History, read_history, state_files
 from projcat.content.load import display_path
 from projcat.content.settings import base_path
 from projcat.preview.serving import only_fingerprints_differ
+from projcat.preview.sync import sync_folder
 from projcat.preview.watch import Snapshot, Source, differences, snapshot
-from projcat.problems import Problem
+from projcat.problems import OutputError, Problem
 from projcat.render.pages import THEME_DIR
 
 # Built for today: how often to look whether the date has changed. A timer set for midnight
@@ -106,6 +105,8 @@ class Builder:
     def build(self) -> Built | Failed:
         started = time.perf_counter()
         problem: Problem | None = None
+        files: dict[str, bytes] = {}
+        result: pipeline.CheckResult | None = None
         try:
             result = pipeline.check(self.root, self.as_of, cache=self.cache)
             self.built_for = result.as_of
@@ -120,7 +121,7 @@ class Builder:
             problem = template_problem(exc, self.root)
         except OutputError as exc:
             problem = exc.problem
-        except Exception as exc:  # noqa: BLE001 - shown as a problem; the preview keeps running
+        except Exception as exc:
             if os.environ.get("PROJCAT_DEBUG"):
                 raise
             problem = Problem.make("", "preview.internal", kind=type(exc).__name__,
@@ -142,7 +143,7 @@ class Builder:
             if rel.endswith(".html") and rel in previous and rel in files
             and only_fingerprints_differ(previous[rel], files[rel])
         )
-        assert result.site is not None
+        assert result is not None and result.site is not None
         return Built(
             ms=_ms(started),
             records=len(result.records),
@@ -169,7 +170,7 @@ def seconds_to_next_clock_check(now: datetime, time_zone: str) -> float:
     local = now.astimezone(ZoneInfo(time_zone))
     midnight = datetime.combine(local.date() + timedelta(days=1), dt_time(0), tzinfo=local.tzinfo)
     # In UTC: subtracting two times of one zone would ignore a daylight saving change between them.
-    left = (midnight.astimezone(timezone.utc) - now.astimezone(timezone.utc)).total_seconds()
+    left = (midnight.astimezone(UTC) - now.astimezone(UTC)).total_seconds()
     return min(CLOCK_CHECK_SECONDS, max(0.0, left) + AFTER_MIDNIGHT_SECONDS)
 
 

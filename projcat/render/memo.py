@@ -7,7 +7,8 @@ rendered through one is the same bytes as one rendered without.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable, Protocol
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from jinja2 import Environment

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from projcat.problems import OutputError
 from projcat.render.addresses import Kind
 from projcat.render.statement import build_statement
-from projcat.strings import Strings
 from projcat.render.views import Link, ProjectView, SiteView, Views
+from projcat.strings import Strings
 
 if TYPE_CHECKING:
     from projcat.render.memo import RenderMemo
@@ -144,7 +145,8 @@ def _cards(env: Environment, site: SiteView, templates: str, cache: RenderMemo |
     The lists of thousands of projects are re-rendered whenever one of them
     changes; their items are reused while the project, the site and the
     templates are the same. A fresh module each build: its globals are this build's."""
-    macro = env.get_template("partials/project_card.html").make_module().card
+    # A template module exposes its macros as attributes no type can declare.
+    macro = env.get_template("partials/project_card.html").make_module().card  # type: ignore[attr-defined]
     if cache is None:
         return macro  # type: ignore[no-any-return]
 
