@@ -25,6 +25,7 @@ from projcat.preview.serving import (
     site_path,
 )
 from projcat.preview.session import Preview
+from projcat.render.addresses import FOLDER_INDEX, NOT_FOUND
 
 
 class _HostGuard:
@@ -71,7 +72,7 @@ class SiteFiles(_Guarded):
             if preview.problems is None and self.request.path == "/":
                 self.redirect(preview.base)
                 return
-            rel = "404.html"
+            rel = NOT_FOUND
         out = os.path.realpath(preview.out)
         target = os.path.realpath(os.path.join(out, *rel.split("/")))
         if target != out and not target.startswith(out + os.sep):
@@ -81,10 +82,10 @@ class SiteFiles(_Guarded):
             if preview.problems is None:
                 self.redirect(self.request.path + "/")
                 return
-            rel, target = rel + "/index.html", os.path.join(target, "index.html")
+            rel, target = f"{rel}/{FOLDER_INDEX}", os.path.join(target, FOLDER_INDEX)
         status = 200
         if not os.path.isfile(target):
-            status, rel, target = 404, "404.html", os.path.join(out, "404.html")
+            status, rel, target = 404, NOT_FOUND, os.path.join(out, NOT_FOUND)
         html = rel.endswith(".html")
         if preview.problems is not None and (html or not os.path.isfile(target)):
             body, status, html = error_page(list(preview.problems), preview.page_lang).encode("utf-8"), 500, True

@@ -14,6 +14,8 @@ from html import escape
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from projcat.render.addresses import FOLDER_INDEX
+
 # livereload.js opens its websocket at this path, whatever page loaded it.
 SOCKET_PATH = "/livereload"
 # The client script lives outside any site's base path, under a name no site file can take.
@@ -54,7 +56,7 @@ def site_path(raw_path: str, base: str) -> str | None:
         return None
     rest = path[len(base):]
     if rest == "" or rest.endswith("/"):
-        rest += "index.html"
+        rest += FOLDER_INDEX
     return rest
 
 

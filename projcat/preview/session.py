@@ -20,6 +20,7 @@ import tornado.websocket
 from projcat.preview.builder import Builder, Built, Failed
 from projcat.preview.serving import page_of
 from projcat.problems import Problem, printed_line, summary_line
+from projcat.render.addresses import NOT_FOUND
 from projcat.strings import message
 
 _IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif")
@@ -116,7 +117,7 @@ class Preview:
     def _shown_file(self, page: str | None) -> str | None:
         if page is None:
             return None
-        return page if page in self.builder.files else "404.html"
+        return page if page in self.builder.files else NOT_FOUND
 
     def _reload_message(self, page: str | None) -> dict[str, Any]:
         # A path that is neither a stylesheet nor an image makes livereload.js reload the page.
