@@ -7,20 +7,29 @@ the change dates of the git history already read: no clock, no disk.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache, cached_property
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from projcat.content.history import SITE_FILE, History
 from projcat.content.records import Project, ValidRecord
+
+if TYPE_CHECKING:
+    from projcat.content.records import ValidTranslation
 from projcat.content.settings import SiteConfig, Theme
 
 Status = Literal["upcoming", "ongoing", "ended"]
 
 # Finnish alphabet order: å, ä and ö come after z (and w sorts with v).
 _FINNISH_ORDER = str.maketrans({"å": "{", "ä": "|", "ö": "}", "w": "v", "é": "e", "ü": "y"})
+# Swedish: å, ä and ö after z in that order (æ and ø with ä and ö); w is a letter of its own.
+_SWEDISH_ORDER = str.maketrans({"å": "{", "ä": "|", "æ": "|", "ö": "}", "ø": "}", "é": "e", "ü": "y"})
+# The order of titles in each language's lists; a language not named here sorts as English,
+# by the plain letters with their accents set aside.
+_ORDERS = {"fi": _FINNISH_ORDER, "sv": _SWEDISH_ORDER}
 
 
 def status_of(project: Project, as_of: date) -> Status:
@@ -39,15 +48,22 @@ _NOT_SORTED = re.compile(r"[^\w ]|_")
 
 
 @cache
-def title_key(title: str) -> str:
+def title_key(title: str, lang: str = "fi") -> str:
+    """The sort key of a title in `lang`'s alphabet (Finnish when not given, as one-language sites sort)."""
     # Cached: every list sorts by it, and at thousands of projects it was a second of each build.
-    return _NOT_SORTED.sub("", title.casefold()).strip().translate(_FINNISH_ORDER)
+    order = _ORDERS.get(lang)
+    text = title.casefold()
+    if order is None:
+        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return _NOT_SORTED.sub("", text).strip().translate(order or {})
 
 
 @dataclass(frozen=True)
 class Entry:
     record: ValidRecord
     status: Status
+    # The language version this entry is listed in; None: the site's main language.
+    lang: str | None = None
 
     @property
     def slug(self) -> str:
@@ -58,18 +74,34 @@ class Entry:
         return self.record.project
 
     @property
+    def translation(self) -> ValidTranslation | None:
+        """The record's translation into this entry's language, if it has one."""
+        if self.lang is None:
+            return None
+        shown: ValidTranslation | None = getattr(self.record, "translations", {}).get(self.lang)
+        return shown
+
+    @property
     def list_title(self) -> str:
+        shown = self.translation
+        if shown is not None:
+            return shown.translation.short_title or shown.translation.title
         return self.project.short_title or self.project.title
+
+    @property
+    def sort_key(self) -> str:
+        """The list title as the entry's language sorts it."""
+        return title_key(self.list_title, self.lang or "fi")
 
 
 def _by_title(entry: Entry) -> tuple[str, str]:
-    return (title_key(entry.list_title), entry.slug)
+    return (entry.sort_key, entry.slug)
 
 
 def _by_end_desc(entry: Entry) -> tuple[int, str, str]:
     end = entry.project.end
     ordinal = end.last_day.toordinal() if end else 0
-    return (-ordinal, title_key(entry.list_title), entry.slug)
+    return (-ordinal, entry.sort_key, entry.slug)
 
 
 @dataclass(frozen=True)
@@ -201,8 +233,10 @@ def site_updated(entries: Iterable[Entry], history: History, as_of: date) -> dat
     return content_changed(entries, history, as_of) or as_of
 
 
-def build_catalogue(records: list[ValidRecord], site: SiteConfig, as_of: date) -> Catalogue:
-    entries = [Entry(r, status_of(r.project, as_of)) for r in records]
+def build_catalogue(records: list[ValidRecord], site: SiteConfig, as_of: date, lang: str | None = None) -> Catalogue:
+    """The catalogue as one language version lists it (`lang`; None: the main language):
+    statuses and groups are the same in every language, only the titles and their order differ."""
+    entries = [Entry(r, status_of(r.project, as_of), lang) for r in records]
     entries.sort(key=_by_title)
     return Catalogue(
         as_of=as_of,

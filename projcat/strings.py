@@ -528,6 +528,14 @@ FI: dict[str, str] = {
     "example.site.theme.intro": "Hankkeet, jotka edistävät hyvinvointia.",
     "example.site.document.description": "Kehittämishankkeiden luettelo",
     "example.site.document.date": "2021-10-26",
+    # --- language versions (issue 12)
+    "language.own": "Suomeksi",
+    "language.nav.label": "Kieliversiot",
+    "language.in.fi": "suomeksi",
+    "language.in.sv": "ruotsiksi",
+    "language.in.en": "englanniksi",
+    "project.only_in": "Hanke on kuvattu vain {language}.",
+    # --- end of language versions (issue 12)
 }
 
 EN: dict[str, str] = {
@@ -1041,10 +1049,32 @@ EN: dict[str, str] = {
     "example.site.theme.intro": "Projects that promote wellbeing.",
     "example.site.document.description": "List of development projects",
     "example.site.document.date": "2021-10-26",
+    # --- language versions (issue 12)
+    "language.own": "In English",
+    "language.nav.label": "Language versions",
+    "language.in.fi": "in Finnish",
+    "language.in.sv": "in Swedish",
+    "language.in.en": "in English",
+    "project.only_in": "This project is described only {language}.",
+    # --- end of language versions (issue 12)
 }
 
 TABLES: dict[str, dict[str, str]] = {"fi": FI, "en": EN}
 LANGUAGES: tuple[str, ...] = tuple(TABLES)
+
+# --- language versions (issue 12)
+# Swedish texts of the strings the language versions added, until the catalogues hold them;
+# every other key of a Swedish page falls back to English.
+SV: dict[str, str] = {
+    "language.own": "På svenska",
+    "language.nav.label": "Språkversioner",
+    "language.in.fi": "på finska",
+    "language.in.sv": "på svenska",
+    "language.in.en": "på engelska",
+    "project.only_in": "Projektet beskrivs bara {language}.",
+}
+TABLES["sv"] = SV
+# --- end of language versions (issue 12)
 
 _MISSING = object()
 
