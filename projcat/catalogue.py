@@ -12,13 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache, cached_property
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from projcat.content.history import SITE_FILE, History
-from projcat.content.records import Project, ValidRecord
-
-if TYPE_CHECKING:
-    from projcat.content.records import ValidTranslation
+from projcat.content.records import Project, ValidRecord, ValidTranslation
 from projcat.content.settings import SiteConfig, Theme
 
 Status = Literal["upcoming", "ongoing", "ended"]
@@ -76,10 +73,7 @@ class Entry:
     @property
     def translation(self) -> ValidTranslation | None:
         """The record's translation into this entry's language, if it has one."""
-        if self.lang is None:
-            return None
-        shown: ValidTranslation | None = getattr(self.record, "translations", {}).get(self.lang)
-        return shown
+        return self.record.translations.get(self.lang) if self.lang is not None else None
 
     @property
     def list_title(self) -> str:

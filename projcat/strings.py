@@ -535,6 +535,17 @@ FI: dict[str, str] = {
     "language.in.sv": "ruotsiksi",
     "language.in.en": "englanniksi",
     "project.only_in": "Hanke on kuvattu vain {language}.",
+    "doc.site.languages": "Sivuston kielet, pääkieli ensin. Ilman tätä sivusto on yksikielinen (language).",
+    "example.site.languages": "fi",
+    "guide.kind.local_text": "teksti, tai teksti kielittäin (fi: ..., sv: ...)",
+    "site.text_language": "kieli '{value}' ei ole sivuston kielissä",
+    "site.text_language.hint": "sivuston kielet: {choices}; lisää kieli kenttään languages",
+    "site.text_no_main": "pääkielen ({expected}) teksti puuttuu",
+    "site.text_no_main.hint": "kirjoita teksti myös kielellä {expected}",
+    "site.duplicate_language": "kieli '{value}' on kahdesti",
+    "site.duplicate_language.hint": "mainitse jokainen kieli kerran",
+    "site.language_mismatch": "language on '{value}', mutta languages alkaa kielellä '{expected}'",
+    "site.language_mismatch.hint": "pääkieli on languages-listan ensimmäinen; poista language tai korjaa järjestys",
     # --- end of language versions (issue 12)
 }
 
@@ -1056,8 +1067,35 @@ EN: dict[str, str] = {
     "language.in.sv": "in Swedish",
     "language.in.en": "in English",
     "project.only_in": "This project is described only {language}.",
+    "doc.site.languages": "The site's languages, the main language first. Without it the site has one language.",
+    "example.site.languages": "en",
+    "guide.kind.local_text": "text, or text by language (fi: ..., sv: ...)",
+    "site.text_language": "language '{value}' is not one of the site's languages",
+    "site.text_language.hint": "the site's languages: {choices}; add the language to languages",
+    "site.text_no_main": "the text in the main language ({expected}) is missing",
+    "site.text_no_main.hint": "write the text in {expected} too",
+    "site.duplicate_language": "language '{value}' appears twice",
+    "site.duplicate_language.hint": "name each language once",
+    "site.language_mismatch": "language is '{value}', but languages starts with '{expected}'",
+    "site.language_mismatch.hint": "the main language is the first of languages; remove language or fix the order",
     # --- end of language versions (issue 12)
 }
+
+# --- language versions (issue 12): the Swedish texts of the keys above, for the sv catalogue.
+SV_ISSUE12: dict[str, str] = {
+    "doc.site.languages": "Webbplatsens språk, huvudspråket först. Utan detta har webbplatsen ett språk.",
+    "example.site.languages": "sv",
+    "guide.kind.local_text": "text, eller text per språk (fi: ..., sv: ...)",
+    "site.text_language": "språket '{value}' är inte ett av webbplatsens språk",
+    "site.text_language.hint": "webbplatsens språk: {choices}; lägg till språket i languages",
+    "site.text_no_main": "texten på huvudspråket ({expected}) saknas",
+    "site.text_no_main.hint": "skriv texten också på {expected}",
+    "site.duplicate_language": "språket '{value}' förekommer två gånger",
+    "site.duplicate_language.hint": "nämn varje språk en gång",
+    "site.language_mismatch": "language är '{value}', men languages börjar med '{expected}'",
+    "site.language_mismatch.hint": "huvudspråket är det första i languages; ta bort language eller ändra ordningen",
+}
+# --- end of language versions (issue 12)
 
 TABLES: dict[str, dict[str, str]] = {"fi": FI, "en": EN}
 LANGUAGES: tuple[str, ...] = tuple(TABLES)

@@ -100,8 +100,13 @@ def _errors_to_problems(
         kind = error["type"]
         # The validators of `records` and `settings` raise with the parameters their code names.
         ctx = cast(ProblemParams, dict(error.get("ctx") or {}))
+        if kind == "site.language_mismatch":
+            loc = ("language",)  # a check of the whole model; the key it is about
         field = dotted(loc)
         where = _at(doc, loc, key=kind in ("extra_forbidden", "missing"))
+        if kind == "site.text_language":
+            # At the language's own key inside the mapping, where it is to be fixed.
+            where = _at(doc, (*loc, ctx.get("value", "")), key=True)
         model = _model_at(loc, top, nested)
         names = FIELD_NAMES.get(model, tuple(model.model_fields))
         if kind == "extra_forbidden":

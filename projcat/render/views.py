@@ -19,6 +19,7 @@ from markupsafe import Markup
 
 from projcat.catalogue import Catalogue, Entry, ThemeGroup, YearGroup, site_updated
 from projcat.content.history import NO_HISTORY, History
+from projcat.content.localtext import LocalText
 from projcat.content.records import Contact, Document
 from projcat.content.settings import Accessibility, SiteConfig
 from projcat.render.addresses import DATA_CSV, DATA_JSON, DATA_SCHEMA, FEED, Urls
@@ -49,10 +50,8 @@ class Link:
 def shown(value: object, lang: str, main: str, plain: str | None = None) -> tuple[str, str]:
     """A reader-facing text in `lang` and the language it is in: a site.yaml text in `lang`
     when it is given there, else in the main language; a plain string is in `plain` (default: main)."""
-    get = getattr(value, "get", None)
-    if get is not None and not isinstance(value, str):
-        text, text_lang = get(lang, main)
-        return str(text), str(text_lang)
+    if isinstance(value, LocalText):
+        return value.get(lang, main)
     return ("" if value is None else str(value)), plain or main
 
 
@@ -375,7 +374,7 @@ def build_views(
     renderer = renderer or Renderer()
     main = site.language
     page_lang = lang or main
-    languages: tuple[str, ...] = tuple(getattr(site, "languages", ())) or (main,)
+    languages = site.languages or (main,)
     locale = locale_for(page_lang, len(languages) > 1)
     t = PageStrings(page_lang, locale)
     urls = Urls.for_language(site.base_url, page_lang, main)
