@@ -194,7 +194,7 @@ def csv_columns(catalogue: Catalogue, multilingual: bool = False) -> list[str]:
 
 
 def _row(entry: Entry, published: dict[str, Any]) -> dict[str, str]:
-    row = {key: _cell(published[key])
+    row: dict[str, str] = {key: _cell(published[key])
            for key in ("slug", "language", "url", "status", "theme_name", "last_changed") if key in published}
     project, _, _ = shown_project(entry)
     for name in Project.model_fields:
