@@ -76,7 +76,8 @@ def build_index(pages: Iterable[tuple[str, bytes]], language: str | None) -> dic
         site.mkdir(exist_ok=True)
         command = [str(program), "--site", str(site), "--output-path", str(bundle)]
         command += ["--force-language", language, "--silent"] if language else ["--silent"]
-        for selector in EXCLUDE_SELECTORS:
+        # On a language version, the note that a project is described only in the main language.
+        for selector in EXCLUDE_SELECTORS + (() if language else (".only-in",)):
             command += ["--exclude-selectors", selector]
         try:
             done = subprocess.run(command, capture_output=True, text=True, errors="replace",

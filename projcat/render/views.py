@@ -260,6 +260,7 @@ class SiteView:
     # The language of the site's title and of its intro when not the page's.
     title_lang: str | None = None
     intro_lang: str | None = None
+    organisation_lang: str | None = None
 
     @property
     def multilingual(self) -> bool:
@@ -398,7 +399,7 @@ def build_views(
     )
     updated = site_updated(catalogue.entries, history, catalogue.as_of)
     title, title_lang = shown(site.title, page_lang, main)
-    organisation, _ = shown(site.organisation, page_lang, main)
+    organisation, organisation_lang = shown(site.organisation, page_lang, main)
     intro, intro_lang = shown(site.intro, page_lang, main)
     feedback = feedback_contact(site, page_lang)
     site_view = SiteView(
@@ -427,6 +428,7 @@ def build_views(
         languages=languages if len(languages) > 1 else (),
         title_lang=other_lang(title_lang, page_lang),
         intro_lang=other_lang(intro_lang, page_lang) if intro else None,
+        organisation_lang=other_lang(organisation_lang, page_lang),
     )
     return Views(
         site=site_view,

@@ -1,0 +1,160 @@
+"""Language versions on the page: addresses, hreflang, the switcher, untranslated projects,
+per-language ordering, formatting, feeds, open data and the sitemap (issue 12).
+
+The translations are built here as the content stage hands them over (`ValidTranslation`),
+on a multilingual copy of the fixture site; a one-language site's output is the golden HTML."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURE_AS_OF, FIXTURE_SITE, copy_site
+from projcat.build import pipeline
+from projcat.catalogue import build_catalogue, title_key
+from projcat.content.records import Translation, ValidTranslation
+from projcat.render.addresses import Urls
+
+LANGUAGES = ("fi", "sv", "en")
+
+
+def multilingual(root: Path) -> Path:
+    """The fixture site with `languages: [fi, sv, en]`, a title in every language and one theme in all."""
+    site = root / "site.yaml"
+    text = site.read_text(encoding="utf-8")
+    text = text.replace("title: Testihankkeet", "title: {fi: Testihankkeet, sv: Testprojekt, en: Test projects}")
+    text = text.replace("language: fi", "languages: [fi, sv, en]")
+    text = text.replace("base_url: /", "base_url: https://www.example.fi/")
+    text = text.replace("    name: Asuminen\n", "    name: {fi: Asuminen, sv: Boende, en: Housing}\n")
+    site.write_text(text, encoding="utf-8")
+    return root
+
+
+def _translation(lang: str, slug: str, title: str, body: str, **words: object) -> ValidTranslation:
+    return ValidTranslation(lang, f"content/projects/{slug}.{lang}.md", Translation(title=title, **words), body, 3)
+
+
+TRANSLATIONS = {
+    "alfa": {"sv": _translation("sv", "alfa", "Ödla alfa", "Blåbärssoppa på svenska.\n", summary="Svensk."),
+             "en": _translation("en", "alfa", "Alpha", "In English.\n")},
+    "beeta": {"sv": _translation("sv", "beeta", "Ärlig beeta", "Svensk text.\n")},
+}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    root = multilingual(copy_site(FIXTURE_SITE, tmp_path_factory.mktemp("kielet") / "site"))
+    result = pipeline.check(root, FIXTURE_AS_OF)
+    assert result.ok, result.problems
+    records = [dataclasses.replace(r, translations=TRANSLATIONS.get(r.slug, {})) for r in result.records]
+    assert result.site is not None
+    result = dataclasses.replace(result, records=records,
+                                 catalogue=build_catalogue(records, result.site, FIXTURE_AS_OF))
+    return {name: data.decode("utf-8", "replace") for name, data in pipeline.render(result, root).items()}
+
+
+def _pages(files: dict[str, str]) -> dict[str, str]:
+    return {name: html for name, html in files.items() if name.endswith(".html") and not name.startswith("tiedostot")}
+
+
+def test_every_page_exists_in_every_language_at_its_own_address(built: dict[str, str]) -> None:
+    for lang in ("sv", "en"):
+        urls = Urls.for_language("https://www.example.fi/", lang, "fi")
+        for kind, key in [("index", ""), ("archive", ""), ("statement", ""), ("search", ""), ("not_found", ""),
+                          ("theme", "asuminen"), ("project", "alfa"), ("project", "delta")]:
+            assert urls.output(kind, key) in built, (lang, kind)
+            assert urls.output(kind, key).startswith(f"{lang}/")
+    assert "sv/projekt/alfa/index.html" in built and "en/projects/alfa/index.html" in built
+    assert "sv/tillganglighetsutlatande/index.html" in built and "en/accessibility/index.html" in built
+    assert "404.html" in built and "hankkeet/alfa/index.html" in built
+
+
+def test_html_lang_hreflang_and_switcher_are_reciprocal(built: dict[str, str]) -> None:
+    alternates: dict[str, dict[str, str]] = {}
+    for name, html in _pages(built).items():
+        lang = name.split("/", 1)[0] if name.split("/", 1)[0] in ("sv", "en") else "fi"
+        assert f'<html lang="{lang}">' in html, name
+        links = dict(re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', html))
+        assert set(links) == {*LANGUAGES, "x-default"}, name
+        assert links["x-default"] == links["fi"]
+        switcher = html.split('class="site-nav site-languages"', 1)[1].split("</nav>", 1)[0]
+        items = re.findall(r'<a href="([^"]+)" lang="([^"]+)" hreflang="([^"]+)"( aria-current="true")?>([^<]+)</a>',
+                           switcher)
+        assert [(code, text) for _, code, _, _, text in items] == [
+            ("fi", "Suomeksi"), ("sv", "På svenska"), ("en", "In English")]
+        assert [code for _, code, _, current, _ in items if current] == [lang]
+        alternates[links[lang]] = links
+    for own, links in alternates.items():
+        for other in links.values():
+            assert alternates[other] == links, (own, other)
+
+
+def test_an_untranslated_project_shows_its_finnish_text_marked_and_a_note(built: dict[str, str]) -> None:
+    sv = built["sv/projekt/delta/index.html"]
+    assert '<h1 lang="fi">Delta</h1>' in sv
+    assert '<p class="only-in">Projektet beskrivs bara på finska.</p>' in sv
+    assert '<div class="prose" lang="fi">' in sv
+    assert "This project is described only in Finnish." in built["en/projects/delta/index.html"]
+    translated = built["sv/projekt/alfa/index.html"]
+    assert "<h1>Ödla alfa</h1>" in translated and "only-in" not in translated
+    assert "Blåbärssoppa på svenska." in translated
+    assert "only-in" not in built["hankkeet/delta/index.html"]
+    assert 'lang="fi">Delta</a>' in built["sv/index.html"] or "Delta" not in built["sv/index.html"]
+
+
+def test_lists_sort_by_the_title_shown_in_each_language(built: dict[str, str]) -> None:
+    def titles(html: str) -> list[str]:
+        return re.findall(r'class="browse-list">|<li><a href="[^"]+"(?: lang="fi")?>([^<]+)</a>', html)
+
+    sv = [t for t in titles(built["sv/sok/index.html"]) if t]
+    fi = [t for t in titles(built["haku/index.html"]) if t]
+    assert "Ödla alfa" in sv and "Alfa" not in sv
+    assert title_key("Ödla", "sv") > title_key("Ärlig", "sv") > title_key("Åsa", "sv") > title_key("Zeta", "sv")
+    assert title_key("Ödla", "en") < title_key("Zeta", "en")
+    assert fi != sv
+
+
+def test_dates_and_amounts_follow_each_locale(built: dict[str, str]) -> None:
+    assert "1.2.2024" in built["hankkeet/alfa/index.html"]
+    assert "1 februari 2024" in built["sv/projekt/alfa/index.html"]
+    assert "1 February 2024" in built["en/projects/alfa/index.html"]
+    assert "€" in built["en/projects/alfa/index.html"]
+
+
+def test_feeds_and_open_data_live_under_each_prefix_with_a_language_field(built: dict[str, str]) -> None:
+    for prefix in ("", "sv/", "en/"):
+        assert f"{prefix}feed.xml" in built and f"{prefix}hankkeet.json" in built and f"{prefix}hankkeet.csv" in built
+    assert "sv/hanke.schema.json" not in built and "sv/sitemap.xml" not in built
+    data = json.loads(built["sv/hankkeet.json"])
+    rows = {p["slug"]: p for p in data["projects"]}
+    assert data["language"] == "sv" and data["title"] == "Testprojekt"
+    assert rows["alfa"]["language"] == "sv" and rows["alfa"]["record"]["title"] == "Ödla alfa"
+    assert rows["delta"]["language"] == "fi" and rows["delta"]["url"] == "https://www.example.fi/sv/projekt/delta/"
+    assert json.loads(built["hankkeet.json"])["projects"][0]["language"] == "fi"
+    header = built["sv/hankkeet.csv"].lstrip("\ufeff").split("\r\n", 1)[0].split(";")
+    assert header[:3] == ["slug", "language", "url"]
+    assert 'xml:lang="sv"' in built["sv/feed.xml"]
+
+
+def test_the_sitemap_lists_every_page_with_its_alternates(built: dict[str, str]) -> None:
+    sitemap = built["sitemap.xml"]
+    assert 'xmlns:xhtml="http://www.w3.org/1999/xhtml"' in sitemap
+    row = next(line for line in sitemap.splitlines() if "<loc>https://www.example.fi/sv/projekt/alfa/</loc>" in line)
+    for lang, url in [("fi", "hankkeet/alfa/"), ("sv", "sv/projekt/alfa/"), ("en", "en/projects/alfa/"),
+                      ("x-default", "hankkeet/alfa/")]:
+        assert f'<xhtml:link rel="alternate" hreflang="{lang}" href="https://www.example.fi/{url}"/>' in row
+    assert "404" not in sitemap
+
+
+def test_a_one_language_site_has_no_alternates() -> None:
+    result = pipeline.check(FIXTURE_SITE, FIXTURE_AS_OF)
+    files = pipeline.render(result, FIXTURE_SITE)
+    index = files["index.html"].decode()
+    assert "hreflang" not in index and "site-languages" not in index
+    assert not any(name.startswith(("sv/", "en/")) for name in files)
+    assert date(2025, 6, 15) == FIXTURE_AS_OF
