@@ -6,56 +6,23 @@ on a multilingual copy of the fixture site; a one-language site's output is the 
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
 from datetime import date
-from pathlib import Path
 
 import pytest
+from language_site import LANGUAGES, SWEDISH_WORD, multilingual_root, render_languages
 
-from conftest import FIXTURE_AS_OF, FIXTURE_SITE, copy_site
+from conftest import FIXTURE_AS_OF, FIXTURE_SITE
 from projcat.build import pipeline
-from projcat.catalogue import build_catalogue, title_key
-from projcat.content.records import Translation, ValidTranslation
+from projcat.catalogue import title_key
 from projcat.render.addresses import Urls
-
-LANGUAGES = ("fi", "sv", "en")
-
-
-def multilingual(root: Path) -> Path:
-    """The fixture site with `languages: [fi, sv, en]`, a title in every language and one theme in all."""
-    site = root / "site.yaml"
-    text = site.read_text(encoding="utf-8")
-    text = text.replace("title: Testihankkeet", "title: {fi: Testihankkeet, sv: Testprojekt, en: Test projects}")
-    text = text.replace("language: fi", "languages: [fi, sv, en]")
-    text = text.replace("base_url: /", "base_url: https://www.example.fi/")
-    text = text.replace("    name: Asuminen\n", "    name: {fi: Asuminen, sv: Boende, en: Housing}\n")
-    site.write_text(text, encoding="utf-8")
-    return root
-
-
-def _translation(lang: str, slug: str, title: str, body: str, **words: object) -> ValidTranslation:
-    return ValidTranslation(lang, f"content/projects/{slug}.{lang}.md", Translation(title=title, **words), body, 3)
-
-
-TRANSLATIONS = {
-    "alfa": {"sv": _translation("sv", "alfa", "Ödla alfa", "Blåbärssoppa på svenska.\n", summary="Svensk."),
-             "en": _translation("en", "alfa", "Alpha", "In English.\n")},
-    "beeta": {"sv": _translation("sv", "beeta", "Ärlig beeta", "Svensk text.\n")},
-}
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    root = multilingual(copy_site(FIXTURE_SITE, tmp_path_factory.mktemp("kielet") / "site"))
-    result = pipeline.check(root, FIXTURE_AS_OF)
-    assert result.ok, result.problems
-    records = [dataclasses.replace(r, translations=TRANSLATIONS.get(r.slug, {})) for r in result.records]
-    assert result.site is not None
-    result = dataclasses.replace(result, records=records,
-                                 catalogue=build_catalogue(records, result.site, FIXTURE_AS_OF))
-    return {name: data.decode("utf-8", "replace") for name, data in pipeline.render(result, root).items()}
+    root = multilingual_root(tmp_path_factory.mktemp("kielet") / "site")
+    return {name: data.decode("utf-8", "replace") for name, data in render_languages(root).items()}
 
 
 def _pages(files: dict[str, str]) -> dict[str, str]:
@@ -102,7 +69,7 @@ def test_an_untranslated_project_shows_its_finnish_text_marked_and_a_note(built:
     assert "This project is described only in Finnish." in built["en/projects/delta/index.html"]
     translated = built["sv/projekt/alfa/index.html"]
     assert "<h1>Ödla alfa</h1>" in translated and "only-in" not in translated
-    assert "Blåbärssoppa på svenska." in translated
+    assert SWEDISH_WORD in translated
     assert "only-in" not in built["hankkeet/delta/index.html"]
     assert 'lang="fi">Delta</a>' in built["sv/index.html"] or "Delta" not in built["sv/index.html"]
 

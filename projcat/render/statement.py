@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 
 from projcat.content.settings import DEFAULT_SUPERVISORY_AUTHORITY, Accessibility, SupervisoryAuthority
 from projcat.render.formatting import date_view, locale_of, with_markup
-from projcat.render.views import ContactView, DocumentView, Link, Views, ask_contact, shown
+from projcat.render.views import ContactView, DocumentView, Link, Views, ask_contact, other_lang, shown
 from projcat.strings import Strings
 
 
@@ -26,6 +26,14 @@ class InaccessibleItem:
     page: Link
     reason: str
     ask_html: Markup
+    # The reason's language when it is not the page's (a note written in the main language).
+    reason_lang: str | None = None
+
+
+@dataclass(frozen=True)
+class IssueView:
+    text: str
+    lang: str | None = None
 
 
 @dataclass(frozen=True)
@@ -35,6 +43,8 @@ class StatementView:
     scope_text: str
     items: tuple[InaccessibleItem, ...]
     other_issues: tuple[str, ...]
+    # The same, each with its language when it is not the page's.
+    issues: tuple[IssueView, ...]
     dates_html: Markup
     assessment_text: str
     feedback: ContactView | None
@@ -80,7 +90,8 @@ def inaccessible_items(views: Views, t: Strings) -> tuple[InaccessibleItem, ...]
         sources.append((page, project.documents, ask_contact(project.contacts, site.feedback)))
     return tuple(
         InaccessibleItem(d, page, d.accessibility_note or reason,
-                         d.ask_html if ask is not None and d.ask_html is not None else below)
+                         d.ask_html if ask is not None and d.ask_html is not None else below,
+                         d.note_lang if d.accessibility_note else None)
         for page, documents, ask in sources
         for d in documents
         if not d.accessible
@@ -110,7 +121,9 @@ def build_statement(views: Views, t: Strings) -> StatementView:
     # The site's texts in the page's language where site.yaml gives them, else in the main language.
     main = site.languages[0] if site.languages else site.lang
     items = inaccessible_items(views, t)
-    other = tuple(shown(issue, t.lang, main)[0] for issue in facts.other_issues) if facts else ()
+    issues = tuple(IssueView(text, other_lang(lang, t.lang))
+                   for text, lang in (shown(issue, t.lang, main) for issue in (facts.other_issues if facts else ())))
+    other = tuple(issue.text for issue in issues)
     compliance = derived_compliance(facts.compliance if facts else None, len(items) + len(other))
     authority = facts.supervisory_authority if facts else DEFAULT_SUPERVISORY_AUTHORITY
     authority_name = shown(authority.name, t.lang, main)[0]
@@ -123,6 +136,7 @@ def build_statement(views: Views, t: Strings) -> StatementView:
         scope_text=scope,
         items=items,
         other_issues=other,
+        issues=issues,
         dates_html=_dates_html(facts, t),
         assessment_text=_assessment_text(facts, t, main),
         feedback=site.feedback,

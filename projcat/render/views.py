@@ -95,6 +95,9 @@ class DocumentView:
     date: PeriodView | None = None
     # The language of its title and description when it is not the page's.
     lang: str | None = None
+    # The language of its accessibility note (written in the main file, or with the translation's
+    # list of documents) when it is not the page's.
+    note_lang: str | None = None
 
     @property
     def details(self) -> str:
@@ -162,6 +165,7 @@ def document_view(document: Document, urls: Urls, ask: ContactView | None, t: St
         description=description or None,
         date=date_view(day, locale_of(t)) if day else None,
         lang=text_lang,
+        note_lang=other_lang(plain or main, t.lang) if document.accessibility_note else None,
     )
 
 
