@@ -540,6 +540,16 @@ FI: dict[str, str] = {
     "site.duplicate_language.hint": "mainitse jokainen kieli kerran",
     "site.language_mismatch": "language on '{value}', mutta languages alkaa kielellä '{expected}'",
     "site.language_mismatch.hint": "pääkieli on languages-listan ensimmäinen; poista language tai korjaa järjestys",
+    "translation.one_language": "sivustolla ei ole kieliversioita, joten käännöstä ({value}) ei julkaista",
+    "translation.one_language.hint": "lisää tiedostoon site.yaml kieliversiot, esim. languages: [{expected}, {value}]",
+    "translation.main_language": "'{value}' on sivuston pääkieli, jonka teksti on tiedostossa {slug}.md",
+    "translation.main_language.hint": "kirjoita teksti tiedostoon {slug}.md ja poista tämä tiedosto",
+    "translation.unknown_language": "kieli '{value}' ei ole sivuston kielissä",
+    "translation.unknown_language.hint": "käännösten kielet: {choices}; lisää kieli site.yaml-tiedoston kenttään languages",
+    "translation.fact": "kenttä on kaikille kielille yhteinen, eikä käännös voi asettaa sitä",
+    "translation.fact.hint": "aseta se tiedostossa {slug}.md ja poista se tästä",
+    "translation.no_main": "käännöksellä ei ole päätiedostoa {slug}.md",
+    "translation.no_main.hint": "luo ensin {slug}.md tai nimeä käännös olemassa olevan hankkeen mukaan",
     # --- end of language versions (issue 12)
 }
 
@@ -1066,6 +1076,16 @@ EN: dict[str, str] = {
     "site.duplicate_language.hint": "name each language once",
     "site.language_mismatch": "language is '{value}', but languages starts with '{expected}'",
     "site.language_mismatch.hint": "the main language is the first of languages; remove language or fix the order",
+    "translation.one_language": "the site has no language versions, so this translation ({value}) is not published",
+    "translation.one_language.hint": "add the languages to site.yaml, e.g. languages: [{expected}, {value}]",
+    "translation.main_language": "'{value}' is the site's main language, whose text is in {slug}.md",
+    "translation.main_language.hint": "write the text in {slug}.md and remove this file",
+    "translation.unknown_language": "language '{value}' is not one of the site's languages",
+    "translation.unknown_language.hint": "languages of translations: {choices}; add the language to languages in site.yaml",
+    "translation.fact": "this field is shared by every language; a translation cannot set it",
+    "translation.fact.hint": "set it in {slug}.md and remove it here",
+    "translation.no_main": "the translation has no main file {slug}.md",
+    "translation.no_main.hint": "create {slug}.md first, or name the translation after an existing project",
     # --- end of language versions (issue 12)
 }
 
@@ -1082,6 +1102,16 @@ SV_ISSUE12: dict[str, str] = {
     "site.duplicate_language.hint": "nämn varje språk en gång",
     "site.language_mismatch": "language är '{value}', men languages börjar med '{expected}'",
     "site.language_mismatch.hint": "huvudspråket är det första i languages; ta bort language eller ändra ordningen",
+    "translation.one_language": "webbplatsen har inga språkversioner, så översättningen ({value}) publiceras inte",
+    "translation.one_language.hint": "lägg till språken i site.yaml, t.ex. languages: [{expected}, {value}]",
+    "translation.main_language": "'{value}' är webbplatsens huvudspråk, vars text finns i {slug}.md",
+    "translation.main_language.hint": "skriv texten i {slug}.md och ta bort den här filen",
+    "translation.unknown_language": "språket '{value}' är inte ett av webbplatsens språk",
+    "translation.unknown_language.hint": "översättningarnas språk: {choices}; lägg till språket i languages i site.yaml",
+    "translation.fact": "fältet är gemensamt för alla språk; en översättning kan inte ange det",
+    "translation.fact.hint": "ange det i {slug}.md och ta bort det här",
+    "translation.no_main": "översättningen har ingen huvudfil {slug}.md",
+    "translation.no_main.hint": "skapa först {slug}.md, eller namnge översättningen efter ett befintligt projekt",
 }
 # --- end of language versions (issue 12)
 
