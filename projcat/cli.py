@@ -20,6 +20,7 @@ from projcat.strings import LANGUAGES, message
 
 if TYPE_CHECKING:
     from projcat.build.pipeline import BuildResult
+    from projcat.content.records import ValidRecord
 
 COMMANDS = ("build", "check", "serve", "new", "schema")
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -139,7 +140,15 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     result = pipeline.check(args.root, args.as_of)
     lang = _message_lang(args, result.site.language if result.site else None)
-    print_problems(result.problems, lang, args.format, sys.stderr)
+    languages = result.site.languages if result.site else ()
+    problems = result.problems
+    if len(languages) > 1:
+        from projcat.catalogue import stale_translations
+        from projcat.content.history import read_history
+        from projcat.problems import sort_problems
+
+        problems = sort_problems(problems + stale_translations(result.records, read_history(args.root)))
+    print_problems(problems, lang, args.format, sys.stderr)
     if not result.ok:
         return EXIT_PROBLEMS
     if args.next_change:
@@ -147,7 +156,17 @@ def cmd_check(args: argparse.Namespace) -> int:
     elif args.format == "text":
         print(message(lang, "summary.ok", {"records": len(result.records)}))
         print(_next_change_line(result, lang))
+        _print_coverage(result.records, languages, lang)
     return EXIT_OK
+
+
+def _print_coverage(records: Sequence[ValidRecord], languages: tuple[str, ...], lang: str) -> None:
+    """`sv: 12/40 hanketta käännetty`, per language other than the main one."""
+    from projcat.catalogue import translation_coverage
+
+    for line in translation_coverage(records, languages):
+        print(message(lang, "check.coverage", {"lang": line.lang, "translated": line.translated,
+                                               "total": line.total}))
 
 
 def _stamp_options(args: argparse.Namespace, out: Path) -> dict[str, object]:

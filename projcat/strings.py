@@ -550,6 +550,13 @@ FI: dict[str, str] = {
     "translation.fact.hint": "aseta se tiedostossa {slug}.md ja poista se tästä",
     "translation.no_main": "käännöksellä ei ole päätiedostoa {slug}.md",
     "translation.no_main.hint": "luo ensin {slug}.md tai nimeä käännös olemassa olevan hankkeen mukaan",
+    "translation.stale": "käännös on muutettu viimeksi {value}, mutta {slug}.md on muuttunut sen jälkeen ({expected})",
+    "translation.stale.hint": "tarkista, vastaako käännös yhä päätiedoston tekstiä",
+    "check.coverage": "{lang}: {translated}/{total} hanketta käännetty",
+    "new.translation_comment": "Käännä alla olevat tekstit kielelle {lang}. Muut tiedot (päivämäärät, teema, rahoitus, yhteystiedot) ovat vain tiedostossa {slug}.md.",
+    "new.translation_exists": "Käännös {path} on jo olemassa.",
+    "new.no_main": "Tiedostoa {path} ei ole; käännös tehdään olemassa olevasta hankkeesta.",
+    "new.bad_language": "Sivustolla ei ole kieliversiota '{lang}'; käännösten kielet: {choices}.",
     # --- end of language versions (issue 12)
 }
 
@@ -1086,6 +1093,13 @@ EN: dict[str, str] = {
     "translation.fact.hint": "set it in {slug}.md and remove it here",
     "translation.no_main": "the translation has no main file {slug}.md",
     "translation.no_main.hint": "create {slug}.md first, or name the translation after an existing project",
+    "translation.stale": "the translation last changed on {value}, but {slug}.md has changed since ({expected})",
+    "translation.stale.hint": "check that the translation still says what the main text says",
+    "check.coverage": "{lang}: {translated}/{total} projects translated",
+    "new.translation_comment": "Translate the texts below into {lang}. The other facts (dates, theme, funding, contacts) live only in {slug}.md.",
+    "new.translation_exists": "The translation {path} already exists.",
+    "new.no_main": "{path} does not exist; a translation is made of an existing project.",
+    "new.bad_language": "The site has no language version '{lang}'; languages of translations: {choices}.",
     # --- end of language versions (issue 12)
 }
 
@@ -1112,6 +1126,13 @@ SV_ISSUE12: dict[str, str] = {
     "translation.fact.hint": "ange det i {slug}.md och ta bort det här",
     "translation.no_main": "översättningen har ingen huvudfil {slug}.md",
     "translation.no_main.hint": "skapa först {slug}.md, eller namnge översättningen efter ett befintligt projekt",
+    "translation.stale": "översättningen ändrades senast {value}, men {slug}.md har ändrats sedan dess ({expected})",
+    "translation.stale.hint": "kontrollera att översättningen fortfarande motsvarar huvudtexten",
+    "check.coverage": "{lang}: {translated}/{total} projekt översatta",
+    "new.translation_comment": "Översätt texterna nedan till {lang}. Övriga uppgifter (datum, tema, finansiering, kontakter) finns bara i {slug}.md.",
+    "new.translation_exists": "Översättningen {path} finns redan.",
+    "new.no_main": "{path} finns inte; en översättning görs av ett befintligt projekt.",
+    "new.bad_language": "Webbplatsen har ingen språkversion '{lang}'; översättningarnas språk: {choices}.",
 }
 # --- end of language versions (issue 12)
 

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 import time
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from conftest import run_cli
 from projcat.build import pipeline
 from projcat.build.files import RACY_NS
 from projcat.build.memory import MemoryCache
+from projcat.catalogue import Coverage, stale_translations, translation_coverage
+from projcat.content.history import FileDates, History
 from projcat.content.load import split_stem
-from projcat.content.records import ValidTranslation
+from projcat.content.records import Project, Translation, ValidRecord, ValidTranslation
 
 SITE = """title: {fi: Hankkeet, sv: Projekt}
 organisation: {fi: Kaupunki, sv: Staden}
@@ -132,3 +137,56 @@ def test_cached_and_cold_builds_agree_after_translation_edits(site: Path) -> Non
     cold = pipeline.check(site, AS_OF)
     assert cached.records == cold.records
     assert pipeline.render(cached, site, cache=cache) == pipeline.render(cold, site)
+
+
+def test_coverage_per_language(site: Path) -> None:
+    result = pipeline.check(site, AS_OF)
+    assert result.site is not None
+    assert translation_coverage(result.records, result.site.languages) == [
+        Coverage("sv", 2, 3), Coverage("en", 1, 3)]
+    assert translation_coverage(result.records, ("fi",)) == []
+
+
+def test_a_translation_older_than_its_main_file_is_named() -> None:
+    sv = ValidTranslation("sv", "content/projects/a.sv.md", Translation(title="A"), "", 4)
+    record = ValidRecord("a", "content/projects/a.md", Project.model_validate({"title": "A"}), "", 4, {"sv": sv})
+    history = History({"content/projects/a.md": FileDates(date(2025, 1, 1), date(2025, 5, 2)),
+                       "content/projects/a.sv.md": FileDates(date(2025, 2, 1), date(2025, 3, 1))})
+    [problem] = stale_translations([record], history)
+    assert problem.severity == "warning"
+    assert problem.format("fi") == (
+        "content/projects/a.sv.md:1:1: varoitus: käännös on muutettu viimeksi 2025-03-01, mutta a.md on muuttunut"
+        " sen jälkeen (2025-05-02) - tarkista, vastaako käännös yhä päätiedoston tekstiä")
+    newer = History({**history.files, "content/projects/a.sv.md": FileDates(date(2025, 2, 1), date(2025, 5, 2))})
+    assert stale_translations([record], newer) == []
+    assert stale_translations([record], History()) == []
+
+
+def _git(repo: Path, *args: str, day: str) -> None:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.fi", "GIT_COMMITTER_NAME": "T",
+           "GIT_COMMITTER_EMAIL": "t@example.fi", "GIT_AUTHOR_DATE": f"{day}T12:00:00+02:00",
+           "GIT_COMMITTER_DATE": f"{day}T12:00:00+02:00"}
+    subprocess.run(["git", "-C", str(repo), *args], env=env, capture_output=True, check=True)
+
+
+def test_check_prints_coverage_and_warns_of_stale_translations(site: Path) -> None:
+    _git(site, "init", "-q", "-b", "main", day="2025-01-10")
+    _git(site, "add", "-A", day="2025-01-10")
+    _git(site, "commit", "-q", "-m", "Alku", day="2025-01-10")
+    main = site / "content" / "projects" / "puisto.md"
+    main.write_text(main.read_text(encoding="utf-8") + "Lisää tekstiä.\n", encoding="utf-8")
+    _git(site, "commit", "-q", "-am", "Puisto muuttui", day="2025-04-03")
+    done = run_cli("check", "--root", str(site), "--as-of", "2025-06-15")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.splitlines()[0] == (
+        "content/projects/puisto.sv.md:1:1: varoitus: käännös on muutettu viimeksi 2025-01-10, mutta puisto.md on"
+        " muuttunut sen jälkeen (2025-04-03) - tarkista, vastaako käännös yhä päätiedoston tekstiä")
+    assert done.stdout.splitlines()[-2:] == ["sv: 2/3 hanketta käännetty", "en: 1/3 hanketta käännetty"]
+    english = run_cli("check", "--root", str(site), "--as-of", "2025-06-15", "--lang", "en")
+    assert english.stdout.splitlines()[-2:] == ["sv: 2/3 projects translated", "en: 1/3 projects translated"]
+
+
+def test_a_one_language_site_prints_no_coverage(fixture_site: Path) -> None:
+    done = run_cli("check", "--root", str(fixture_site), "--as-of", "2025-06-15")
+    assert done.returncode == 0
+    assert "käännetty" not in done.stdout
