@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
 COMMANDS = ("build", "check", "serve", "new", "schema")
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+# Messages' languages, and the languages a site can have translations in.
+_LANG_CHOICES = tuple(dict.fromkeys(("fi", "sv", "en", *LANGUAGES)))
 
 
 def _date(text: str) -> date:
@@ -40,9 +42,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="{build,check,serve,new,schema}")
 
-    def common(p: argparse.ArgumentParser) -> None:
+    def common(p: argparse.ArgumentParser, lang_help: str = "language of messages (default: the site's)") -> None:
         p.add_argument("--root", type=Path, default=Path("."), help="site folder holding site.yaml (default: .)")
-        p.add_argument("--lang", choices=LANGUAGES, default=None, help="language of messages (default: the site's)")
+        p.add_argument("--lang", choices=_LANG_CHOICES, default=None, help=lang_help)
 
     def dated(p: argparse.ArgumentParser) -> None:
         p.add_argument("--as-of", type=_date, default=None, metavar="YYYY-MM-DD",
@@ -70,8 +72,8 @@ def _parser() -> argparse.ArgumentParser:
     p_serve.add_argument("--port", type=int, default=8000)
     p_serve.add_argument("--as-of", type=_date, default=None, metavar="YYYY-MM-DD")
 
-    p_new = sub.add_parser("new", help="create a new project record")
-    common(p_new)
+    p_new = sub.add_parser("new", help="create a new project record, or with --lang and --slug a translation of one")
+    common(p_new, "language of messages; with --slug and no --title, the language of a translation to start")
     p_new.add_argument("--title", default=None)
     p_new.add_argument("--theme", default=None)
     p_new.add_argument("--slug", default=None)
@@ -288,8 +290,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from projcat.editors.scaffold import new_record
+    from projcat.editors.scaffold import new_record, new_translation
 
+    if args.lang and args.slug and args.title is None:
+        return new_translation(args.root, args.slug, args.lang)
     return new_record(args.root, args.title, args.theme, args.slug, args.lang)
 
 

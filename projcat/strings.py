@@ -556,6 +556,7 @@ FI: dict[str, str] = {
     "new.translation_comment": "Käännä alla olevat tekstit kielelle {lang}. Muut tiedot (päivämäärät, teema, rahoitus, yhteystiedot) ovat vain tiedostossa {slug}.md.",
     "new.translation_exists": "Käännös {path} on jo olemassa.",
     "new.no_main": "Tiedostoa {path} ei ole; käännös tehdään olemassa olevasta hankkeesta.",
+    "new.one_language": "Sivustolla ei ole kieliversioita; lisää tiedostoon site.yaml esim. languages: [{main}, {lang}].",
     "new.bad_language": "Sivustolla ei ole kieliversiota '{lang}'; käännösten kielet: {choices}.",
     # --- end of language versions (issue 12)
 }
@@ -1099,6 +1100,7 @@ EN: dict[str, str] = {
     "new.translation_comment": "Translate the texts below into {lang}. The other facts (dates, theme, funding, contacts) live only in {slug}.md.",
     "new.translation_exists": "The translation {path} already exists.",
     "new.no_main": "{path} does not exist; a translation is made of an existing project.",
+    "new.one_language": "The site has no language versions; add them to site.yaml, e.g. languages: [{main}, {lang}].",
     "new.bad_language": "The site has no language version '{lang}'; languages of translations: {choices}.",
     # --- end of language versions (issue 12)
 }
@@ -1132,6 +1134,7 @@ SV_ISSUE12: dict[str, str] = {
     "new.translation_comment": "Översätt texterna nedan till {lang}. Övriga uppgifter (datum, tema, finansiering, kontakter) finns bara i {slug}.md.",
     "new.translation_exists": "Översättningen {path} finns redan.",
     "new.no_main": "{path} finns inte; en översättning görs av ett befintligt projekt.",
+    "new.one_language": "Webbplatsen har inga språkversioner; lägg till dem i site.yaml, t.ex. languages: [{main}, {lang}].",
     "new.bad_language": "Webbplatsen har ingen språkversion '{lang}'; översättningarnas språk: {choices}.",
 }
 # --- end of language versions (issue 12)

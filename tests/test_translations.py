@@ -190,3 +190,40 @@ def test_a_one_language_site_prints_no_coverage(fixture_site: Path) -> None:
     done = run_cli("check", "--root", str(fixture_site), "--as-of", "2025-06-15")
     assert done.returncode == 0
     assert "käännetty" not in done.stdout
+
+
+def test_new_writes_a_translation_skeleton_that_passes_check(site: Path) -> None:
+    _write(site, "kirjasto.md", "---\ntitle: Kirjasto\nshort_title: Kirj\ntheme: asuminen\nsummary: Uusi kirjasto.\n"
+           "keywords: [lukeminen]\ndocuments:\n  - title: Suunnitelma\n    url: https://example.fi/s.pdf\n"
+           "    type: pdf\n---\nKirjasto avataan.\n")
+    done = run_cli("new", "--root", str(site), "--lang", "sv", "--slug", "kirjasto")
+    assert done.returncode == 0, done.stderr
+    target = site / "content" / "projects" / "kirjasto.sv.md"
+    assert target.read_text(encoding="utf-8") == (
+        "---\n# Käännä alla olevat tekstit kielelle sv. Muut tiedot (päivämäärät, teema, rahoitus, yhteystiedot)"
+        " ovat vain tiedostossa kirjasto.md.\n"
+        "title: Kirjasto\nshort_title: Kirj\nsummary: Uusi kirjasto.\nkeywords:\n- lukeminen\n"
+        "documents:\n- title: Suunnitelma\n  url: https://example.fi/s.pdf\n---\nKirjasto avataan.\n")
+    result = pipeline.check(site, AS_OF)
+    assert result.ok, result.problems
+    assert "sv" in result.records[1].translations
+
+
+@pytest.mark.parametrize("args, expected", [
+    (("--lang", "sv", "--slug", "puisto"), "Käännös {root}/content/projects/puisto.sv.md on jo olemassa."),
+    (("--lang", "sv", "--slug", "puistot"),
+     "Tiedostoa {root}/content/projects/puistot.md ei ole; käännös tehdään olemassa olevasta hankkeesta."),
+    (("--lang", "fi", "--slug", "kirjasto"), "Sivustolla ei ole kieliversiota 'fi'; käännösten kielet: sv, en."),
+])
+def test_new_refuses_what_it_cannot_translate(site: Path, args: tuple[str, ...], expected: str) -> None:
+    done = run_cli("new", "--root", str(site), *args)
+    assert done.returncode == 2
+    assert done.stderr.strip() == expected.format(root=site)
+
+
+def test_new_refuses_a_translation_on_a_one_language_site(fixture_site: Path) -> None:
+    done = run_cli("new", "--root", str(fixture_site), "--lang", "sv", "--slug", "alfa")
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        "Sivustolla ei ole kieliversioita; lisää tiedostoon site.yaml esim. languages: [fi, sv].")
+    assert not (fixture_site / "content" / "projects" / "alfa.sv.md").exists()
