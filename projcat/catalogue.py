@@ -17,6 +17,7 @@ from typing import Literal
 from projcat.content.history import SITE_FILE, History
 from projcat.content.records import Project, ValidRecord, ValidTranslation
 from projcat.content.settings import SiteConfig, Theme
+from projcat.problems import Problem
 
 Status = Literal["upcoming", "ongoing", "ended"]
 
@@ -239,3 +240,35 @@ def build_catalogue(records: list[ValidRecord], site: SiteConfig, as_of: date, l
         archive=archive_by_year(entries),
         next_change=next_change(records, as_of),
     )
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How many of the catalogue's projects have a translation in `lang`."""
+
+    lang: str
+    translated: int
+    total: int
+
+
+def translation_coverage(records: Iterable[ValidRecord], languages: tuple[str, ...]) -> list[Coverage]:
+    """Per language other than the main one (the first), in the site's order; none for a one-language site."""
+    records = list(records)
+    return [Coverage(lang, sum(1 for r in records if lang in r.translations), len(records))
+            for lang in languages[1:]]
+
+
+def stale_translations(records: Iterable[ValidRecord], history: History) -> list[Problem]:
+    """A warning at each translation whose main file changed in git after it did: the
+    translation may no longer say what the main text says. Same-day changes are not
+    told apart (git dates are days), and without history nothing is said."""
+    problems = []
+    for record in records:
+        main = history.changed(record.path)
+        for translation in record.translations.values():
+            own = history.changed(translation.path)
+            if main is not None and own is not None and main > own:
+                problems.append(Problem.make(translation.path, "translation.stale", line=1, col=1,
+                                             severity="warning", slug=record.slug,
+                                             value=own.isoformat(), expected=main.isoformat()))
+    return problems

@@ -25,6 +25,7 @@ from projcat.content.records import ValidRecord
 from projcat.content.settings import Paths, SiteConfig
 from projcat.content.site_file import SiteFile, read_site
 from projcat.content.statement_checks import statement_problems
+from projcat.content.translations import Validated, join_translations
 from projcat.content.validate import collision_problems, validate_record
 from projcat.problems import ContentError, OutputError, Problem, has_errors, sort_problems
 from projcat.render.addresses import output_path
@@ -80,12 +81,13 @@ def check(
     problems += file_problems
     raws = [read(f, display_path(f, root)) for f in files]
     problems += collision_problems(raws)
-    records: list[ValidRecord] = []
+    validated: list[Validated] = []
     for raw in raws:
         record, record_problems = validate(raw, site, root)
         problems += record_problems
-        if record is not None:
-            records.append(record)
+        validated.append((raw, record))
+    records, join_problems = join_translations(validated)
+    problems += join_problems
     if site is not None:
         problems += statement_problems(site, [r.project for r in records], site_file.document, site_file.shown)
     problems = sort_problems(problems)
@@ -171,14 +173,13 @@ def _publish(versions: list[tuple[Views, Catalogue]], result: CheckResult, histo
     digest.update(f"\0{catalogue.as_of}\0{views.site.stylesheet}\0{views.site.search_script}\0".encode())
     digest.update(pickle.dumps(history, protocol=pickle.HIGHEST_PROTOCOL))
     for entry in catalogue.entries:
-        kept = cache.record_digest(entry.record.path)
-        if kept is None:
-            return produce()
-        digest.update(f"\0{entry.record.path}\0{kept}\0{entry.status}".encode())
-        # A translation's words are part of its language's files: the digest holds them as they were read.
-        for lang, translated in sorted(entry.record.translations.items()):
-            digest.update(f"\0{lang}\0{translated.path}\0{translated.body}\0".encode())
-            digest.update(translated.translation.model_dump_json().encode())
+        paths = [entry.record.path, *(t.path for t in entry.record.translations.values())]
+        for path in paths:
+            kept = cache.record_digest(path)
+            if kept is None:
+                return produce()
+            digest.update(f"\0{path}\0{kept}".encode())
+        digest.update(f"\0{entry.status}".encode())
     return cache.reuse("publish", digest.hexdigest(), produce)
 
 

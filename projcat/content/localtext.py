@@ -15,7 +15,7 @@ code) takes Finnish, the default site language, as its main language.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from types import MappingProxyType
@@ -88,8 +88,16 @@ def _plain(value: LocalText) -> str | dict[str, str]:
     return str(value) if len(value.by_lang) <= 1 else dict(value.by_lang)
 
 
-def _candidate(word: str, choices: tuple[str, ...]) -> str:
-    close = difflib.get_close_matches(word.lower(), list(choices), n=1, cutoff=0.5)
+# Codes people write for a language that has another: a country's, or ISO 639-2's.
+_LANGUAGE_ALIASES = {"se": "sv", "sw": "sv", "swe": "sv", "fin": "fi", "eng": "en", "uk": "en", "gb": "en"}
+
+
+def language_candidate(code: str, choices: Sequence[str]) -> str:
+    """The language among `choices` that `code` was probably meant as, or ""."""
+    alias = _LANGUAGE_ALIASES.get(code.lower())
+    if alias is not None and alias in choices:
+        return alias
+    close = difflib.get_close_matches(code.lower(), list(choices), n=1, cutoff=0.6)
     return close[0] if close else ""
 
 
@@ -109,7 +117,7 @@ def local_text(value: Any) -> LocalText:
         lang = str(key).strip()
         if lang not in languages:
             raise PydanticCustomError("site.text_language", "language not in languages", {
-                "value": lang, "choices": ", ".join(languages), "candidate": _candidate(lang, languages)})
+                "value": lang, "choices": ", ".join(languages), "candidate": language_candidate(lang, languages)})
         if isinstance(item, (list, dict)):
             raise PydanticCustomError("field.not_text", "not text", {"kind": value_kind(item)})
         texts[lang] = as_text(item)
