@@ -6,16 +6,18 @@ on a multilingual copy of the fixture site; a one-language site's output is the 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from datetime import date
+from pathlib import Path
 
 import pytest
-from language_site import LANGUAGES, SWEDISH_WORD, multilingual_root, render_languages
+from language_site import LANGUAGES, SWEDISH_WORD, TRANSLATIONS, multilingual_root, render_languages
 
 from conftest import FIXTURE_AS_OF, FIXTURE_SITE
 from projcat.build import pipeline
-from projcat.catalogue import title_key
+from projcat.catalogue import build_catalogue, title_key
 from projcat.render.addresses import Urls
 
 
@@ -125,3 +127,28 @@ def test_a_one_language_site_has_no_alternates() -> None:
     assert "hreflang" not in index and "site-languages" not in index
     assert not any(name.startswith(("sv/", "en/")) for name in files)
     assert date(2025, 6, 15) == FIXTURE_AS_OF
+
+
+def test_each_language_lists_by_its_own_titles_in_its_own_alphabet(tmp_path: Path) -> None:
+    root = multilingual_root(tmp_path / "site")
+    result = pipeline.check(root, FIXTURE_AS_OF)
+    assert result.site is not None
+    records = [dataclasses.replace(r, translations=TRANSLATIONS.get(r.slug, {})) for r in result.records]
+    main = build_catalogue(records, result.site, FIXTURE_AS_OF)
+    swedish = build_catalogue(records, result.site, FIXTURE_AS_OF, "sv")
+    english = build_catalogue(records, result.site, FIXTURE_AS_OF, "en")
+    titles = [e.list_title for e in swedish.entries]
+    # Ärlig and Ödla are Swedish titles: after z, ä before ö.
+    assert titles[-2:] == ["Ärlig beeta", "Ödla alfa"]
+    assert english.entries[0].list_title == "Alpha"
+    assert main.entries[0].list_title == "Alfa"
+    # Status and grouping are the same in every language; only the order within a list differs.
+    for one, other in ((main, swedish), (main, english)):
+        assert {e.slug: e.status for e in one.entries} == {e.slug: e.status for e in other.entries}
+        assert [(g.id, {e.slug for e in g.current}, {e.slug for e in g.ended}) for g in one.groups] == [
+            (g.id, {e.slug for e in g.current}, {e.slug for e in g.ended}) for g in other.groups]
+        assert [(y.year, {e.slug for e in y.entries}) for y in one.archive] == [
+            (y.year, {e.slug for e in y.entries}) for y in other.archive]
+    assert title_key("Åsa", "sv") < title_key("Äpple", "sv") < title_key("Öl", "sv")
+    assert title_key("Wale", "sv") > title_key("Vz", "sv")
+    assert title_key("Éclair", "en") < title_key("Fig", "en") and title_key("Öl", "en") < title_key("Pear", "en")

@@ -139,7 +139,7 @@ def all_project_lines(catalogue: Catalogue, views: Views, history: History,
     for entry in catalogue.entries:
         view = views.projects[entry.slug]
         # Everything `_published` and `_row` read, beside the entry itself.
-        inputs = (entry, _address(views, view.url), view.theme.text if view.theme else None,
+        inputs = (entry.inputs, _address(views, view.url), view.theme.text if view.theme else None,
                   history.changed(entry.record.path), columns, views.site.languages)
         lines[entry.slug] = memo(prefix + entry.slug, inputs, functools.partial(one, entry))
     return lines

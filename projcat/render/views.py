@@ -390,7 +390,7 @@ def build_views(
         return project_view(entry, site, urls, renderer, t, history)
 
     projects = {
-        e.slug: memo(prefix + e.slug, (e, site, _changed(e, history)), functools.partial(one, e))
+        e.slug: memo(prefix + e.slug, (e.inputs, site, _changed(e, history)), functools.partial(one, e))
         if memo else one(e)
         for e in catalogue.entries
     }
