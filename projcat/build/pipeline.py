@@ -32,7 +32,8 @@ from projcat.render.addresses import output_path
 from projcat.render.feeds import publish_languages
 from projcat.render.markup import Renderer
 from projcat.render.pages import Page, fingerprint, make_environment, plan_languages, render_site, static_files
-from projcat.render.views import Views, build_views, shown
+from projcat.render.parts import shown
+from projcat.render.views import Views, build_views
 
 
 @dataclass

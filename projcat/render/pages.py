@@ -13,8 +13,9 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
 from projcat.problems import OutputError
 from projcat.render.addresses import Kind
 from projcat.render.formatting import PageStrings, locale_for
+from projcat.render.parts import Link
 from projcat.render.statement import build_statement
-from projcat.render.views import Link, ProjectView, SiteView, Views
+from projcat.render.views import ProjectView, SiteView, Views
 from projcat.strings import Strings, message
 
 if TYPE_CHECKING:

@@ -16,7 +16,8 @@ from markupsafe import Markup, escape
 
 from projcat.content.settings import DEFAULT_SUPERVISORY_AUTHORITY, Accessibility, SupervisoryAuthority
 from projcat.render.formatting import date_view, locale_of, with_markup
-from projcat.render.views import ContactView, DocumentView, Link, Views, ask_contact, other_lang, shown
+from projcat.render.parts import ContactView, DocumentView, Link, ask_contact, other_lang, shown
+from projcat.render.views import Views
 from projcat.strings import Strings
 
 
