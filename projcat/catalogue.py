@@ -7,6 +7,7 @@ the change dates of the git history already read: no clock, no disk.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -14,13 +15,19 @@ from functools import cache, cached_property
 from typing import Literal
 
 from projcat.content.history import SITE_FILE, History
-from projcat.content.records import Project, ValidRecord
+from projcat.content.records import Project, ValidRecord, ValidTranslation
 from projcat.content.settings import SiteConfig, Theme
+from projcat.problems import Problem
 
 Status = Literal["upcoming", "ongoing", "ended"]
 
 # Finnish alphabet order: å, ä and ö come after z (and w sorts with v).
 _FINNISH_ORDER = str.maketrans({"å": "{", "ä": "|", "ö": "}", "w": "v", "é": "e", "ü": "y"})
+# Swedish: å, ä and ö after z in that order (æ and ø with ä and ö); w is a letter of its own.
+_SWEDISH_ORDER = str.maketrans({"å": "{", "ä": "|", "æ": "|", "ö": "}", "ø": "}", "é": "e", "ü": "y"})
+# The order of titles in each language's lists; a language not named here sorts as English,
+# by the plain letters with their accents set aside.
+_ORDERS = {"fi": _FINNISH_ORDER, "sv": _SWEDISH_ORDER}
 
 
 def status_of(project: Project, as_of: date) -> Status:
@@ -39,15 +46,22 @@ _NOT_SORTED = re.compile(r"[^\w ]|_")
 
 
 @cache
-def title_key(title: str) -> str:
+def title_key(title: str, lang: str = "fi") -> str:
+    """The sort key of a title in `lang`'s alphabet (Finnish when not given, as one-language sites sort)."""
     # Cached: every list sorts by it, and at thousands of projects it was a second of each build.
-    return _NOT_SORTED.sub("", title.casefold()).strip().translate(_FINNISH_ORDER)
+    order = _ORDERS.get(lang)
+    text = title.casefold()
+    if order is None:
+        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return _NOT_SORTED.sub("", text).strip().translate(order or {})
 
 
 @dataclass(frozen=True)
 class Entry:
     record: ValidRecord
     status: Status
+    # The language version this entry is listed in; None: the site's main language.
+    lang: str | None = None
 
     @property
     def slug(self) -> str:
@@ -58,18 +72,38 @@ class Entry:
         return self.record.project
 
     @property
+    def translation(self) -> ValidTranslation | None:
+        """The record's translation into this entry's language, if it has one."""
+        return self.record.translations.get(self.lang) if self.lang is not None else None
+
+    @property
+    def inputs(self) -> tuple[object, ...]:
+        """Everything of the record this entry's language version shows, for memo keys: an edit
+        of a translation into another language leaves it equal."""
+        record = self.record
+        return (record.slug, record.path, record.project, record.body, self.translation, self.status, self.lang)
+
+    @property
     def list_title(self) -> str:
+        shown = self.translation
+        if shown is not None:
+            return shown.translation.short_title or shown.translation.title
         return self.project.short_title or self.project.title
+
+    @property
+    def sort_key(self) -> str:
+        """The list title as the entry's language sorts it."""
+        return title_key(self.list_title, self.lang or "fi")
 
 
 def _by_title(entry: Entry) -> tuple[str, str]:
-    return (title_key(entry.list_title), entry.slug)
+    return (entry.sort_key, entry.slug)
 
 
 def _by_end_desc(entry: Entry) -> tuple[int, str, str]:
     end = entry.project.end
     ordinal = end.last_day.toordinal() if end else 0
-    return (-ordinal, title_key(entry.list_title), entry.slug)
+    return (-ordinal, entry.sort_key, entry.slug)
 
 
 @dataclass(frozen=True)
@@ -201,8 +235,10 @@ def site_updated(entries: Iterable[Entry], history: History, as_of: date) -> dat
     return content_changed(entries, history, as_of) or as_of
 
 
-def build_catalogue(records: list[ValidRecord], site: SiteConfig, as_of: date) -> Catalogue:
-    entries = [Entry(r, status_of(r.project, as_of)) for r in records]
+def build_catalogue(records: list[ValidRecord], site: SiteConfig, as_of: date, lang: str | None = None) -> Catalogue:
+    """The catalogue as one language version lists it (`lang`; None: the main language):
+    statuses and groups are the same in every language, only the titles and their order differ."""
+    entries = [Entry(r, status_of(r.project, as_of), lang) for r in records]
     entries.sort(key=_by_title)
     return Catalogue(
         as_of=as_of,
@@ -211,3 +247,35 @@ def build_catalogue(records: list[ValidRecord], site: SiteConfig, as_of: date) -
         archive=archive_by_year(entries),
         next_change=next_change(records, as_of),
     )
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How many of the catalogue's projects have a translation in `lang`."""
+
+    lang: str
+    translated: int
+    total: int
+
+
+def translation_coverage(records: Iterable[ValidRecord], languages: tuple[str, ...]) -> list[Coverage]:
+    """Per language other than the main one (the first), in the site's order; none for a one-language site."""
+    records = list(records)
+    return [Coverage(lang, sum(1 for r in records if lang in r.translations), len(records))
+            for lang in languages[1:]]
+
+
+def stale_translations(records: Iterable[ValidRecord], history: History) -> list[Problem]:
+    """A warning at each translation whose main file changed in git after it did: the
+    translation may no longer say what the main text says. Same-day changes are not
+    told apart (git dates are days), and without history nothing is said."""
+    problems = []
+    for record in records:
+        main = history.changed(record.path)
+        for translation in record.translations.values():
+            own = history.changed(translation.path)
+            if main is not None and own is not None and main > own:
+                problems.append(Problem.make(translation.path, "translation.stale", line=1, col=1,
+                                             severity="warning", slug=record.slug,
+                                             value=own.isoformat(), expected=main.isoformat()))
+    return problems

@@ -20,9 +20,12 @@ from projcat.strings import LANGUAGES, message
 
 if TYPE_CHECKING:
     from projcat.build.pipeline import BuildResult
+    from projcat.content.records import ValidRecord
 
 COMMANDS = ("build", "check", "serve", "new", "schema")
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+# Messages' languages, and the languages a site can have translations in.
+_LANG_CHOICES = tuple(dict.fromkeys(("fi", "sv", "en", *LANGUAGES)))
 
 
 def _date(text: str) -> date:
@@ -39,9 +42,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="{build,check,serve,new,schema}")
 
-    def common(p: argparse.ArgumentParser) -> None:
+    def common(p: argparse.ArgumentParser, lang_help: str = "language of messages (default: the site's)") -> None:
         p.add_argument("--root", type=Path, default=Path("."), help="site folder holding site.yaml (default: .)")
-        p.add_argument("--lang", choices=LANGUAGES, default=None, help="language of messages (default: the site's)")
+        p.add_argument("--lang", choices=_LANG_CHOICES, default=None, help=lang_help)
 
     def dated(p: argparse.ArgumentParser) -> None:
         p.add_argument("--as-of", type=_date, default=None, metavar="YYYY-MM-DD",
@@ -69,8 +72,8 @@ def _parser() -> argparse.ArgumentParser:
     p_serve.add_argument("--port", type=int, default=8000)
     p_serve.add_argument("--as-of", type=_date, default=None, metavar="YYYY-MM-DD")
 
-    p_new = sub.add_parser("new", help="create a new project record")
-    common(p_new)
+    p_new = sub.add_parser("new", help="create a new project record, or with --lang and --slug a translation of one")
+    common(p_new, "language of messages; with --slug and no --title, the language of a translation to start")
     p_new.add_argument("--title", default=None)
     p_new.add_argument("--theme", default=None)
     p_new.add_argument("--slug", default=None)
@@ -139,7 +142,15 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     result = pipeline.check(args.root, args.as_of)
     lang = _message_lang(args, result.site.language if result.site else None)
-    print_problems(result.problems, lang, args.format, sys.stderr)
+    languages = result.site.languages if result.site else ()
+    problems = result.problems
+    if len(languages) > 1:
+        from projcat.catalogue import stale_translations
+        from projcat.content.history import read_history
+        from projcat.problems import sort_problems
+
+        problems = sort_problems(problems + stale_translations(result.records, read_history(args.root)))
+    print_problems(problems, lang, args.format, sys.stderr)
     if not result.ok:
         return EXIT_PROBLEMS
     if args.next_change:
@@ -147,7 +158,17 @@ def cmd_check(args: argparse.Namespace) -> int:
     elif args.format == "text":
         print(message(lang, "summary.ok", {"records": len(result.records)}))
         print(_next_change_line(result, lang))
+        _print_coverage(result.records, languages, lang)
     return EXIT_OK
+
+
+def _print_coverage(records: Sequence[ValidRecord], languages: tuple[str, ...], lang: str) -> None:
+    """`sv: 12/40 hanketta käännetty`, per language other than the main one."""
+    from projcat.catalogue import translation_coverage
+
+    for line in translation_coverage(records, languages):
+        print(message(lang, "check.coverage", {"lang": line.lang, "translated": line.translated,
+                                               "total": line.total}))
 
 
 def _stamp_options(args: argparse.Namespace, out: Path) -> dict[str, object]:
@@ -269,8 +290,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from projcat.editors.scaffold import new_record
+    from projcat.editors.scaffold import new_record, new_translation
 
+    if args.lang and args.slug and args.title is None:
+        return new_translation(args.root, args.slug, args.lang)
     return new_record(args.root, args.title, args.theme, args.slug, args.lang)
 
 

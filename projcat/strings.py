@@ -528,6 +528,43 @@ FI: dict[str, str] = {
     "example.site.theme.intro": "Hankkeet, jotka edistävät hyvinvointia.",
     "example.site.document.description": "Kehittämishankkeiden luettelo",
     "example.site.document.date": "2021-10-26",
+    # --- language versions (issue 12)
+    "language.own": "Suomeksi",
+    "language.nav.label": "Kieliversiot",
+    "language.in.fi": "suomeksi",
+    "language.in.sv": "ruotsiksi",
+    "language.in.en": "englanniksi",
+    "project.only_in": "Hanke on kuvattu vain {language}.",
+    "doc.site.languages": "Sivuston kielet, pääkieli ensin. Ilman tätä sivusto on yksikielinen (language).",
+    "example.site.languages": "fi",
+    "guide.kind.local_text": "teksti, tai teksti kielittäin (fi: ..., sv: ...)",
+    "site.text_language": "kieli '{value}' ei ole sivuston kielissä",
+    "site.text_language.hint": "sivuston kielet: {choices}; lisää kieli kenttään languages",
+    "site.text_no_main": "pääkielen ({expected}) teksti puuttuu",
+    "site.text_no_main.hint": "kirjoita teksti myös kielellä {expected}",
+    "site.duplicate_language": "kieli '{value}' on kahdesti",
+    "site.duplicate_language.hint": "mainitse jokainen kieli kerran",
+    "site.language_mismatch": "language on '{value}', mutta languages alkaa kielellä '{expected}'",
+    "site.language_mismatch.hint": "pääkieli on languages-listan ensimmäinen; poista language tai korjaa järjestys",
+    "translation.one_language": "sivustolla ei ole kieliversioita, joten käännöstä ({value}) ei julkaista",
+    "translation.one_language.hint": "lisää tiedostoon site.yaml kieliversiot, esim. languages: [{expected}, {value}]",
+    "translation.main_language": "'{value}' on sivuston pääkieli, jonka teksti on tiedostossa {slug}.md",
+    "translation.main_language.hint": "kirjoita teksti tiedostoon {slug}.md ja poista tämä tiedosto",
+    "translation.unknown_language": "kieli '{value}' ei ole sivuston kielissä",
+    "translation.unknown_language.hint": "käännösten kielet: {choices}; lisää kieli site.yaml-tiedoston kenttään languages",
+    "translation.fact": "kenttä on kaikille kielille yhteinen, eikä käännös voi asettaa sitä",
+    "translation.fact.hint": "aseta se tiedostossa {slug}.md ja poista se tästä",
+    "translation.no_main": "käännöksellä ei ole päätiedostoa {slug}.md",
+    "translation.no_main.hint": "luo ensin {slug}.md tai nimeä käännös olemassa olevan hankkeen mukaan",
+    "translation.stale": "käännös on muutettu viimeksi {value}, mutta {slug}.md on muuttunut sen jälkeen ({expected})",
+    "translation.stale.hint": "tarkista, vastaako käännös yhä päätiedoston tekstiä",
+    "check.coverage": "{lang}: {translated}/{total} hanketta käännetty",
+    "new.translation_comment": "Käännä alla olevat tekstit kielelle {lang}. Muut tiedot (päivämäärät, teema, rahoitus, yhteystiedot) ovat vain tiedostossa {slug}.md.",
+    "new.translation_exists": "Käännös {path} on jo olemassa.",
+    "new.no_main": "Tiedostoa {path} ei ole; käännös tehdään olemassa olevasta hankkeesta.",
+    "new.one_language": "Sivustolla ei ole kieliversioita; lisää tiedostoon site.yaml esim. languages: [{main}, {lang}].",
+    "new.bad_language": "Sivustolla ei ole kieliversiota '{lang}'; käännösten kielet: {choices}.",
+    # --- end of language versions (issue 12)
 }
 
 EN: dict[str, str] = {
@@ -1041,10 +1078,95 @@ EN: dict[str, str] = {
     "example.site.theme.intro": "Projects that promote wellbeing.",
     "example.site.document.description": "List of development projects",
     "example.site.document.date": "2021-10-26",
+    # --- language versions (issue 12)
+    "language.own": "In English",
+    "language.nav.label": "Language versions",
+    "language.in.fi": "in Finnish",
+    "language.in.sv": "in Swedish",
+    "language.in.en": "in English",
+    "project.only_in": "This project is described only {language}.",
+    "doc.site.languages": "The site's languages, the main language first. Without it the site has one language.",
+    "example.site.languages": "en",
+    "guide.kind.local_text": "text, or text by language (fi: ..., sv: ...)",
+    "site.text_language": "language '{value}' is not one of the site's languages",
+    "site.text_language.hint": "the site's languages: {choices}; add the language to languages",
+    "site.text_no_main": "the text in the main language ({expected}) is missing",
+    "site.text_no_main.hint": "write the text in {expected} too",
+    "site.duplicate_language": "language '{value}' appears twice",
+    "site.duplicate_language.hint": "name each language once",
+    "site.language_mismatch": "language is '{value}', but languages starts with '{expected}'",
+    "site.language_mismatch.hint": "the main language is the first of languages; remove language or fix the order",
+    "translation.one_language": "the site has no language versions, so this translation ({value}) is not published",
+    "translation.one_language.hint": "add the languages to site.yaml, e.g. languages: [{expected}, {value}]",
+    "translation.main_language": "'{value}' is the site's main language, whose text is in {slug}.md",
+    "translation.main_language.hint": "write the text in {slug}.md and remove this file",
+    "translation.unknown_language": "language '{value}' is not one of the site's languages",
+    "translation.unknown_language.hint": "languages of translations: {choices}; add the language to languages in site.yaml",
+    "translation.fact": "this field is shared by every language; a translation cannot set it",
+    "translation.fact.hint": "set it in {slug}.md and remove it here",
+    "translation.no_main": "the translation has no main file {slug}.md",
+    "translation.no_main.hint": "create {slug}.md first, or name the translation after an existing project",
+    "translation.stale": "the translation last changed on {value}, but {slug}.md has changed since ({expected})",
+    "translation.stale.hint": "check that the translation still says what the main text says",
+    "check.coverage": "{lang}: {translated}/{total} projects translated",
+    "new.translation_comment": "Translate the texts below into {lang}. The other facts (dates, theme, funding, contacts) live only in {slug}.md.",
+    "new.translation_exists": "The translation {path} already exists.",
+    "new.no_main": "{path} does not exist; a translation is made of an existing project.",
+    "new.one_language": "The site has no language versions; add them to site.yaml, e.g. languages: [{main}, {lang}].",
+    "new.bad_language": "The site has no language version '{lang}'; languages of translations: {choices}.",
+    # --- end of language versions (issue 12)
 }
+
+# --- language versions (issue 12): the Swedish texts of the keys above, for the sv catalogue.
+SV_ISSUE12: dict[str, str] = {
+    "doc.site.languages": "Webbplatsens språk, huvudspråket först. Utan detta har webbplatsen ett språk.",
+    "example.site.languages": "sv",
+    "guide.kind.local_text": "text, eller text per språk (fi: ..., sv: ...)",
+    "site.text_language": "språket '{value}' är inte ett av webbplatsens språk",
+    "site.text_language.hint": "webbplatsens språk: {choices}; lägg till språket i languages",
+    "site.text_no_main": "texten på huvudspråket ({expected}) saknas",
+    "site.text_no_main.hint": "skriv texten också på {expected}",
+    "site.duplicate_language": "språket '{value}' förekommer två gånger",
+    "site.duplicate_language.hint": "nämn varje språk en gång",
+    "site.language_mismatch": "language är '{value}', men languages börjar med '{expected}'",
+    "site.language_mismatch.hint": "huvudspråket är det första i languages; ta bort language eller ändra ordningen",
+    "translation.one_language": "webbplatsen har inga språkversioner, så översättningen ({value}) publiceras inte",
+    "translation.one_language.hint": "lägg till språken i site.yaml, t.ex. languages: [{expected}, {value}]",
+    "translation.main_language": "'{value}' är webbplatsens huvudspråk, vars text finns i {slug}.md",
+    "translation.main_language.hint": "skriv texten i {slug}.md och ta bort den här filen",
+    "translation.unknown_language": "språket '{value}' är inte ett av webbplatsens språk",
+    "translation.unknown_language.hint": "översättningarnas språk: {choices}; lägg till språket i languages i site.yaml",
+    "translation.fact": "fältet är gemensamt för alla språk; en översättning kan inte ange det",
+    "translation.fact.hint": "ange det i {slug}.md och ta bort det här",
+    "translation.no_main": "översättningen har ingen huvudfil {slug}.md",
+    "translation.no_main.hint": "skapa först {slug}.md, eller namnge översättningen efter ett befintligt projekt",
+    "translation.stale": "översättningen ändrades senast {value}, men {slug}.md har ändrats sedan dess ({expected})",
+    "translation.stale.hint": "kontrollera att översättningen fortfarande motsvarar huvudtexten",
+    "check.coverage": "{lang}: {translated}/{total} projekt översatta",
+    "new.translation_comment": "Översätt texterna nedan till {lang}. Övriga uppgifter (datum, tema, finansiering, kontakter) finns bara i {slug}.md.",
+    "new.translation_exists": "Översättningen {path} finns redan.",
+    "new.no_main": "{path} finns inte; en översättning görs av ett befintligt projekt.",
+    "new.one_language": "Webbplatsen har inga språkversioner; lägg till dem i site.yaml, t.ex. languages: [{main}, {lang}].",
+    "new.bad_language": "Webbplatsen har ingen språkversion '{lang}'; översättningarnas språk: {choices}.",
+}
+# --- end of language versions (issue 12)
 
 TABLES: dict[str, dict[str, str]] = {"fi": FI, "en": EN}
 LANGUAGES: tuple[str, ...] = tuple(TABLES)
+
+# --- language versions (issue 12)
+# Swedish texts of the strings the language versions added, until the catalogues hold them;
+# every other key of a Swedish page falls back to English.
+SV: dict[str, str] = {
+    "language.own": "På svenska",
+    "language.nav.label": "Språkversioner",
+    "language.in.fi": "på finska",
+    "language.in.sv": "på svenska",
+    "language.in.en": "på engelska",
+    "project.only_in": "Projektet beskrivs bara {language}.",
+}
+TABLES["sv"] = SV
+# --- end of language versions (issue 12)
 
 _MISSING = object()
 

@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from jinja2 import Environment
 
     from projcat.content.load import RawRecord
-    from projcat.content.records import ValidRecord
+    from projcat.content.records import ValidRecord, ValidTranslation
     from projcat.content.settings import SiteConfig
     from projcat.problems import Problem
     from projcat.render.markup import Renderer
@@ -92,7 +92,7 @@ class BuildCache(Protocol):
 
     def validate_record(
         self, raw: RawRecord, site: SiteConfig | None, root: Path
-    ) -> tuple[ValidRecord | None, list[Problem]]:
+    ) -> tuple[ValidRecord | ValidTranslation | None, list[Problem]]:
         """`validate.validate_record(raw, site, root)`, or the same result kept from before."""
         ...
 

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from jinja2 import Environment
 
     from projcat.content.load import RawRecord
-    from projcat.content.records import ValidRecord
+    from projcat.content.records import ValidRecord, ValidTranslation
     from projcat.content.settings import SiteConfig
     from projcat.problems import Problem
     from projcat.render.markup import Renderer
@@ -150,7 +150,7 @@ class DiskCache:
 
     def validate_record(
         self, raw: RawRecord, site: SiteConfig | None, root: Path
-    ) -> tuple[ValidRecord | None, list[Problem]]:
+    ) -> tuple[ValidRecord | ValidTranslation | None, list[Problem]]:
         return self.memory.validate_record(raw, site, root)
 
     def prepare(self, texts: list[tuple[str, int]], parallel: bool = False) -> None:

@@ -44,7 +44,7 @@ from jinja2 import Environment, FileSystemBytecodeCache
 from projcat.build.cache import CacheStats, Store
 from projcat.build.files import StatKey, digest, settled, stat_key
 from projcat.content.load import RawRecord, read_limited, read_record, record_from_bytes, unreadable_record
-from projcat.content.records import ValidRecord
+from projcat.content.records import ValidRecord, ValidTranslation
 from projcat.content.settings import SiteConfig
 from projcat.content.validate import validate_record
 from projcat.content.yamlread import Document
@@ -97,7 +97,7 @@ class _Validated:
     site: SiteConfig | None
     static: StaticListing
     root: Path
-    record: ValidRecord | None
+    record: ValidRecord | ValidTranslation | None
     problems: tuple[Problem, ...]
 
 
@@ -119,7 +119,8 @@ class _Record:
         if self.validated is None or self.file is None or self.light:
             return self
         raw = self.raw
-        return replace(self, raw=RawRecord(raw.path, raw.slug, Document(data=None), "", raw.body_line), light=True)
+        return replace(self, raw=RawRecord(raw.path, raw.slug, Document(data=None), "", raw.body_line,
+                                             lang=raw.lang), light=True)
 
 
 @dataclass
@@ -238,7 +239,7 @@ class MemoryCache:
 
     def validate_record(
         self, raw: RawRecord, site: SiteConfig | None, root: Path
-    ) -> tuple[ValidRecord | None, list[Problem]]:
+    ) -> tuple[ValidRecord | ValidTranslation | None, list[Problem]]:
         if self._static is None:
             # Listed once per build: the files a document link may name.
             self._static = static_listing(root)

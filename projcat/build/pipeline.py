@@ -25,14 +25,15 @@ from projcat.content.records import ValidRecord
 from projcat.content.settings import Paths, SiteConfig
 from projcat.content.site_file import SiteFile, read_site
 from projcat.content.statement_checks import statement_problems
+from projcat.content.translations import Validated, join_translations
 from projcat.content.validate import collision_problems, validate_record
 from projcat.problems import ContentError, OutputError, Problem, has_errors, sort_problems
 from projcat.render.addresses import output_path
-from projcat.render.feeds import publish_files
+from projcat.render.feeds import publish_languages
 from projcat.render.markup import Renderer
-from projcat.render.pages import Page, fingerprint, make_environment, plan_pages, render_site, static_files
+from projcat.render.pages import Page, fingerprint, make_environment, plan_languages, render_site, static_files
+from projcat.render.parts import shown
 from projcat.render.views import Views, build_views
-from projcat.strings import Strings
 
 
 @dataclass
@@ -81,12 +82,13 @@ def check(
     problems += file_problems
     raws = [read(f, display_path(f, root)) for f in files]
     problems += collision_problems(raws)
-    records: list[ValidRecord] = []
+    validated: list[Validated] = []
     for raw in raws:
         record, record_problems = validate(raw, site, root)
         problems += record_problems
-        if record is not None:
-            records.append(record)
+        validated.append((raw, record))
+    records, join_problems = join_translations(validated)
+    problems += join_problems
     if site is not None:
         problems += statement_problems(site, [r.project for r in records], site_file.document, site_file.shown)
     problems = sort_problems(problems)
@@ -115,20 +117,32 @@ def render(
     assets = static_files(paths.static)
     stylesheet_hash = fingerprint(assets.get("assets/style.css", b""))
     script_hash = fingerprint(assets.get("assets/search.js", b""))
+    site = result.site
+    # The catalogue as each language version lists it, the main language's first.
+    catalogues = [result.catalogue] + [
+        build_catalogue([e.record for e in result.catalogue.entries], site, result.catalogue.as_of, lang)
+        for lang in site.languages[1:]
+    ]
     if cache is not None:
         # Markdown is most of a build's time: every body converted up front, in one go.
-        site = result.site
         texts = [(e.record.body, 3) for e in result.catalogue.entries]
-        texts += [(site.intro or "", 2)] + [(theme.intro or "", 2) for theme in site.themes]
+        texts += [(t.body, 3) for e in result.catalogue.entries for t in e.record.translations.values()]
+        for lang in site.languages:
+            texts += [(shown(site.intro, lang, site.language)[0], 2)]
+            texts += [(shown(theme.intro, lang, site.language)[0], 2) for theme in site.themes]
         cache.prepare(texts, parallel=parallel)
     renderer = cache.renderer() if cache is not None else Renderer()
-    views = build_views(result.catalogue, result.site, stylesheet=f"style.css?v={stylesheet_hash}",
-                        history=history, search_script=f"search.js?v={script_hash}",
-                        renderer=renderer, memo=cache.project_view if cache else None)
+    versions = [
+        build_views(catalogue, site, stylesheet=f"style.css?v={stylesheet_hash}", history=history,
+                    search_script=f"search.js?v={script_hash}", renderer=renderer,
+                    memo=cache.project_view if cache else None, lang=lang)
+        for catalogue, lang in zip(catalogues, (None, *site.languages[1:]), strict=True)
+    ]
+    views = versions[0]
     env = make_environment(paths.templates)
-    pages = plan_pages(views, Strings(views.site.lang))
-    files = render_site(views, env, assets, cache, pages)
-    generated = _publish(views, result, history, cache, pages)
+    pages = plan_languages(versions)
+    files = render_site(versions, env, assets, cache, pages)
+    generated = _publish(list(zip(versions, catalogues, strict=True)), result, history, cache, pages)
     if search:
         generated.update(_search_index(views, files, cache, pages))
     for name, data in generated.items():
@@ -142,14 +156,16 @@ def render(
     return dict(sorted(files.items()))
 
 
-def _publish(views: Views, result: CheckResult, history: History, cache: BuildCache | None,
-             pages: list[Page]) -> dict[str, bytes]:
-    """Feed, sitemap, open data: a function of every record, its status and dates, and the site."""
+def _publish(versions: list[tuple[Views, Catalogue]], result: CheckResult, history: History,
+             cache: BuildCache | None, pages: list[Page]) -> dict[str, bytes]:
+    """Feed, sitemap, open data: a function of every record, its translations, its status and dates,
+    and the site."""
     assert result.site is not None and result.catalogue is not None
     site, catalogue = result.site, result.catalogue
+    views = versions[0][0]
 
     def produce() -> dict[str, bytes]:
-        return publish_files(views, catalogue, site, history, pages, memo=cache.project_data if cache else None)
+        return publish_languages(versions, site, history, pages, memo=cache.project_data if cache else None)
 
     if cache is None:
         return produce()
@@ -158,10 +174,13 @@ def _publish(views: Views, result: CheckResult, history: History, cache: BuildCa
     digest.update(f"\0{catalogue.as_of}\0{views.site.stylesheet}\0{views.site.search_script}\0".encode())
     digest.update(pickle.dumps(history, protocol=pickle.HIGHEST_PROTOCOL))
     for entry in catalogue.entries:
-        kept = cache.record_digest(entry.record.path)
-        if kept is None:
-            return produce()
-        digest.update(f"\0{entry.record.path}\0{kept}\0{entry.status}".encode())
+        paths = [entry.record.path, *(t.path for t in entry.record.translations.values())]
+        for path in paths:
+            kept = cache.record_digest(path)
+            if kept is None:
+                return produce()
+            digest.update(f"\0{path}\0{kept}".encode())
+        digest.update(f"\0{entry.status}".encode())
     return cache.reuse("publish", digest.hexdigest(), produce)
 
 
@@ -170,13 +189,15 @@ def _search_index(views: Views, files: dict[str, bytes], cache: BuildCache | Non
     from projcat.build.search import build_index
 
     pages = [(page.output, files[page.output]) for page in plan if page.kind == "project"]
+    # A multilingual site's pages are indexed each in the language of its `<html lang>`.
+    language = None if views.site.multilingual else views.site.lang
     if cache is None:
-        return build_index(pages, views.site.lang)
+        return build_index(pages, language)
     # Pagefind has no incremental mode: run it again only when an indexed page changed.
-    digest = hashlib.sha256(views.site.lang.encode())
+    digest = hashlib.sha256((language or ",".join(views.site.languages)).encode())
     for name, data in pages:
         digest.update(f"\0{name}\0{len(data)}\0".encode() + data)
-    return cache.reuse("search-index", digest.hexdigest(), lambda: build_index(pages, views.site.lang))
+    return cache.reuse("search-index", digest.hexdigest(), lambda: build_index(pages, language))
 
 
 def build(

@@ -51,8 +51,12 @@ def _program() -> Path:
     return program
 
 
-def build_index(pages: Iterable[tuple[str, bytes]], language: str) -> dict[str, bytes]:
+def build_index(pages: Iterable[tuple[str, bytes]], language: str | None) -> dict[str, bytes]:
     """`(output path, page HTML)` pairs -> the bundle's files under `pagefind/`.
+
+    `language` forces every page into one language's index (a one-language
+    site); None lets Pagefind read each page's `<html lang>` and keep one
+    index per language, of which the script on a page loads its own.
 
     No pages, no index: Pagefind refuses an empty folder, and a catalogue
     with no projects yet should still build (its search page says search
@@ -70,9 +74,10 @@ def build_index(pages: Iterable[tuple[str, bytes]], language: str) -> dict[str, 
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(html)
         site.mkdir(exist_ok=True)
-        command = [str(program), "--site", str(site), "--output-path", str(bundle),
-                   "--force-language", language, "--silent"]
-        for selector in EXCLUDE_SELECTORS:
+        command = [str(program), "--site", str(site), "--output-path", str(bundle)]
+        command += ["--force-language", language, "--silent"] if language else ["--silent"]
+        # On a language version, the note that a project is described only in the main language.
+        for selector in EXCLUDE_SELECTORS + (() if language else (".only-in",)):
             command += ["--exclude-selectors", selector]
         try:
             done = subprocess.run(command, capture_output=True, text=True, errors="replace",

@@ -21,6 +21,8 @@ from projcat.problems import Problem
 
 MAX_FILE_BYTES = 1024 * 1024
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# `<slug>.<lang>`: a record's translation, e.g. `avoin-kunta.sv.md`.
+_TRANSLATION_STEM = re.compile(r"^(?P<slug>.+)\.(?P<lang>[a-z]{2,3})$")
 # Names Windows cannot create; a city's editors may well be on Windows.
 RESERVED_NAMES = frozenset(
     ["con", "prn", "aux", "nul"] + [f"com{i}" for i in range(1, 10)] + [f"lpt{i}" for i in range(1, 10)]
@@ -44,6 +46,15 @@ class RawRecord:
     body: str
     body_line: int
     problems: list[Problem] = field(default_factory=list)
+    # The language of a translation (`<slug>.<lang>.md`); "" for a main file.
+    lang: str = ""
+
+
+def split_stem(stem: str) -> tuple[str, str]:
+    """A record file's name without `.md` -> (slug, language): `("avoin-kunta", "sv")` for
+    `avoin-kunta.sv`, `("avoin-kunta", "")` for the main file."""
+    match = _TRANSLATION_STEM.match(stem)
+    return (match.group("slug"), match.group("lang")) if match else (stem, "")
 
 
 def read_limited(file: Path, display: str) -> tuple[bytes | None, list[Problem]]:
@@ -132,13 +143,14 @@ def suggest_slug(name: str) -> str:
 
 
 def slug_problems(file: Path, display: str) -> list[Problem]:
-    stem = file.stem
-    if not SLUG_RE.match(stem) or file.suffix != ".md":
+    slug, lang = split_stem(file.stem)
+    tail = f".{lang}" if lang else ""
+    if not SLUG_RE.match(slug) or file.suffix != ".md":
         return [Problem.make(display, "file.bad_slug", line=1, col=1, name=safe_text(file.name),
-                             suggestion=suggest_slug(safe_text(stem)))]
-    if stem in RESERVED_NAMES:
+                             suggestion=suggest_slug(safe_text(slug)) + tail)]
+    if slug in RESERVED_NAMES:
         return [Problem.make(display, "file.reserved_slug", line=1, col=1, name=file.name,
-                             suggestion=f"{stem}-hanke")]
+                             suggestion=f"{slug}-hanke{tail}")]
     return []
 
 
@@ -151,30 +163,31 @@ def read_record(file: Path, display: str) -> RawRecord:
 
 def unreadable_record(file: Path, display: str, problems: list[Problem]) -> RawRecord:
     """A record file `read_limited` could not read: no fields, only why."""
-    return RawRecord(display, safe_text(file.stem), Document(data=None), "", 1, slug_problems(file, display) + problems)
+    slug, lang = split_stem(safe_text(file.stem))
+    return RawRecord(display, slug, Document(data=None), "", 1, slug_problems(file, display) + problems, lang)
 
 
 def record_from_bytes(file: Path, display: str, data: bytes) -> RawRecord:
     """A record file the caller has read already (with `read_limited`) -> `read_record`'s answer.
 
     A cache reads each file once: the same bytes give it the content digest and the parse."""
-    record = parse_record(data, display, safe_text(file.stem))
+    record = parse_record(data, display, *split_stem(safe_text(file.stem)))
     record.problems[:0] = slug_problems(file, display)
     return record
 
 
-def parse_record(data: bytes, display: str, slug: str) -> RawRecord:
+def parse_record(data: bytes, display: str, slug: str, lang: str = "") -> RawRecord:
     """A record file's bytes -> positioned front matter and body, or the problems that stop reading it."""
     empty = Document(data=None)
     text, decode_problems = decode(data, display)
     if text is None:
-        return RawRecord(display, slug, empty, "", 1, decode_problems)
+        return RawRecord(display, slug, empty, "", 1, decode_problems, lang)
     parts = split_front_matter(text, display)
     if isinstance(parts, list):
-        return RawRecord(display, slug, empty, "", 1, parts)
+        return RawRecord(display, slug, empty, "", 1, parts, lang)
     front, front_line, body, body_line = parts
     document = read_yaml(front, display, line_offset=front_line - 1)
-    return RawRecord(display, slug, document, body, body_line, [])
+    return RawRecord(display, slug, document, body, body_line, [], lang)
 
 
 def _ignored(name: str) -> bool:

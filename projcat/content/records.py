@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, ClassVar, Literal, TypeVar
 
@@ -53,7 +54,7 @@ def as_text(value: Any) -> str:
     return text.strip()
 
 
-def _list(value: Any) -> list[Any]:
+def as_list(value: Any) -> list[Any]:
     if value is None or value == "":
         raise PydanticCustomError("field.empty", "empty", {})
     if not isinstance(value, list):
@@ -196,7 +197,7 @@ _DATE_SCHEMA = {
 }
 
 Text = Annotated[str, BeforeValidator(as_text), WithJsonSchema(_ANY_TEXT), Kind("text")]
-TextList = Annotated[list[Text], BeforeValidator(_list), Kind("list")]
+TextList = Annotated[list[Text], BeforeValidator(as_list), Kind("list")]
 Date = Annotated[PartialDate, BeforeValidator(_date), WithJsonSchema(_DATE_SCHEMA), Kind("date")]
 Amount = Annotated[
     Decimal, BeforeValidator(_amount),
@@ -257,7 +258,7 @@ class Document(Strict):
 
 _M = TypeVar("_M", bound=BaseModel)
 # The type of a field holding a list of models, such as `funding` or `themes`: `Items[Funding]`.
-Items = Annotated[list[_M], BeforeValidator(_list), Kind("items")]
+Items = Annotated[list[_M], BeforeValidator(as_list), Kind("items")]
 
 
 class Project(Strict):
@@ -279,6 +280,30 @@ class Project(Strict):
     keywords: TextList = Field(default_factory=list, description=doc("keywords"))
 
 
+class Translation(Strict):
+    """A record in another language: the front matter of `content/projects/<slug>.<lang>.md`.
+
+    Only what is written in words; the facts (dates, theme, funding, people)
+    are the main file's, so they cannot disagree between languages."""
+
+    title: Text = Field(description=doc("title"))
+    short_title: Text | None = Field(None, description=doc("short_title"))
+    summary: Text | None = Field(None, description=doc("summary"))
+    keywords: TextList = Field(default_factory=list, description=doc("keywords"))
+    documents: Items[Document] = Field(default_factory=list, description=doc("documents"))
+
+
+@dataclass(frozen=True)
+class ValidTranslation:
+    """A translation that passed validation, and the Markdown body under its front matter."""
+
+    lang: str
+    path: str
+    translation: Translation
+    body: str
+    body_line: int
+
+
 @dataclass(frozen=True)
 class ValidRecord:
     """A record that passed validation: its project, and the Markdown body under the front matter."""
@@ -288,8 +313,10 @@ class ValidRecord:
     project: Project
     body: str
     body_line: int
+    # Its valid translations by language; never the main language.
+    translations: Mapping[str, ValidTranslation] = field(default_factory=dict)
 
 
 FIELD_NAMES: dict[type[BaseModel], tuple[str, ...]] = {
-    model: tuple(model.model_fields) for model in (Project, Funding, Contact, Document)
+    model: tuple(model.model_fields) for model in (Project, Funding, Contact, Document, Translation)
 }

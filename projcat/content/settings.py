@@ -6,15 +6,20 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, Self
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BeforeValidator, Field, WithJsonSchema
+from pydantic import AfterValidator, BeforeValidator, Field, ModelWrapValidatorHandler, WithJsonSchema, model_validator
 from pydantic_core import PydanticCustomError
 
-from projcat.content.records import Date, Document, Email, Items, Kind, Phone, Strict, Text, TextList, Url, as_text, doc
+from projcat.content.localtext import LocalText, LocalTextField, site_languages
+from projcat.content.records import Date, Document, Email, Items, Kind, Phone, Strict, Url, as_list, as_text, doc
 from projcat.strings import LANGUAGES
+
+# The languages a site's pages can be published in: those of the strings
+# table, and Swedish, whose catalogue the language-versions work adds.
+SITE_LANGUAGES: tuple[str, ...] = tuple(dict.fromkeys(("fi", "sv", "en", *LANGUAGES)))
 
 THEME_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -33,6 +38,24 @@ def _language(value: Any) -> str:
             "site.bad_language", "unsupported language", {"value": text, "choices": ", ".join(LANGUAGES)}
         )
     return text
+
+
+def _site_language(value: Any) -> str:
+    text = as_text(value)
+    if text not in SITE_LANGUAGES:
+        raise PydanticCustomError(
+            "site.bad_language", "unsupported language", {"value": text, "choices": ", ".join(SITE_LANGUAGES)}
+        )
+    return text
+
+
+def _distinct(codes: tuple[str, ...]) -> tuple[str, ...]:
+    if not codes:
+        raise PydanticCustomError("field.empty", "empty", {})
+    for index, code in enumerate(codes):
+        if code in codes[:index]:
+            raise PydanticCustomError("site.duplicate_language", "language twice", {"value": code})
+    return codes
 
 
 def _time_zone(value: Any) -> str:
@@ -60,6 +83,13 @@ def _base_url(value: Any) -> str:
 ThemeId = Annotated[str, BeforeValidator(_theme_id),
                     WithJsonSchema({"type": "string", "pattern": THEME_ID.pattern}), Kind("theme_id")]
 Language = Annotated[str, BeforeValidator(_language), WithJsonSchema({"enum": list(LANGUAGES)}), Kind("language")]
+SiteLanguage = Annotated[str, BeforeValidator(_site_language), WithJsonSchema({"enum": list(SITE_LANGUAGES)}),
+                         Kind("language")]
+Languages = Annotated[tuple[SiteLanguage, ...], BeforeValidator(as_list), AfterValidator(_distinct),
+                      WithJsonSchema({"type": "array", "items": {"enum": list(SITE_LANGUAGES)},
+                                      "minItems": 1, "uniqueItems": True}),
+                      Kind("list")]
+LocalTextList = Annotated[list[LocalTextField], BeforeValidator(as_list), Kind("list")]
 TimeZone = Annotated[str, BeforeValidator(_time_zone), WithJsonSchema({"type": "string"}), Kind("time_zone")]
 BaseUrl = Annotated[str, BeforeValidator(_base_url), WithJsonSchema({"type": "string", "pattern": "/$"}),
                     Kind("base_url")]
@@ -68,14 +98,15 @@ BaseUrl = Annotated[str, BeforeValidator(_base_url), WithJsonSchema({"type": "st
 class Theme(Strict):
     doc_prefix: ClassVar[str] = "site.theme."
     id: ThemeId = Field(description=doc("site.theme.id"))
-    name: Text = Field(description=doc("site.theme.name"))
-    intro: Text | None = Field(None, description=doc("site.theme.intro"))
+    name: LocalTextField = Field(description=doc("site.theme.name"))
+    intro: LocalTextField | None = Field(None, description=doc("site.theme.intro"))
 
 
 class SiteDocument(Document):
     # Its own fields are `doc.site.document.*`; the inherited ones `doc.document.*`.
     doc_prefix: ClassVar[str] = "site.document."
-    description: Text | None = Field(None, description=doc("site.document.description"))
+    title: LocalTextField = Field(description=doc("document.title"))
+    description: LocalTextField | None = Field(None, description=doc("site.document.description"))
     date: Date | None = Field(None, description=doc("site.document.date"))
 
 
@@ -101,7 +132,7 @@ AssessmentKind = Annotated[str, BeforeValidator(_one_of("site.bad_assessment", A
 
 class SupervisoryAuthority(Strict):
     doc_prefix: ClassVar[str] = "site.accessibility.supervisory_authority."
-    name: Text = Field(description=doc("site.accessibility.supervisory_authority.name"))
+    name: LocalTextField = Field(description=doc("site.accessibility.supervisory_authority.name"))
     url: Url = Field(description=doc("site.accessibility.supervisory_authority.url"))
     email: Email | None = Field(None, description=doc("site.accessibility.supervisory_authority.email"))
     phone: Phone | None = Field(None, description=doc("site.accessibility.supervisory_authority.phone"))
@@ -112,7 +143,7 @@ class SupervisoryAuthority(Strict):
 # regional state administrative agencies). One value, so a change of authority
 # is one edit here or one `supervisory_authority` in a site's `site.yaml`.
 DEFAULT_SUPERVISORY_AUTHORITY = SupervisoryAuthority(
-    name="Lupa- ja valvontavirasto",
+    name=LocalText("Lupa- ja valvontavirasto", {"fi": "Lupa- ja valvontavirasto"}),
     url="https://www.saavutettavuusvaatimukset.fi/",
     email=None,
     phone=None,
@@ -129,12 +160,12 @@ class Accessibility(Strict):
     reviewed: Date | None = Field(None, description=doc("site.accessibility.reviewed"))
     assessment: AssessmentKind = Field(
         "self", description=doc("site.accessibility.assessment"))
-    assessor: Text | None = Field(None, description=doc("site.accessibility.assessor"))
+    assessor: LocalTextField | None = Field(None, description=doc("site.accessibility.assessor"))
     feedback_email: Email | None = Field(None, description=doc("site.accessibility.feedback_email"))
     feedback_phone: Phone | None = Field(None, description=doc("site.accessibility.feedback_phone"))
     feedback_url: Url | None = Field(None, description=doc("site.accessibility.feedback_url"))
-    feedback_handler: Text | None = Field(None, description=doc("site.accessibility.feedback_handler"))
-    other_issues: TextList = Field(default_factory=list, description=doc("site.accessibility.other_issues"))
+    feedback_handler: LocalTextField | None = Field(None, description=doc("site.accessibility.feedback_handler"))
+    other_issues: LocalTextList = Field(default_factory=list, description=doc("site.accessibility.other_issues"))
     supervisory_authority: Annotated[SupervisoryAuthority, Kind("section")] = Field(
         DEFAULT_SUPERVISORY_AUTHORITY, description=doc("site.accessibility.supervisory_authority"))
 
@@ -143,18 +174,56 @@ class Accessibility(Strict):
         return bool(self.feedback_email or self.feedback_phone or self.feedback_url)
 
 
+def _no_default(schema: dict[str, Any]) -> None:
+    # The default is the site's `language`, not a value an editor could write.
+    schema.pop("default", None)
+
+
 class SiteConfig(Strict):
     doc_prefix: ClassVar[str] = "site."
-    title: Text = Field(description=doc("site.title"))
-    organisation: Text = Field(description=doc("site.organisation"))
+    title: LocalTextField = Field(description=doc("site.title"))
+    organisation: LocalTextField = Field(description=doc("site.organisation"))
     language: Language = Field("fi", description=doc("site.language"))
+    # Empty only while validating: then `(language,)`.
+    languages: Languages = Field((), description=doc("site.languages"), json_schema_extra=_no_default)
     time_zone: TimeZone = Field("Europe/Helsinki", description=doc("site.time_zone"))
     base_url: BaseUrl = Field("/", description=doc("site.base_url"))
-    intro: Text | None = Field(None, description=doc("site.intro"))
+    intro: LocalTextField | None = Field(None, description=doc("site.intro"))
     themes: Items[Theme] = Field(description=doc("site.themes"))
     documents: Items[SiteDocument] = Field(default_factory=list, description=doc("site.documents"))
     accessibility: Annotated[Accessibility, Kind("section")] | None = Field(
         None, description=doc("site.accessibility"))
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _in_site_languages(cls, data: Any, handler: ModelWrapValidatorHandler[SiteConfig]) -> SiteConfig:
+        # The texts' main language and allowed languages are the site's: read them first.
+        with site_languages(_raw_languages(data)):
+            return handler(data)
+
+    @model_validator(mode="after")
+    def _main_language(self) -> Self:
+        if not self.languages:
+            object.__setattr__(self, "languages", (self.language,))
+        elif "language" not in self.model_fields_set:
+            object.__setattr__(self, "language", self.languages[0])
+        elif self.language != self.languages[0]:
+            raise PydanticCustomError("site.language_mismatch", "language is not the first of languages",
+                                      {"value": self.language, "expected": self.languages[0]})
+        return self
+
+
+def _raw_languages(data: Any) -> tuple[str, ...]:
+    """The site's languages as written, as far as they can be read; the checks come later."""
+    if not isinstance(data, dict):
+        return ("fi",)
+    raw = data.get("languages")
+    if isinstance(raw, list):
+        codes = tuple(dict.fromkeys(str(item).strip() for item in raw if isinstance(item, (str, int))))
+        if codes:
+            return codes
+    language = data.get("language")
+    return (str(language).strip(),) if isinstance(language, str) and language.strip() else ("fi",)
 
 
 @dataclass(frozen=True)

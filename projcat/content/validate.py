@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypedDict, TypeVar, cast
 from urllib.parse import unquote, urlsplit
@@ -21,7 +22,19 @@ from pydantic_core import PydanticCustomError
 
 from projcat.content.dates import DateError, parse_partial_date
 from projcat.content.load import RawRecord
-from projcat.content.records import FIELD_NAMES, Contact, Document, Funding, Project, ValidRecord, as_url, value_kind
+from projcat.content.localtext import language_candidate
+from projcat.content.records import (
+    FIELD_NAMES,
+    Contact,
+    Document,
+    Funding,
+    Project,
+    Translation,
+    ValidRecord,
+    ValidTranslation,
+    as_url,
+    value_kind,
+)
 from projcat.content.settings import SiteConfig, SiteDocument, Theme
 from projcat.content.yamlread import Document as YamlDocument
 from projcat.content.yamlread import Mark, dotted
@@ -100,8 +113,13 @@ def _errors_to_problems(
         kind = error["type"]
         # The validators of `records` and `settings` raise with the parameters their code names.
         ctx = cast(ProblemParams, dict(error.get("ctx") or {}))
+        if kind == "site.language_mismatch":
+            loc = ("language",)  # a check of the whole model; the key it is about
         field = dotted(loc)
         where = _at(doc, loc, key=kind in ("extra_forbidden", "missing"))
+        if kind == "site.text_language":
+            # At the language's own key inside the mapping, where it is to be fixed.
+            where = _at(doc, (*loc, ctx.get("value", "")), key=True)
         model = _model_at(loc, top, nested)
         names = FIELD_NAMES.get(model, tuple(model.model_fields))
         if kind == "extra_forbidden":
@@ -261,7 +279,15 @@ def _body_warnings(raw: RawRecord) -> list[Problem]:
     return []
 
 
-def validate_record(raw: RawRecord, site: SiteConfig | None, root: Path) -> tuple[ValidRecord | None, list[Problem]]:
+def validate_record(
+    raw: RawRecord, site: SiteConfig | None, root: Path
+) -> tuple[ValidRecord | ValidTranslation | None, list[Problem]]:
+    """A main file -> its `ValidRecord`; a translation (`raw.lang`) -> its `ValidTranslation`.
+
+    Whether a translation's main file exists is a question about all files:
+    `translations.join_translations` asks it."""
+    if raw.lang:
+        return _validate_translation(raw, site, root)
     problems = list(raw.problems) + list(raw.fields.problems)
     doc = raw.fields
     if doc.data is None:
@@ -277,6 +303,48 @@ def validate_record(raw: RawRecord, site: SiteConfig | None, root: Path) -> tupl
     if project is None or any(p.is_error for p in problems):
         return None, problems
     return ValidRecord(raw.slug, raw.path, project, raw.body, raw.body_line), problems
+
+
+def _translation_language(raw: RawRecord, site: SiteConfig) -> list[Problem]:
+    main, others = site.languages[0], site.languages[1:]
+    where: Where = {"line": 1, "col": 1}
+    if not others:
+        return [Problem.make(raw.path, "translation.one_language", value=raw.lang, expected=main, **where)]
+    if raw.lang == main:
+        return [Problem.make(raw.path, "translation.main_language", value=raw.lang, slug=raw.slug, **where)]
+    if raw.lang in others:
+        return []
+    return [Problem.make(raw.path, "translation.unknown_language", value=raw.lang, choices=", ".join(others),
+                         candidate=language_candidate(raw.lang, others), **where)]
+
+
+def _validate_translation(
+    raw: RawRecord, site: SiteConfig | None, root: Path
+) -> tuple[ValidTranslation | None, list[Problem]]:
+    problems = list(raw.problems) + list(raw.fields.problems)
+    if site is not None:
+        problems += _translation_language(raw, site)
+    doc = raw.fields
+    if doc.data is None:
+        return None, problems
+    words = doc
+    if isinstance(doc.data, dict):
+        # A fact is the main file's for every language: named as such, not as an unknown field.
+        facts = [key for key in doc.data if key in Project.model_fields and key not in Translation.model_fields]
+        for key in facts:
+            problems.append(Problem.make(raw.path, "translation.fact", field=key, key=key, slug=raw.slug,
+                                         **_at(doc, (key,), key=True)))
+        if facts:
+            words = replace(doc, data={k: v for k, v in doc.data.items() if k not in facts})
+    translation, schema_problems = validate_model(Translation, words, raw.path, _NESTED)
+    problems += schema_problems
+    if isinstance(doc.data, dict):
+        problems += document_problems(doc, raw.path, root)
+        problems += _text_warnings(doc, raw.path)
+    problems += _body_warnings(raw)
+    if translation is None or any(p.is_error for p in problems):
+        return None, problems
+    return ValidTranslation(raw.lang, raw.path, translation, raw.body, raw.body_line), problems
 
 
 def validate_site(doc: YamlDocument, path: str, root: Path) -> tuple[SiteConfig | None, list[Problem]]:
@@ -311,10 +379,11 @@ def slug_key(slug: str) -> str:
 
 def collision_problems(raws: list[RawRecord]) -> list[Problem]:
     """Two files that would publish to the same address, on any file system."""
-    first: dict[str, RawRecord] = {}
+    first: dict[tuple[str, str], RawRecord] = {}
     problems = []
     for raw in raws:
-        key = slug_key(raw.slug)
+        # A translation shares its main file's slug; it collides only with another of its language.
+        key = (slug_key(raw.slug), raw.lang)
         if key in first:
             problems.append(Problem.make(raw.path, "file.slug_collision", line=1, col=1,
                                          slug=raw.slug, other=first[key].path))

@@ -6,8 +6,10 @@ import sys
 from pathlib import Path
 
 import frontmatter
+import yaml
 
-from projcat.content.load import SLUG_RE, suggest_slug
+from projcat.content.load import SLUG_RE, read_record, suggest_slug
+from projcat.content.records import Translation
 from projcat.content.settings import Paths
 from projcat.content.site_file import load_site
 from projcat.strings import message
@@ -53,4 +55,50 @@ def new_record(root: Path, title: str | None, theme: str | None, slug: str | Non
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(frontmatter.dumps(post, sort_keys=False) + "\n", encoding="utf-8")
     print(message(lang, "new.created", {"path": target}))
+    return 0
+
+
+def _words(front: object) -> dict[str, object]:
+    """The fields of a main file a translation holds, as written there: its skeleton."""
+    if not isinstance(front, dict):
+        return {}
+    words = {name: front[name] for name in Translation.model_fields if front.get(name) not in (None, "", [])}
+    documents = words.get("documents")
+    if isinstance(documents, list):
+        # Each document's title to translate, and its address, which may be replaced by the language's own.
+        words["documents"] = [{key: item[key] for key in ("title", "url") if key in item}
+                              for item in documents if isinstance(item, dict)]
+    return words
+
+
+def new_translation(root: Path, slug: str, lang: str) -> int:
+    """Write `<slug>.<lang>.md` from `<slug>.md`: the texts to translate, under a comment saying so."""
+    paths = Paths(root)
+    site, problems = load_site(paths)
+    if site is None:
+        for problem in problems:
+            print(problem.format("fi"), file=sys.stderr)
+        return 1
+    editors = site.language
+    others = site.languages[1:]
+    if not others:
+        print(message(editors, "new.one_language", {"main": editors, "lang": lang}), file=sys.stderr)
+        return 2
+    if lang not in others:
+        print(message(editors, "new.bad_language", {"lang": lang, "choices": ", ".join(others)}), file=sys.stderr)
+        return 2
+    main = paths.content / f"{slug}.md"
+    target = paths.content / f"{slug}.{lang}.md"
+    if not SLUG_RE.match(slug) or not main.is_file():
+        print(message(editors, "new.no_main", {"path": main}), file=sys.stderr)
+        return 2
+    if target.exists():
+        print(message(editors, "new.translation_exists", {"path": target}), file=sys.stderr)
+        return 2
+    raw = read_record(main, f"{slug}.md")
+    comment = message(editors, "new.translation_comment", {"lang": lang, "slug": slug})
+    front = yaml.safe_dump(_words(raw.fields.data), allow_unicode=True, sort_keys=False, width=1000)
+    body = raw.body if raw.body.endswith("\n") or not raw.body else raw.body + "\n"
+    target.write_text(f"---\n# {comment}\n{front}---\n{body}", encoding="utf-8")
+    print(message(editors, "new.created", {"path": target}))
     return 0

@@ -8,8 +8,11 @@ sub-path, and views, the page plan, the sitemap, the feed, open data, search
 and the templates all take their addresses from here.
 
 The words of the pages' paths are one small table by page kind
-(`PathWords`): the part of an address a language version of the site would
-vary. The published files keep their names in every language.
+(`PathWords`), one per language (`PATH_WORDS`). The main language keeps the
+addresses at the root; every other language lives under `<lang>/`, with its
+own words and the same slugs. The published files keep their names in
+every language; the files shared by all languages (assets, documents, the
+search bundle, the record schema, the sitemap and robots.txt) stay at the root.
 """
 
 from __future__ import annotations
@@ -44,6 +47,11 @@ class PathWords:
 
 
 FINNISH = PathWords()
+SWEDISH = PathWords(theme="teman", project="projekt", archive="avslutade",
+                    statement="tillganglighetsutlatande", search="sok")
+ENGLISH = PathWords(theme="themes", project="projects", archive="ended", statement="accessibility",
+                    search="search")
+PATH_WORDS: dict[str, PathWords] = {"fi": FINNISH, "sv": SWEDISH, "en": ENGLISH}
 
 # The file a folder's address is served from.
 FOLDER_INDEX = "index.html"
@@ -57,6 +65,9 @@ DATA_SCHEMA = "hanke.schema.json"
 FEED = "feed.xml"
 SITEMAP = "sitemap.xml"
 ROBOTS = "robots.txt"
+
+# The kinds one file serves for every language: they never take a language's prefix.
+SHARED: frozenset[Kind] = frozenset({"asset", "document", "search_bundle", "data_schema", "sitemap", "robots"})
 
 _ROOT_FILES: dict[Kind, str] = {
     "not_found": NOT_FOUND, "data_json": DATA_JSON, "data_csv": DATA_CSV, "data_schema": DATA_SCHEMA,
@@ -112,16 +123,30 @@ class Urls:
     # scheme://host when base_url names a host; "" when it is only a path.
     origin: str = ""
     words: PathWords = FINNISH
+    # `<lang>/` for a language other than the site's main one; "" for the main language.
+    prefix: str = ""
 
     @classmethod
     def for_site(cls, base_url: str, words: PathWords = FINNISH) -> Urls:
         return cls(base_path(base_url), origin_of(base_url), words)
 
+    @classmethod
+    def for_language(cls, base_url: str, lang: str, main: str) -> Urls:
+        """The addresses of one language version: the main language keeps the site's addresses of
+        old (whatever its language), every other one lives under `<lang>/` with its own words."""
+        if lang == main:
+            return cls.for_site(base_url)
+        return cls(base_path(base_url), origin_of(base_url), PATH_WORDS.get(lang, FINNISH), f"{lang}/")
+
+    def _relative(self, kind: Kind, key: str) -> str:
+        path = relative_path(kind, key, self.words)
+        return path if kind in SHARED else self.prefix + path
+
     def url(self, kind: Kind, key: str = "") -> str:
-        return self.base + relative_path(kind, key, self.words)
+        return self.base + self._relative(kind, key)
 
     def output(self, kind: Kind, key: str = "") -> str:
-        return output_path(kind, key, self.words)
+        return output_of(self._relative(kind, key))
 
     def absolute(self, url: str) -> str | None:
         """The full address of an internal URL, or None when the host is not known."""

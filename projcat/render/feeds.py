@@ -12,6 +12,7 @@ which RFC 4287 resolves against the feed's own address.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
@@ -28,6 +29,7 @@ from projcat.strings import Strings
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+XHTML_NS = "http://www.w3.org/1999/xhtml"
 # Feed readers show the newest entries; older events stay on the pages.
 FEED_LIMIT = 100
 
@@ -58,12 +60,20 @@ def sitemap_xml(views: Views, catalogue: Catalogue, history: History, pages: lis
     rows = []
     for page in indexable_pages(pages):
         location = urls.absolute(page.url)
+        # A page lists the projects its own language version shows; their facts are the same in every one.
         changed = content_changed(_page_entries(page, catalogue), history, catalogue.as_of)
         lastmod = f"<lastmod>{changed.isoformat()}</lastmod>" if changed else ""
-        rows.append(f"  <url><loc>{escape(location or '')}</loc>{lastmod}</url>\n")
+        # Every language's version of the page, itself included, as the sitemap protocol's alternates.
+        shown = [(link.lang, link.href) for link in page.alternates]
+        if page.default is not None:
+            shown.append(("x-default", page.default.href))
+        links = "".join(f'<xhtml:link rel="alternate" hreflang={quoteattr(lang)} href={quoteattr(href)}/>'
+                        for lang, href in shown)
+        rows.append(f"  <url><loc>{escape(location or '')}</loc>{lastmod}{links}</url>\n")
+    namespaces = f' xmlns:xhtml="{XHTML_NS}"' if any(page.alternates for page in pages) else ""
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
-        f'<urlset xmlns="{SITEMAP_NS}">\n' + "".join(sorted(rows)) + "</urlset>\n"
+        f'<urlset xmlns="{SITEMAP_NS}"{namespaces}>\n' + "".join(sorted(rows)) + "</urlset>\n"
     ).encode("utf-8")
 
 
@@ -119,8 +129,19 @@ def _element(name: str, text: str, **attributes: str) -> str:
     return f"<{name}{attrs}>{escape(text)}</{name}>"
 
 
+def _summary(text: str, lang: str | None) -> str:
+    """An entry's summary, with its language when it is not the feed's (an untranslated project)."""
+    return _element("summary", text, **({"xml:lang": lang} if lang else {}))
+
+
 def feed_xml(views: Views, catalogue: Catalogue, site: SiteConfig, history: History) -> bytes:
-    t = Strings(site.language)
+    """The feed of one language version: its texts and links; a language other than the main
+    one has ids of its own, as its entries are other documents than the main feed's."""
+    lang = views.site.lang
+    t = Strings(lang)
+    # The main language's ids are those the feed has always had.
+    own = () if lang == site.language else (lang,)
+    title, organisation = views.site.title, views.site.organisation
     urls = views.site.urls
     zone = ZoneInfo(site.time_zone)
     events = feed_events(catalogue, history)
@@ -129,12 +150,12 @@ def feed_xml(views: Views, catalogue: Catalogue, site: SiteConfig, history: Hist
     home = urls.absolute(urls.index()) or urls.index()
     lines = [
         '<?xml version="1.0" encoding="utf-8"?>',
-        f'<feed xmlns="{ATOM_NS}" xml:lang={quoteattr(site.language)}>',
-        "  " + _element("title", f"{site.title} – {site.organisation}"),
+        f'<feed xmlns="{ATOM_NS}" xml:lang={quoteattr(lang)}>',
+        "  " + _element("title", f"{title} – {organisation}"),
         "  " + _element("subtitle", t("feed.subtitle")),
-        "  " + _element("id", _urn(site.organisation, site.title)),
+        "  " + _element("id", _urn(str(site.organisation), str(site.title), *own)),
         "  " + _element("updated", _timestamp(newest, zone)),
-        f"  <author>{_element('name', site.organisation)}</author>",
+        f"  <author>{_element('name', organisation)}</author>",
         f'  <link rel="self" type="application/atom+xml" href={quoteattr(feed_url)}/>',
         f'  <link rel="alternate" type="text/html" href={quoteattr(home)}/>',
     ]
@@ -143,12 +164,12 @@ def feed_xml(views: Views, catalogue: Catalogue, site: SiteConfig, history: Hist
         link = project.absolute_url or project.url
         lines += [
             "  <entry>",
-            "    " + _element("id", _urn(site.organisation, event.entry.slug, event.event)),
+            "    " + _element("id", _urn(str(site.organisation), event.entry.slug, event.event, *own)),
             "    " + _element("title", t(f"feed.{event.event}", title=project.title)),
             "    " + _element("updated", _timestamp(event.day, zone)),
             f'    <link rel="alternate" type="text/html" href={quoteattr(link)}/>',
             f"    <category term={quoteattr(event.event)} label={quoteattr(t(f'feed.category.{event.event}'))}/>",
-            "    " + _element("summary", project.description),
+            "    " + _summary(project.description, project.text_lang),
             "  </entry>",
         ]
     lines.append("</feed>")
@@ -171,4 +192,19 @@ def publish_files(views: Views, catalogue: Catalogue, site: SiteConfig, history:
     sitemap = sitemap_xml(views, catalogue, history, pages)
     if sitemap is not None:
         files[urls.output("sitemap")] = sitemap
+    return files
+
+
+def publish_languages(versions: Sequence[tuple[Views, Catalogue]], site: SiteConfig, history: History,
+                      pages: list[Page], memo: opendata.LinesMemo | None = None) -> dict[str, bytes]:
+    """`publish_files` for every language version (main first): each language's feed and open data
+    under its own prefix; the record schema, robots.txt and the sitemap (of every page) once."""
+    main_views, main_catalogue = versions[0]
+    files = publish_files(main_views, main_catalogue, site, history, pages, memo)
+    for views, catalogue in versions[1:]:
+        urls = views.site.urls
+        lines = opendata.all_project_lines(catalogue, views, history, memo)
+        files[urls.output("feed")] = feed_xml(views, catalogue, site, history)
+        files[urls.output("data_json")] = opendata.projects_json(catalogue, site, views, history, lines)
+        files[urls.output("data_csv")] = opendata.projects_csv(catalogue, views, history, lines)
     return files

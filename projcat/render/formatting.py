@@ -2,6 +2,11 @@
 
 A date shown on a page is a `<time>` element carrying the ISO date, so the
 markup versions keep the machine-readable value beside the formatted one.
+
+`lang` is the Babel locale. A one-language site passes its language code and
+keeps the Finnish day pattern it has always had; the language versions of a
+multilingual site pass the locale of each (`LOCALES`): Swedish and English
+write dates and euros as Babel has them for that locale.
 """
 
 from __future__ import annotations
@@ -10,8 +15,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from babel import Locale
 from babel.dates import format_date
-from babel.numbers import format_decimal
+from babel.numbers import format_currency, format_decimal
 from markupsafe import Markup, escape
 
 from projcat.content.dates import PartialDate
@@ -24,20 +30,51 @@ class PeriodView:
     html: Markup
 
 
+# The Babel locale of each language version of a multilingual site.
+LOCALES: dict[str, str] = {"fi": "fi", "sv": "sv_FI", "en": "en_GB"}
+# Locales that write dates and amounts Babel's way; the others keep the site's Finnish patterns.
+_BABEL_WAY = frozenset({"sv_FI", "en_GB"})
+
+
+def locale_for(lang: str, multilingual: bool) -> str:
+    """The locale a page in `lang` formats with: a one-language site's own code, as it always was."""
+    return LOCALES.get(lang, lang) if multilingual else lang
+
+
+class PageStrings(Strings):
+    """The strings of one language version, with the locale its dates and amounts are written in."""
+
+    def __init__(self, lang: str, locale: str | None = None) -> None:
+        super().__init__(lang)
+        self.locale = locale or lang
+
+
+def locale_of(t: Strings) -> str:
+    return t.locale if isinstance(t, PageStrings) else t.lang
+
+
 def format_day(day: date, lang: str) -> str:
-    return format_date(day, "d.M.yyyy", locale=lang)
+    return format_date(day, "long" if lang in _BABEL_WAY else "d.M.yyyy", locale=lang)
 
 
 def format_partial(value: PartialDate, lang: str) -> str:
     if value.precision == "day":
         return format_day(value.first_day, lang)
     if value.precision == "month":
+        if lang in _BABEL_WAY:
+            return format_date(value.first_day, "LLLL y", locale=lang)
         return f"{value.month}/{value.year}"
     return str(value.year)
 
 
 def format_amount(amount: Decimal, lang: str) -> str:
-    pattern = "#,##0" if amount == amount.to_integral_value() else "#,##0.00"
+    whole = amount == amount.to_integral_value()
+    if lang in _BABEL_WAY:
+        pattern = Locale.parse(lang).currency_formats["standard"].pattern
+        if whole:
+            pattern = pattern.replace(".00", "")
+        return format_currency(amount, "EUR", format=pattern, locale=lang, currency_digits=False)
+    pattern = "#,##0" if whole else "#,##0.00"
     return f"{format_decimal(amount, format=pattern, locale=lang)}\u00a0€"
 
 
@@ -55,7 +92,7 @@ def date_view(value: PartialDate, lang: str) -> PeriodView:
 
 
 def period_view(start: PartialDate | None, end: PartialDate | None, t: Strings) -> PeriodView | None:
-    lang = t.lang
+    lang = locale_of(t)
     if start and end:
         return PeriodView(
             f"{format_partial(start, lang)}–{format_partial(end, lang)}",
@@ -72,6 +109,6 @@ def period_view(start: PartialDate | None, end: PartialDate | None, t: Strings) 
 
 def dated_sentence(t: Strings, key: str, day: date) -> PeriodView:
     """A sentence with a day in it, the day kept as `<time>` markup."""
-    shown = format_day(day, t.lang)
+    shown = format_day(day, locale_of(t))
     time = Markup('<time datetime="{}">{}</time>').format(day.isoformat(), shown)
     return PeriodView(t(key, date=shown), with_markup(t, key, "date", time))

@@ -65,18 +65,40 @@ def _address(views: Views, url: str) -> str:
     return views.site.urls.absolute(url) or url
 
 
+def shown_project(entry: Entry) -> tuple[Project, str, str | None]:
+    """The record as the entry's language version publishes it: the translation's words over the
+    main file's facts, its description, and the language they are in (None: the main language's)."""
+    translated = entry.translation
+    if translated is None:
+        return entry.project, entry.record.body, None
+    words = translated.translation
+    update: dict[str, Any] = {"title": words.title, "short_title": words.short_title, "title_lang": None}
+    if words.summary:
+        update["summary"] = words.summary
+    if words.keywords:
+        update["keywords"] = list(words.keywords)
+    if words.documents:
+        update["documents"] = list(words.documents)
+    return entry.project.model_copy(update=update), translated.body, translated.lang
+
+
 def _published(entry: Entry, views: Views, history: History) -> dict[str, Any]:
     view = views.projects[entry.slug]
     changed = history.changed(entry.record.path)
-    return {
-        "slug": entry.slug,
+    project, body, lang = shown_project(entry)
+    published: dict[str, Any] = {"slug": entry.slug}
+    if views.site.multilingual:
+        # Only on a multilingual site: a one-language site's files stay as they were.
+        published["language"] = lang or views.site.languages[0]
+    published.update({
         "url": _address(views, view.url),
         "status": entry.status,
         "theme_name": view.theme.text if view.theme else None,
         "last_changed": changed.isoformat() if changed else None,
-        "record": record_data(entry.project),
-        "description": entry.record.body.strip(),
-    }
+        "record": record_data(project),
+        "description": body.strip(),
+    })
+    return published
 
 
 def _by_slug(catalogue: Catalogue) -> list[Entry]:
@@ -104,7 +126,7 @@ def all_project_lines(catalogue: Catalogue, views: Views, history: History,
     """Every project's lines by slug. `memo(slug, inputs, produce)` may return the lines kept
     from an earlier build for equal inputs (see `cache.BuildCache.project_data`): with
     thousands of projects, writing them all again was most of a one-record rebuild."""
-    columns = tuple(csv_columns(catalogue))
+    columns = tuple(csv_columns(catalogue, views.site.multilingual))
 
     def one(entry: Entry) -> ProjectLines:
         return project_lines(entry, views, history, columns)
@@ -112,12 +134,14 @@ def all_project_lines(catalogue: Catalogue, views: Views, history: History,
     if memo is None:
         return {e.slug: one(e) for e in catalogue.entries}
     lines: dict[str, ProjectLines] = {}
+    # Keyed by language too, so each language version keeps its own lines (the main one's keys of old).
+    prefix = "" if views.site.lang == (views.site.languages or (views.site.lang,))[0] else f"{views.site.lang}:"
     for entry in catalogue.entries:
         view = views.projects[entry.slug]
         # Everything `_published` and `_row` read, beside the entry itself.
-        inputs = (entry, _address(views, view.url), view.theme.text if view.theme else None,
-                  history.changed(entry.record.path), columns)
-        lines[entry.slug] = memo(entry.slug, inputs, functools.partial(one, entry))
+        inputs = (entry.inputs, _address(views, view.url), view.theme.text if view.theme else None,
+                  history.changed(entry.record.path), columns, views.site.languages)
+        lines[entry.slug] = memo(prefix + entry.slug, inputs, functools.partial(one, entry))
     return lines
 
 
@@ -125,9 +149,9 @@ def projects_json(catalogue: Catalogue, site: SiteConfig, views: Views, history:
                   lines: dict[str, ProjectLines] | None = None) -> bytes:
     lines = lines if lines is not None else all_project_lines(catalogue, views, history)
     document = {
-        "title": site.title,
-        "organisation": site.organisation,
-        "language": site.language,
+        "title": views.site.title,
+        "organisation": views.site.organisation,
+        "language": views.site.lang,
         "updated": site_updated(catalogue.entries, history, catalogue.as_of).isoformat(),
         "record_schema": _address(views, views.site.urls.data_schema()),
     }
@@ -154,15 +178,15 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def csv_columns(catalogue: Catalogue) -> list[str]:
+def csv_columns(catalogue: Catalogue, multilingual: bool = False) -> list[str]:
     """The header: published facts, then the record's fields in declared order."""
-    columns = ["slug", "url", "status", "theme_name", "last_changed"]
+    columns = ["slug", *(["language"] if multilingual else []), "url", "status", "theme_name", "last_changed"]
     for name in Project.model_fields:
         nested = dict(_NESTED).get(name)
         if nested is None:
             columns.append("record_status" if name == "status" else name)
             continue
-        most = max((len(getattr(e.project, name)) for e in catalogue.entries), default=0)
+        most = max((len(getattr(shown_project(e)[0], name)) for e in catalogue.entries), default=0)
         for number in range(1, most + 1):
             columns += [f"{name}_{number}_{field}" for field in nested.model_fields]
     columns.append("description")
@@ -170,8 +194,9 @@ def csv_columns(catalogue: Catalogue) -> list[str]:
 
 
 def _row(entry: Entry, published: dict[str, Any]) -> dict[str, str]:
-    row = {key: _cell(published[key]) for key in ("slug", "url", "status", "theme_name", "last_changed")}
-    project = entry.project
+    row: dict[str, str] = {key: _cell(published[key])
+           for key in ("slug", "language", "url", "status", "theme_name", "last_changed") if key in published}
+    project, _, _ = shown_project(entry)
     for name in Project.model_fields:
         value = getattr(project, name)
         if name in dict(_NESTED):
@@ -190,6 +215,7 @@ def projects_csv(catalogue: Catalogue, views: Views, history: History,
                  lines: dict[str, ProjectLines] | None = None) -> bytes:
     lines = lines if lines is not None else all_project_lines(catalogue, views, history)
     header = io.StringIO()
-    csv.writer(header, delimiter=CSV_DELIMITER, lineterminator="\r\n").writerow(csv_columns(catalogue))
+    csv.writer(header, delimiter=CSV_DELIMITER, lineterminator="\r\n").writerow(
+        csv_columns(catalogue, views.site.multilingual))
     rows = "".join(lines[e.slug][1] for e in _by_slug(catalogue))
     return ("\ufeff" + header.getvalue() + rows).encode("utf-8")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -12,14 +12,29 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
 
 from projcat.problems import OutputError
 from projcat.render.addresses import Kind
+from projcat.render.formatting import PageStrings, locale_for
+from projcat.render.parts import Link
 from projcat.render.statement import build_statement
-from projcat.render.views import Link, ProjectView, SiteView, Views
-from projcat.strings import Strings
+from projcat.render.views import ProjectView, SiteView, Views
+from projcat.strings import Strings, message
 
 if TYPE_CHECKING:
     from projcat.render.memo import RenderMemo
 
 THEME_DIR = Path(__file__).parent.parent / "theme"
+
+
+@dataclass(frozen=True)
+class LanguageLink:
+    """A page in one language, as its `<link rel="alternate" hreflang>` and its item in the switcher."""
+
+    lang: str
+    # The language's own name for reading in it: "Suomeksi", "På svenska", "In English".
+    text: str
+    url: str
+    # The absolute address when the host is known (search engines want one), else `url`.
+    href: str
+    current: bool = False
 
 
 @dataclass(frozen=True)
@@ -38,6 +53,12 @@ class Page:
     # The site's navigation and footer links, the one naming this page marked current.
     nav: tuple[Link, ...] = ()
     footer: tuple[Link, ...] = ()
+    # Multilingual sites only: the page's language, its key (a page is `(kind, key)` in every
+    # language), the same page in every language (main first), and the main language's for x-default.
+    lang: str = ""
+    key: str = ""
+    alternates: tuple[LanguageLink, ...] = ()
+    default: LanguageLink | None = None
 
 
 def make_environment(site_templates: Path | None) -> Environment:
@@ -91,7 +112,8 @@ def _page(site: SiteView, kind: Kind, key: str, template: str, h1: str, title: s
     nav = _marked(site.nav, url)
     # A page named in the navigation is marked there; the footer marks only the others (the statement).
     footer = site.footer if nav is not site.nav else _marked(site.footer, url)
-    return Page(kind, urls.output(kind, key), template, h1, title, url, breadcrumbs, nav=nav, footer=footer, **more)
+    return Page(kind, urls.output(kind, key), template, h1, title, url, breadcrumbs, nav=nav, footer=footer,
+                key=key, **more)
 
 
 def plan_pages(views: Views, t: Strings) -> list[Page]:
@@ -100,7 +122,7 @@ def plan_pages(views: Views, t: Strings) -> list[Page]:
     home = Link(t("nav.home"), site.urls.index())
     pages = [
         _page(site, "index", "", "index.html", site.title, f"{site.title} – {site.organisation}",
-              context={"groups": views.groups}),
+              context={"groups": views.groups}, h1_lang=site.title_lang),
         _page(site, "archive", "", "archive.html", t("archive.title"), _title(t, site.title, t("archive.title")),
               (home,), context={"years": views.archive}),
         _page(site, "not_found", "", "404.html", t("notfound.title"), _title(t, site.title, t("notfound.title")),
@@ -116,6 +138,7 @@ def plan_pages(views: Views, t: Strings) -> list[Page]:
             pages.append(_page(
                 site, "theme", group.id, "theme.html", group.heading,
                 _title(t, site.title, group.heading, t("theme.section")), (home,), context={"group": group},
+                h1_lang=group.heading_lang,
             ))
     for project in views.projects.values():
         section = project.theme.text if project.theme else t("theme.other")
@@ -125,6 +148,36 @@ def plan_pages(views: Views, t: Strings) -> list[Page]:
             _title(t, site.title, project.title, section), crumbs,
             context={"project": project}, h1_lang=project.title_lang,
         ))
+    return pages
+
+
+def plan_languages(versions: Sequence[Views]) -> list[Page]:
+    """Every page of every language version (`versions`: one `Views` per language, main first).
+
+    A one-language site's plan is `plan_pages`'s, untouched. On a multilingual site each page
+    carries its language and the same page in every language, for hreflang and the switcher."""
+    if len(versions) == 1:
+        return plan_pages(versions[0], Strings(versions[0].site.lang))
+    plans = []
+    for views in versions:
+        lang = views.site.lang
+        plans.append(plan_pages(views, PageStrings(lang, locale_for(lang, True))))
+    urls_of: dict[tuple[str, str], dict[str, tuple[str, str]]] = {}
+    for views, plan in zip(versions, plans, strict=True):
+        site = views.site
+        for page in plan:
+            urls_of.setdefault((page.kind, page.key), {})[site.lang] = (
+                page.url, site.urls.absolute(page.url) or page.url)
+    pages = []
+    for views, plan in zip(versions, plans, strict=True):
+        lang = views.site.lang
+        for page in plan:
+            found = urls_of[(page.kind, page.key)]
+            alternates = tuple(
+                LanguageLink(other, message(other, "language.own", {}), *found[other], current=other == lang)
+                for other in views.site.languages if other in found
+            )
+            pages.append(replace(page, lang=lang, alternates=alternates, default=alternates[0]))
     return pages
 
 
@@ -139,7 +192,8 @@ def template_fingerprint(env: Environment) -> str:
     return digest.hexdigest()
 
 
-def _cards(env: Environment, site: SiteView, templates: str, cache: RenderMemo | None) -> Callable[..., object]:
+def _cards(env: Environment, site: SiteView, templates: str, cache: RenderMemo | None,
+           prefix: str = "") -> Callable[..., object]:
     """The list item of one project (`partials/project_card.html`), made once per project and level.
 
     The lists of thousands of projects are re-rendered whenever one of them
@@ -151,33 +205,45 @@ def _cards(env: Environment, site: SiteView, templates: str, cache: RenderMemo |
         return macro  # type: ignore[no-any-return]
 
     def card(project: ProjectView, level: int) -> object:
-        return cache.piece(f"card:{level}:{project.slug}", (project, site, templates), lambda: macro(project, level))
+        return cache.piece(f"card:{prefix}{level}:{project.slug}", (project, site, templates),
+                           lambda: macro(project, level))
 
     return card
 
 
 def render_site(
-    views: Views, env: Environment, assets: dict[str, bytes], cache: RenderMemo | None = None,
+    views: Views | Sequence[Views], env: Environment, assets: dict[str, bytes], cache: RenderMemo | None = None,
     pages: list[Page] | None = None,
 ) -> dict[str, bytes]:
-    """Every page as bytes, beside the static `assets`; `pages` is the build's plan (made here when not given)."""
-    t = Strings(views.site.lang)
+    """Every page as bytes, beside the static `assets`; `views` is the site's, or one per language
+    version (main first); `pages` is the build's plan (made here when not given)."""
+    versions = [views] if isinstance(views, Views) else list(views)
+    main = versions[0]
+    t = Strings(main.site.lang)
     files: dict[str, bytes] = dict(assets)
     if cache is not None:
         env = cache.environment(env)
-    env.globals.update(t=t, site=views.site)
+    env.globals.update(t=t, site=main.site)
     # A page's bytes are a function of the page, the site view and the templates, so equal inputs may reuse them.
     templates = template_fingerprint(env) if cache is not None else ""
-    env.globals["card"] = _cards(env, views.site, templates, cache)
-    for page in plan_pages(views, t) if pages is None else pages:
+    env.globals["card"] = _cards(env, main.site, templates, cache)
+    # Each other language version renders with its own strings, site view and list items.
+    local: dict[str, dict[str, object]] = {
+        v.site.lang: {"t": Strings(v.site.lang), "site": v.site,
+                      "card": _cards(env, v.site, templates, cache, f"{v.site.lang}:")}
+        for v in versions[1:]
+    }
+    for page in plan_languages(versions) if pages is None else pages:
         if page.output in files:
             raise OutputError("output.static_replaces_page", path=f"static/{page.output}", name=page.output)
+        own = local.get(page.lang, {})
 
-        def produce(page: Page = page) -> bytes:
-            return env.get_template(page.template).render(page=page, **page.context).encode("utf-8")
+        def produce(page: Page = page, own: dict[str, object] = own) -> bytes:
+            return env.get_template(page.template).render(page=page, **own, **page.context).encode("utf-8")
 
         if cache is None:
             files[page.output] = produce()
         else:
-            files[page.output] = cache.page(page.output, (page, views.site, templates), produce)
+            site = own.get("site", main.site)
+            files[page.output] = cache.page(page.output, (page, site, templates), produce)
     return dict(sorted(files.items()))

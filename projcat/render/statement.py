@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 from projcat.content.settings import DEFAULT_SUPERVISORY_AUTHORITY, Accessibility, SupervisoryAuthority
-from projcat.render.formatting import date_view, with_markup
-from projcat.render.views import ContactView, DocumentView, Link, Views, ask_contact
+from projcat.render.formatting import date_view, locale_of, with_markup
+from projcat.render.parts import ContactView, DocumentView, Link, ask_contact, other_lang, shown
+from projcat.render.views import Views
 from projcat.strings import Strings
 
 
@@ -26,6 +27,14 @@ class InaccessibleItem:
     page: Link
     reason: str
     ask_html: Markup
+    # The reason's language when it is not the page's (a note written in the main language).
+    reason_lang: str | None = None
+
+
+@dataclass(frozen=True)
+class IssueView:
+    text: str
+    lang: str | None = None
 
 
 @dataclass(frozen=True)
@@ -35,12 +44,16 @@ class StatementView:
     scope_text: str
     items: tuple[InaccessibleItem, ...]
     other_issues: tuple[str, ...]
+    # The same, each with its language when it is not the page's.
+    issues: tuple[IssueView, ...]
     dates_html: Markup
     assessment_text: str
     feedback: ContactView | None
     feedback_url: str | None
     handler: str
     authority: SupervisoryAuthority
+    # Its name in the page's language.
+    authority_name: str
     # The authority's address and number, shown like any other contact's.
     authority_contact: ContactView
 
@@ -78,7 +91,8 @@ def inaccessible_items(views: Views, t: Strings) -> tuple[InaccessibleItem, ...]
         sources.append((page, project.documents, ask_contact(project.contacts, site.feedback)))
     return tuple(
         InaccessibleItem(d, page, d.accessibility_note or reason,
-                         d.ask_html if ask is not None and d.ask_html is not None else below)
+                         d.ask_html if ask is not None and d.ask_html is not None else below,
+                         d.note_lang if d.accessibility_note else None)
         for page, documents, ask in sources
         for d in documents
         if not d.accessible
@@ -88,27 +102,32 @@ def inaccessible_items(views: Views, t: Strings) -> tuple[InaccessibleItem, ...]
 def _dates_html(facts: Accessibility | None, t: Strings) -> Markup:
     if facts is None:
         return escape(t("statement.prepared.unknown"))
-    prepared = date_view(facts.prepared, t.lang).html
-    reviewed = date_view(facts.reviewed or facts.prepared, t.lang).html
+    prepared = date_view(facts.prepared, locale_of(t)).html
+    reviewed = date_view(facts.reviewed or facts.prepared, locale_of(t)).html
     return with_markup(t, "statement.prepared", "date", prepared) + " " + with_markup(
         t, "statement.reviewed", "date", reviewed)
 
 
-def _assessment_text(facts: Accessibility | None, t: Strings) -> str:
+def _assessment_text(facts: Accessibility | None, t: Strings, main: str) -> str:
     if facts is None or facts.assessment == "self":
         return t("statement.assessment.self")
     if facts.assessor:
-        return t("statement.assessment.external_by", assessor=facts.assessor)
+        return t("statement.assessment.external_by", assessor=shown(facts.assessor, t.lang, main)[0])
     return t("statement.assessment.external")
 
 
 def build_statement(views: Views, t: Strings) -> StatementView:
     site = views.site
     facts = site.accessibility
+    # The site's texts in the page's language where site.yaml gives them, else in the main language.
+    main = site.languages[0] if site.languages else site.lang
     items = inaccessible_items(views, t)
-    other = tuple(facts.other_issues) if facts else ()
+    issues = tuple(IssueView(text, other_lang(lang, t.lang))
+                   for text, lang in (shown(issue, t.lang, main) for issue in (facts.other_issues if facts else ())))
+    other = tuple(issue.text for issue in issues)
     compliance = derived_compliance(facts.compliance if facts else None, len(items) + len(other))
     authority = facts.supervisory_authority if facts else DEFAULT_SUPERVISORY_AUTHORITY
+    authority_name = shown(authority.name, t.lang, main)[0]
     # Only an absolute base URL says where the site is; a path alone would tell a reader nothing.
     scope = (t("statement.scope_address", site=site.title, address=site.base_url)
              if site.base_url.startswith(("http://", "https://")) else t("statement.scope", site=site.title))
@@ -118,11 +137,14 @@ def build_statement(views: Views, t: Strings) -> StatementView:
         scope_text=scope,
         items=items,
         other_issues=other,
+        issues=issues,
         dates_html=_dates_html(facts, t),
-        assessment_text=_assessment_text(facts, t),
+        assessment_text=_assessment_text(facts, t, main),
         feedback=site.feedback,
         feedback_url=facts.feedback_url if facts else None,
-        handler=(facts.feedback_handler if facts else None) or site.organisation,
+        handler=shown(facts.feedback_handler, t.lang, main)[0] if facts and facts.feedback_handler
+        else site.organisation,
         authority=authority,
-        authority_contact=ContactView(authority.name, None, authority.email, authority.phone),
+        authority_name=authority_name,
+        authority_contact=ContactView(authority_name, None, authority.email, authority.phone),
     )

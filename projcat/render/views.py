@@ -8,136 +8,40 @@ Everything a template shows is prepared here: formatted periods and amounts
 from __future__ import annotations
 
 import functools
-import posixpath
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from datetime import date
 
 from markupsafe import Markup
 
 from projcat.catalogue import Catalogue, Entry, ThemeGroup, YearGroup, site_updated
 from projcat.content.history import NO_HISTORY, History
-from projcat.content.records import Contact, Document
 from projcat.content.settings import Accessibility, SiteConfig
 from projcat.render.addresses import DATA_CSV, DATA_JSON, DATA_SCHEMA, FEED, Urls
 from projcat.render.formatting import (
+    PageStrings,
     PeriodView,
-    date_view,
     dated_sentence,
     format_amount,
     format_day,
+    locale_for,
+    locale_of,
     period_view,
-    with_markup,
 )
 from projcat.render.markup import Renderer, first_sentence
+from projcat.render.parts import (
+    ContactView,
+    DocumentView,
+    FundingView,
+    Link,
+    ask_contact,
+    contact_view,
+    document_view,
+    feedback_contact,
+    other_lang,
+    shown,
+)
 from projcat.strings import Strings
-
-
-@dataclass(frozen=True)
-class Link:
-    text: str
-    url: str
-    current: bool = False
-    lang: str | None = None
-
-
-@dataclass(frozen=True)
-class FundingView:
-    funder: str
-    amount: str | None
-    note: str | None
-
-
-@dataclass(frozen=True)
-class ContactView:
-    name: str
-    role: str | None
-    email: str | None
-    phone: str | None
-
-    @property
-    def tel_href(self) -> str | None:
-        if not self.phone:
-            return None
-        digits = re.sub(r"[^0-9+]", "", self.phone)
-        return f"tel:{digits}"
-
-
-@dataclass(frozen=True)
-class DocumentView:
-    title: str
-    url: str | None
-    type_label: str | None
-    size: str | None
-    accessible: bool
-    accessibility_note: str | None
-    ask_html: Markup | None
-    description: str | None = None
-    date: PeriodView | None = None
-
-    @property
-    def details(self) -> str:
-        return ", ".join(part for part in (self.type_label, self.size) if part)
-
-
-def _document_type(document: Document) -> str | None:
-    if document.type:
-        return document.type.upper()
-    if document.url:
-        extension = posixpath.splitext(urlsplit(document.url).path)[1].lstrip(".")
-        return extension.upper() or None
-    return None
-
-
-def _ask_html(contact: ContactView | None, urls: Urls, t: Strings) -> Markup:
-    """How to ask for an accessible version: the contact's address, or the statement's feedback section."""
-    if contact is None:
-        link = Markup('<a href="{}#palaute">{}</a>').format(urls.statement(), t("document.ask_statement_link"))
-        return with_markup(t, "document.ask_statement", "link", link)
-    if contact.email:
-        who = Markup('{}, <a href="mailto:{}">{}</a>').format(contact.name, contact.email, contact.email)
-    else:
-        who = Markup('{}, <a href="{}">{}</a>').format(contact.name, contact.tel_href, contact.phone)
-    return with_markup(t, "document.ask_accessible", "contact", who)
-
-
-def feedback_contact(site: SiteConfig) -> ContactView | None:
-    """The site's accessibility feedback channel as a contact, when it has an address or a number."""
-    facts = site.accessibility
-    if facts is None or not (facts.feedback_email or facts.feedback_phone):
-        return None
-    return ContactView(facts.feedback_handler or site.organisation, None, facts.feedback_email, facts.feedback_phone)
-
-
-def ask_contact(contacts: tuple[ContactView, ...], fallback: ContactView | None) -> ContactView | None:
-    """Whom a reader asks for an accessible version: the first contact who can be reached."""
-    return (next((c for c in contacts if c.email), None)
-            or next((c for c in contacts if c.phone), None)
-            or fallback)
-
-
-def document_view(document: Document, urls: Urls, ask: ContactView | None, t: Strings) -> DocumentView:
-    url = document.url
-    if url and url.startswith("/"):
-        url = urls.site_path(url)
-    description = getattr(document, "description", None)
-    day = getattr(document, "date", None)
-    return DocumentView(
-        title=document.title,
-        url=url,
-        type_label=_document_type(document),
-        size=document.size,
-        accessible=document.accessible,
-        accessibility_note=document.accessibility_note,
-        ask_html=None if document.accessible else _ask_html(ask, urls, t),
-        description=description,
-        date=date_view(day, t.lang) if day else None,
-    )
-
-
-def contact_view(contact: Contact) -> ContactView:
-    return ContactView(contact.name, contact.role, contact.email, contact.phone)
 
 
 @dataclass(frozen=True)
@@ -165,6 +69,14 @@ class ProjectView:
     absolute_url: str | None = None
     # "Last changed <date>." from the record file's last commit; None outside a git checkout.
     last_changed: PeriodView | None = None
+    # On a language version: the language of the project's texts (summary, description,
+    # keywords) when they are not in the page's language, and the note saying so.
+    text_lang: str | None = None
+    only_in: str | None = None
+    keywords_lang: str | None = None
+    # The language of the facts written only in the main file (roles, notes, names of bodies)
+    # on a page in another language.
+    fact_lang: str | None = None
 
 
 @dataclass(frozen=True)
@@ -175,6 +87,9 @@ class GroupView:
     intro_html: Markup
     current: tuple[ProjectView, ...]
     ended: tuple[ProjectView, ...]
+    # The language of the heading and of the intro when not the page's (a theme not named in it).
+    heading_lang: str | None = None
+    intro_lang: str | None = None
 
 
 @dataclass(frozen=True)
@@ -215,6 +130,16 @@ class SiteView:
     # The footer's links; like `nav`, with no link marked current: each page gets its own copies.
     footer: tuple[Link, ...] = ()
     data_files: tuple[DataFileView, ...] = ()
+    # The site's languages, main first: one item on a one-language site.
+    languages: tuple[str, ...] = ()
+    # The language of the site's title and of its intro when not the page's.
+    title_lang: str | None = None
+    intro_lang: str | None = None
+    organisation_lang: str | None = None
+
+    @property
+    def multilingual(self) -> bool:
+        return len(self.languages) > 1
 
     @property
     def stylesheet_url(self) -> str:
@@ -236,24 +161,41 @@ class Views:
 
 def project_view(entry: Entry, site: SiteConfig, urls: Urls, renderer: Renderer, t: Strings,
                  history: History = NO_HISTORY) -> ProjectView:
+    """The project as a page in `t.lang` shows it: its translation into that language when it
+    has one, else its main-language texts marked as such."""
     project = entry.project
+    main = site.language
+    lang = t.lang
+    locale = locale_of(t)
+    translated = entry.translation
+    if translated is not None:
+        words = translated.translation
+        title, title_lang, text_lang = words.title, lang, lang
+        summary_text, body, keywords = words.summary, translated.body, tuple(words.keywords or project.keywords)
+        keywords_lang = lang if words.keywords else main
+        documents, documents_lang = (words.documents, lang) if words.documents else (project.documents, main)
+    else:
+        title, title_lang, text_lang = project.title, project.title_lang or main, main
+        summary_text, body, keywords, keywords_lang = project.summary, entry.record.body, tuple(project.keywords), main
+        documents, documents_lang = project.documents, main
     # The description sits under the page's h2 "Kuvaus": its headings start at h3.
-    body_html = Markup(renderer.to_html(entry.record.body, top=3))  # noqa: S704 - sanitised by nh3 in to_html
-    summary = project.summary or first_sentence(body_html)
-    changed = history.changed(entry.record.path)
+    body_html = Markup(renderer.to_html(body, top=3))  # noqa: S704 - sanitised by nh3 in to_html
+    summary = summary_text or first_sentence(body_html)
+    changed = _changed(entry, history)
     theme = next((th for th in site.themes if th.id == project.theme), None)
+    theme_name, theme_lang = shown(theme.name, lang, main) if theme else ("", lang)
     contacts = tuple(contact_view(c) for c in project.contacts)
-    ask = ask_contact(contacts, feedback_contact(site))
+    ask = ask_contact(contacts, feedback_contact(site, lang))
     return ProjectView(
         slug=entry.slug,
         url=urls.project(entry.slug),
-        title=project.title,
-        title_lang=project.title_lang if project.title_lang != site.language else None,
+        title=title,
+        title_lang=other_lang(title_lang, lang),
         list_title=entry.list_title,
         period=period_view(project.start, project.end, t),
         status=entry.status,
         status_label=t(f"status.{entry.status}"),
-        theme=Link(theme.name, urls.theme(theme.id)) if theme else None,
+        theme=Link(theme_name, urls.theme(theme.id), lang=other_lang(theme_lang, lang)) if theme else None,
         summary=summary,
         body_html=body_html,
         lead=project.lead,
@@ -261,20 +203,34 @@ def project_view(entry: Entry, site: SiteConfig, urls: Urls, renderer: Renderer,
         funding=tuple(
             FundingView(
                 f.funder,
-                (t("funding.up_to", amount=format_amount(f.amount_eur, t.lang)) if f.up_to
-                 else format_amount(f.amount_eur, t.lang)) if f.amount_eur is not None else None,
+                (t("funding.up_to", amount=format_amount(f.amount_eur, locale)) if f.up_to
+                 else format_amount(f.amount_eur, locale)) if f.amount_eur is not None else None,
                 f.note,
             )
             for f in project.funding
         ),
         contacts=contacts,
-        documents=tuple(document_view(d, urls, ask, t) for d in project.documents),
-        keywords=tuple(project.keywords),
+        documents=tuple(document_view(d, urls, ask, t, main, documents_lang) for d in documents),
+        keywords=keywords,
         source_path=entry.record.path,
-        description=summary or project.title,
+        description=summary or title,
         absolute_url=urls.absolute(urls.project(entry.slug)),
         last_changed=dated_sentence(t, "project.last_changed", changed) if changed else None,
+        text_lang=other_lang(text_lang, lang),
+        keywords_lang=other_lang(keywords_lang, lang) if keywords else None,
+        only_in=t("project.only_in", language=t(f"language.in.{main}")) if other_lang(text_lang, lang) else None,
+        fact_lang=other_lang(main, lang),
     )
+
+
+def _changed(entry: Entry, history: History) -> date | None:
+    """When the texts a language version shows last changed: the main file's facts, or its translation."""
+    main = history.changed(entry.record.path)
+    translated = entry.translation
+    if translated is None:
+        return main
+    days = [d for d in (main, history.changed(translated.path)) if d is not None]
+    return max(days, default=None)
 
 
 def build_views(
@@ -285,43 +241,56 @@ def build_views(
     history: History = NO_HISTORY,
     search_script: str = "",
     memo: Callable[[str, object, Callable[[], ProjectView]], ProjectView] | None = None,
+    lang: str | None = None,
 ) -> Views:
-    """`memo(slug, inputs, produce)` may return a view kept from an earlier build for equal inputs
-    (see `cache.BuildCache.project_view`); the inputs are everything `project_view` reads."""
+    """The views of one language version (`lang`; None: the site's main language), from the
+    catalogue as that language lists it. `memo(key, inputs, produce)` may return a view kept from
+    an earlier build for equal inputs (see `cache.BuildCache.project_view`); the inputs are
+    everything `project_view` reads."""
     renderer = renderer or Renderer()
-    t = Strings(site.language)
-    urls = Urls.for_site(site.base_url)
+    main = site.language
+    page_lang = lang or main
+    languages = site.languages or (main,)
+    locale = locale_for(page_lang, len(languages) > 1)
+    t = PageStrings(page_lang, locale)
+    urls = Urls.for_language(site.base_url, page_lang, main)
+    # The main language's views keep their keys of old: a one-language site's cache is unchanged.
+    prefix = "" if page_lang == main else f"{page_lang}:"
 
     def one(entry: Entry) -> ProjectView:
         return project_view(entry, site, urls, renderer, t, history)
 
     projects = {
-        e.slug: memo(e.slug, (e, site, history.changed(e.record.path)), functools.partial(one, e))
+        e.slug: memo(prefix + e.slug, (e.inputs, site, _changed(e, history)), functools.partial(one, e))
         if memo else one(e)
         for e in catalogue.entries
     }
-    groups = tuple(_group_view(g, projects, urls, renderer, t) for g in catalogue.groups)
+    groups = tuple(_group_view(g, projects, urls, renderer, t, main) for g in catalogue.groups)
     nav = (
         Link(t("nav.home"), urls.index()),
-        *(Link(g.heading, g.url) for g in groups if g.url),
+        *(Link(g.heading, g.url, lang=g.heading_lang) for g in groups if g.url),
         Link(t("nav.archive"), urls.archive()),
         Link(t("nav.search"), urls.search()),
     )
     updated = site_updated(catalogue.entries, history, catalogue.as_of)
+    title, title_lang = shown(site.title, page_lang, main)
+    organisation, organisation_lang = shown(site.organisation, page_lang, main)
+    intro, intro_lang = shown(site.intro, page_lang, main)
+    feedback = feedback_contact(site, page_lang)
     site_view = SiteView(
-        title=site.title,
-        organisation=site.organisation,
-        lang=site.language,
+        title=title,
+        organisation=organisation,
+        lang=page_lang,
         urls=urls,
         nav=nav,
-        intro_html=Markup(renderer.to_html(site.intro or "", top=2)),  # noqa: S704 - sanitised by nh3 in to_html
-        documents=tuple(document_view(d, urls, feedback_contact(site), t) for d in site.documents),
-        as_of=format_day(catalogue.as_of, site.language),
+        intro_html=Markup(renderer.to_html(intro, top=2)),  # noqa: S704 - sanitised by nh3 in to_html
+        documents=tuple(document_view(d, urls, feedback, t, main) for d in site.documents),
+        as_of=format_day(catalogue.as_of, locale),
         stylesheet=stylesheet,
         base_url=site.base_url,
         accessibility=site.accessibility,
-        feedback=feedback_contact(site),
-        updated=format_day(updated, site.language),
+        feedback=feedback,
+        updated=format_day(updated, locale),
         search_script=search_script,
         footer=(Link(t("nav.archive"), urls.archive()), Link(t("footer.statement"), urls.statement()),
                 Link(t("footer.data"), urls.index() + "#avoin-data")),
@@ -331,6 +300,10 @@ def build_views(
             DataFileView(DATA_SCHEMA, urls.data_schema(), t("opendata.schema")),
             DataFileView(FEED, urls.feed(), t("opendata.feed")),
         ),
+        languages=languages if len(languages) > 1 else (),
+        title_lang=other_lang(title_lang, page_lang),
+        intro_lang=other_lang(intro_lang, page_lang) if intro else None,
+        organisation_lang=other_lang(organisation_lang, page_lang),
     )
     return Views(
         site=site_view,
@@ -341,16 +314,20 @@ def build_views(
 
 
 def _group_view(group: ThemeGroup, projects: dict[str, ProjectView], urls: Urls, renderer: Renderer,
-                t: Strings) -> GroupView:
+                t: Strings, main: str) -> GroupView:
     theme = group.theme
+    heading, heading_lang = shown(theme.name, t.lang, main) if theme else (t("theme.other"), t.lang)
+    intro, intro_lang = shown(theme.intro, t.lang, main) if theme else ("", t.lang)
     return GroupView(
         id=theme.id if theme else "muut",
-        heading=theme.name if theme else t("theme.other"),
+        heading=heading,
         url=urls.theme(theme.id) if theme else None,
         # Sanitised by nh3 in to_html.
-        intro_html=Markup(renderer.to_html(theme.intro or "", top=2)) if theme else Markup(""),  # noqa: S704
+        intro_html=Markup(renderer.to_html(intro, top=2)) if theme else Markup(""),  # noqa: S704
         current=tuple(projects[e.slug] for e in group.current),
         ended=tuple(projects[e.slug] for e in group.ended),
+        heading_lang=other_lang(heading_lang, t.lang),
+        intro_lang=other_lang(intro_lang, t.lang) if intro else None,
     )
 
 
