@@ -23,7 +23,7 @@ from projcat.catalogue import Catalogue, Entry, content_changed, site_updated
 from projcat.content.history import History
 from projcat.render.pages import Page
 from projcat.content.settings import SiteConfig
-from projcat.strings import Strings
+from projcat.strings import N_, Strings
 from projcat.render.views import Views
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -117,6 +117,11 @@ def _urn(*parts: str) -> str:
 def _element(name: str, text: str, **attributes: str) -> str:
     attrs = "".join(f" {key}={quoteattr(value)}" for key, value in attributes.items())
     return f"<{name}{attrs}>{escape(text)}</{name}>"
+
+
+# Composed below as feed.<event> and feed.category.<event>.
+N_("feed.added"), N_("feed.started"), N_("feed.ended")
+N_("feed.category.added"), N_("feed.category.started"), N_("feed.category.ended")
 
 
 def feed_xml(views: Views, catalogue: Catalogue, site: SiteConfig, history: History) -> bytes:

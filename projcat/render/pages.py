@@ -40,6 +40,11 @@ class Page:
 
 
 def make_environment(site_templates: Path | None) -> Environment:
+    """The templates' environment. Texts come from the catalogues through Jinja's i18n
+    extension: `{{ _("nav.home") }}`, `{{ _("footer.generated", date=...) }}` (the ids are
+    keys with `str.format` fields, so `{% trans %}` blocks are not used). `_` calls the
+    `gettext` of the render context, installed per build by `render_site`; a page in another
+    language renders with `gettext=Strings(lang)` among its variables."""
     loaders = []
     if site_templates is not None and site_templates.is_dir():
         loaders.append(FileSystemLoader(str(site_templates)))
@@ -51,8 +56,19 @@ def make_environment(site_templates: Path | None) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    # `t("key")` is what site templates written before the catalogues call; it follows `_`.
+    env.globals["t"] = env.globals["_"]
     return env
+
+
+def install_strings(env: Environment, t: Strings) -> None:
+    """Make `_`, `gettext` (and `t`) speak `t`'s language in every template `env` renders."""
+    def ngettext(singular: str, plural: str, n: int, **params: object) -> str:
+        return t(singular if n == 1 else plural, n=n, **params)
+
+    env.install_gettext_callables(t, ngettext, newstyle=False)  # type: ignore[attr-defined]
 
 
 def static_files(site_static: Path | None) -> dict[str, bytes]:
@@ -163,7 +179,8 @@ def render_site(
     files: dict[str, bytes] = dict(assets)
     if cache is not None:
         env = cache.environment(env)
-    env.globals.update(t=t, site=views.site)
+    install_strings(env, t)
+    env.globals["site"] = views.site
     # A page's bytes are a function of the page, the site view and the templates, so equal inputs may reuse them.
     templates = template_fingerprint(env) if cache is not None else ""
     env.globals["card"] = _cards(env, views.site, templates, cache)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 from projcat.content.settings import DEFAULT_SUPERVISORY_AUTHORITY, Accessibility, SupervisoryAuthority
-from projcat.strings import Strings
+from projcat.strings import N_, Strings
 from projcat.render.formatting import date_view, with_markup
 from projcat.render.views import ContactView, DocumentView, Link, Views, ask_contact
 
@@ -100,6 +100,10 @@ def _assessment_text(facts: Accessibility | None, t: Strings) -> str:
     if facts.assessor:
         return t("statement.assessment.external_by", assessor=facts.assessor)
     return t("statement.assessment.external")
+
+
+# Composed below as statement.compliance.<compliance>.
+N_("statement.compliance.full"), N_("statement.compliance.partial"), N_("statement.compliance.none")
 
 
 def build_statement(views: Views, t: Strings) -> StatementView:

@@ -31,7 +31,7 @@ from projcat.render.formatting import (
     with_markup,
 )
 from projcat.render.markup import Renderer, first_sentence
-from projcat.strings import Strings
+from projcat.strings import N_, Strings
 
 
 @dataclass(frozen=True)
@@ -232,6 +232,10 @@ class Views:
     groups: tuple[GroupView, ...]
     archive: tuple[YearView, ...]
     group_of: dict[str, str] = field(default_factory=dict)
+
+
+# Composed below as status.<status>.
+N_("status.upcoming"), N_("status.ongoing"), N_("status.ended")
 
 
 def project_view(entry: Entry, site: SiteConfig, urls: Urls, renderer: Renderer, t: Strings,
