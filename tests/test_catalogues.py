@@ -71,9 +71,11 @@ def placeholder_mismatches(locale: Path) -> list[str]:
     wrong = []
     for lang in LANGUAGES:
         for entry in _read(_po(locale, lang)):
-            if entry.id and entry.string and str(entry.id) in finnish and (lang, entry.id) not in KNOWN_DIFFERENCES:
-                if set(_FIELD.findall(str(entry.string))) != set(_FIELD.findall(finnish[str(entry.id)])):
-                    wrong.append(f"{lang}: {entry.id}")
+            if not entry.id or not entry.string or str(entry.id) not in finnish \
+                    or (lang, entry.id) in KNOWN_DIFFERENCES:
+                continue
+            if set(_FIELD.findall(str(entry.string))) != set(_FIELD.findall(finnish[str(entry.id)])):
+                wrong.append(f"{lang}: {entry.id}")
     return wrong
 
 
