@@ -42,9 +42,9 @@ class Page:
 def make_environment(site_templates: Path | None) -> Environment:
     """The templates' environment. Texts come from the catalogues through Jinja's i18n
     extension: `{{ _("nav.home") }}`, `{{ _("footer.generated", date=...) }}` (the ids are
-    keys with `str.format` fields, so `{% trans %}` blocks are not used). `_` calls the
-    `gettext` of the render context, installed per build by `render_site`; a page in another
-    language renders with `gettext=Strings(lang)` among its variables."""
+    keys with `str.format` fields, so `{% trans %}` blocks are not used). `render_site`
+    installs the build's language; a page in another language renders with
+    `strings_variables(Strings(lang))` among its variables."""
     loaders = []
     if site_templates is not None and site_templates.is_dir():
         loaders.append(FileSystemLoader(str(site_templates)))
@@ -58,17 +58,24 @@ def make_environment(site_templates: Path | None) -> Environment:
         keep_trailing_newline=True,
         extensions=["jinja2.ext.i18n"],
     )
-    # `t("key")` is what site templates written before the catalogues call; it follows `_`.
-    env.globals["t"] = env.globals["_"]
     return env
 
 
-def install_strings(env: Environment, t: Strings) -> None:
-    """Make `_`, `gettext` (and `t`) speak `t`'s language in every template `env` renders."""
+def strings_variables(t: Strings) -> dict[str, Callable[..., str]]:
+    """The template names that speak `t`'s language: `_` and `gettext` (the i18n extension's),
+    `ngettext`, and `t`, what site templates written before the catalogues call.
+
+    `_` is `t` itself rather than the extension's alias that looks `gettext` up at each
+    call: a page calls it dozens of times, and the lookup made rendering slower."""
     def ngettext(singular: str, plural: str, n: int, **params: object) -> str:
         return t(singular if n == 1 else plural, n=n, **params)
 
-    env.install_gettext_callables(t, ngettext, newstyle=False)  # type: ignore[attr-defined]
+    return {"_": t, "gettext": t, "ngettext": ngettext, "t": t}
+
+
+def install_strings(env: Environment, t: Strings) -> None:
+    """Make every template `env` renders speak `t`'s language, unless a render passes others."""
+    env.globals.update(strings_variables(t))
 
 
 def static_files(site_static: Path | None) -> dict[str, bytes]:
