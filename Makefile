@@ -2,12 +2,15 @@
 #   make site   install into .venv and build site/ from the shipped content
 #   make test   install the test tools (and Debian's chromium if missing); lint, type-check, run the tests
 #   make serve  preview with live reload on http://127.0.0.1:8000/
+# For translators and developers:
+#   make catalogues  extract the message ids into projcat/locale/projcat.pot, merge them into
+#                    each language's .po, compile the .mo files (all three are committed)
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: site test serve check clean
+.PHONY: site test serve check clean catalogues
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +36,20 @@ test: $(VENV)/.installed-test
 	$(PY) -m ruff check .
 	$(PY) -m mypy
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# babel.cfg says where the ids are; scripts/babel_extract.py reads them. The template is
+# replaced only when more than its creation date changed, so an unchanged run changes no file.
+LOCALE := projcat/locale
+PYBABEL := PYTHONPATH=scripts $(VENV)/bin/pybabel -q
+catalogues: $(VENV)/.installed
+	$(PYBABEL) extract -F babel.cfg --no-location --sort-output --project=projcat --version=1 \
+	    --header-comment="# The message ids of projcat; made by 'make catalogues', not by hand." \
+	    -o $(LOCALE)/projcat.pot.new .
+	if diff -q -I '^"POT-Creation-Date: ' $(LOCALE)/projcat.pot $(LOCALE)/projcat.pot.new >/dev/null 2>&1; \
+	    then rm $(LOCALE)/projcat.pot.new; else mv $(LOCALE)/projcat.pot.new $(LOCALE)/projcat.pot; fi
+	$(PYBABEL) update -D projcat -i $(LOCALE)/projcat.pot -d $(LOCALE) --no-fuzzy-matching --ignore-obsolete \
+	    --ignore-pot-creation-date
+	$(PYBABEL) compile -D projcat -d $(LOCALE) --statistics
 
 clean:
 	rm -rf site .cache $(VENV)

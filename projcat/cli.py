@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from projcat.problems import ContentError, Problem, has_errors, printed_line, summary_line
-from projcat.strings import LANGUAGES, message
+from projcat.strings import LANGUAGES, N_, message
 
 if TYPE_CHECKING:
     from projcat.build.pipeline import BuildResult
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 COMMANDS = ("build", "check", "serve", "new", "schema")
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 # Messages' languages, and the languages a site can have translations in.
-_LANG_CHOICES = tuple(dict.fromkeys(("fi", "sv", "en", *LANGUAGES)))
+_LANG_CHOICES = LANGUAGES
 
 
 def _date(text: str) -> date:
@@ -104,6 +104,10 @@ def print_problems(problems: list[Problem], lang: str, fmt: str, stream: TextIO)
 
 def _message_lang(args: argparse.Namespace, site_lang: str | None) -> str:
     return args.lang or site_lang or "fi"
+
+
+# Composed below as next_change.<kind>.<one|many>.
+N_("next_change.starts.one"), N_("next_change.starts.many"), N_("next_change.ends.one"), N_("next_change.ends.many")
 
 
 def _next_change_line(result: object, lang: str) -> str:

@@ -13,9 +13,42 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, TypedDict, Unpack
 
-from projcat.strings import message
+from projcat.strings import N_, message
 
 Severity = Literal["error", "warning"]
+
+# The advice `Problem.hint` composes as <code>.hint (or <code>.hint.suggestion); a code not listed has none.
+N_("preview.template_error.hint"), N_("preview.internal.hint"), N_("output.holds_root.hint")
+N_("output.overlaps.hint"), N_("output.not_folder.hint"), N_("output.static_replaces_page.hint")
+N_("output.static_replaces_file.hint"), N_("file.too_large.hint"), N_("file.not_utf8.hint"), N_("file.utf16.hint")
+N_("file.cr_only.hint"), N_("file.empty.hint"), N_("file.symlink.hint"), N_("file.bad_slug.hint")
+N_("file.reserved_slug.hint"), N_("file.slug_collision.hint"), N_("frontmatter.missing.hint")
+N_("frontmatter.unclosed.hint"), N_("frontmatter.not_mapping.hint"), N_("yaml.syntax.hint"), N_("yaml.tab.hint")
+N_("yaml.colon.hint"), N_("yaml.curly_quotes.hint"), N_("yaml.reserved_start.hint"), N_("yaml.tag.hint")
+N_("yaml.anchor.hint"), N_("yaml.duplicate_key.hint"), N_("yaml.key_not_string.hint"), N_("yaml.key_case.hint")
+N_("yaml.complex_key.hint"), N_("yaml.maybe_comment.hint"), N_("field.missing.hint"), N_("field.unknown.hint")
+N_("field.empty.hint"), N_("field.not_text.hint"), N_("field.not_list.hint"), N_("field.not_mapping.hint")
+N_("date.impossible.hint"), N_("date.format.hint"), N_("date.format.hint.suggestion"), N_("date.range.hint")
+N_("date.end_before_start.hint"), N_("status.invalid.hint"), N_("theme.unknown.hint"), N_("amount.invalid.hint")
+N_("flag.invalid.hint"), N_("email.invalid.hint"), N_("email.obfuscated.hint"), N_("phone.invalid.hint")
+N_("url.invalid.hint"), N_("url.scheme.hint"), N_("url.missing_file.hint"), N_("lang.invalid.hint")
+N_("document.no_url.hint"), N_("text.invisible_space.hint"), N_("body.raw_html.hint"), N_("site.missing.hint")
+N_("site.duplicate_theme.hint"), N_("site.bad_theme_id.hint"), N_("site.no_themes.hint"), N_("site.bad_base_url.hint")
+N_("site.bad_time_zone.hint"), N_("site.bad_language.hint"), N_("statement.missing.hint")
+N_("statement.no_feedback.hint"), N_("statement.compliance_too_high.hint"), N_("site.bad_compliance.hint")
+N_("site.bad_assessment.hint"), N_("search.hint"), N_("file.control_char.hint"), N_("file.not_record.hint")
+N_("file.not_regular.hint"), N_("frontmatter.not_first.hint"), N_("yaml.too_deep.hint"), N_("yaml.empty_key.hint")
+N_("yaml.second_document.hint"), N_("yaml.tab_after.hint"), N_("yaml.indent.hint"), N_("yaml.unclosed_quote.hint")
+N_("yaml.bad_escape.hint"), N_("yaml.no_colon.hint"), N_("yaml.text_after_quote.hint")
+N_("yaml.unexpected_item.hint"), N_("date.format_impossible.hint"), N_("date.out_of_range.hint")
+N_("url.bad_char.hint"), N_("url.relative.hint")
+# Language versions.
+N_("site.duplicate_language.hint"), N_("site.language_mismatch.hint"), N_("site.text_language.hint")
+N_("site.text_no_main.hint"), N_("translation.fact.hint"), N_("translation.main_language.hint")
+N_("translation.no_main.hint"), N_("translation.one_language.hint"), N_("translation.stale.hint")
+N_("translation.unknown_language.hint")
+# The value kinds `_params` composes as kind.<kind> (`value_kind` in content.records).
+N_("kind.text"), N_("kind.list"), N_("kind.mapping"), N_("kind.empty")
 
 
 class ProblemParams(TypedDict, total=False):
@@ -170,6 +203,11 @@ class OutputError(Exception):
     def __init__(self, code: str, path: str = "", **params: Unpack[ProblemParams]) -> None:
         self.problem = Problem.make(path, code, **params)
         super().__init__(printed_line(self.problem, "en"))
+
+
+# Composed below as count.<what>.<one|other>.
+N_("count.problems.one"), N_("count.problems.other"), N_("count.files.one"), N_("count.files.other")
+N_("count.errors.one"), N_("count.errors.other"), N_("count.warnings.one"), N_("count.warnings.other")
 
 
 def summary_line(problems: list[Problem], lang: str) -> str:

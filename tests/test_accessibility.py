@@ -314,7 +314,7 @@ BROKEN_BASE = (
     ("</body>", "<script>document.querySelector('h1').textContent += ' (JS)';</script>\n</body>"),
 )
 BROKEN_PROJECT = (
-    ('<h2>{{ t("project.contacts") }}</h2>', '<h5>{{ t("project.contacts") }}</h5>'),
+    ('<h2>{{ _("project.contacts") }}</h2>', '<h5>{{ _("project.contacts") }}</h5>'),
     ("{% if project.body_html %}", '<img src="kuva.png">\n<p><a href="{{ site.urls.index() }}">Lue lisää</a></p>\n'
      '<p class="too-wide">Leveä_rivi_ilman_rivitystä_joka_ei_mahdu_kapealle_näytölle_mitenkään_koskaan</p>\n'
      "<style>.contact p { height: 1.5em; overflow: hidden } .too-wide { white-space: nowrap }"

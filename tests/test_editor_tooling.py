@@ -14,6 +14,7 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
+from babel.messages.pofile import read_po
 
 from conftest import FIXTURE_SITE, REPO, copy_site, run_cli
 from projcat.build import pipeline
@@ -23,7 +24,7 @@ from projcat.content.settings import Accessibility, Paths, SiteConfig, SiteDocum
 from projcat.content.site_file import load_site
 from projcat.editors.fieldguide import editor_files, example_front_matter, field_guide
 from projcat.editors.schema import doc_key, field_kind, record_json_schema, site_json_schema
-from projcat.strings import EN, FI
+from projcat.strings import LANGUAGES, LOCALE_DIR
 
 MODELS = (Project, Funding, Contact, Document, SiteConfig, Theme, SiteDocument, Accessibility, SupervisoryAuthority)
 
@@ -85,11 +86,18 @@ def test_schema_command_writes_and_checks(tmp_path: Path) -> None:
     assert "docs/kenttaopas.md ei vastaa tietomallia; aja 'python build.py schema'." in stale.stderr
 
 
-def test_every_field_is_described_and_exemplified_in_both_languages() -> None:
+def _texts(lang: str) -> set[str]:
+    """The ids `lang`'s catalogue gives a text."""
+    with (LOCALE_DIR / lang / "LC_MESSAGES" / "projcat.po").open("rb") as file:
+        return {str(m.id) for m in read_po(file) if m.id and m.string}
+
+
+def test_every_field_is_described_and_exemplified_in_every_language() -> None:
+    tables = [_texts(lang) for lang in LANGUAGES]
     for model in MODELS:
         for name in model.model_fields:
             key = doc_key(model, name)
-            for table in (FI, EN):
+            for table in tables:
                 assert f"doc.{key}" in table, (model.__name__, name)
                 # A list of items or a section is exemplified by its own fields.
                 if field_kind(model.model_fields[name])[0] in ("items", "section"):

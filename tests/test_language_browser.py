@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from babel.messages.pofile import read_po
 from language_site import LANGUAGES, SWEDISH_WORD, build_languages, multilingual_root
 
 from a11y_checks import (
@@ -31,7 +32,7 @@ from a11y_checks import (
 )
 from conftest import FIXTURE_AS_OF, REPO, StaticServer
 from projcat.build import pipeline
-from projcat.strings import FI, message
+from projcat.strings import LOCALE_DIR, message
 
 pytestmark = pytest.mark.browser
 
@@ -67,8 +68,11 @@ def _finnish_words() -> set[str]:
     """Words of the Finnish page strings that no English or Swedish string has (names, codes)."""
     finnish: set[str] = set()
     other: set[str] = set()
-    for key, text in FI.items():
-        if key.startswith(PAGE_KEYS):
+    with (LOCALE_DIR / "fi" / "LC_MESSAGES" / "projcat.po").open("rb") as stream:
+        catalogue = read_po(stream)
+    for entry in catalogue:
+        key, text = str(entry.id), str(entry.string)
+        if key and key.startswith(PAGE_KEYS):
             finnish |= _words(text)
             other |= _words(message("en", key, {}, default="")) | _words(message("sv", key, {}, default=""))
     return finnish - other

@@ -74,7 +74,7 @@ def code_fingerprint() -> str:
             version = "-"
         digest.update(f"{name}={version}\0".encode())
     for file in sorted(package.rglob("*")):
-        if file.is_file() and file.suffix in (".py", ".html", ".css", ".js"):
+        if file.is_file() and file.suffix in (".py", ".html", ".css", ".js", ".mo"):
             digest.update(file.relative_to(package).as_posix().encode() + b"\0")
             digest.update(file.read_bytes())
     return digest.hexdigest()

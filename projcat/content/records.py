@@ -23,7 +23,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSche
 from pydantic_core import PydanticCustomError
 
 from projcat.content.dates import MAX_YEAR, MIN_YEAR, DateError, PartialDate, parse_partial_date
-from projcat.strings import FI
+from projcat.strings import message
 
 
 @dataclass(frozen=True)
@@ -217,8 +217,8 @@ ThemeRef = Annotated[str, BeforeValidator(as_text), WithJsonSchema({"type": "str
 
 
 def doc(name: str) -> str:
-    """A field's description for editors, from the strings table."""
-    return FI[f"doc.{name}"]
+    """A field's description for editors, from the Finnish catalogue."""
+    return message("fi", f"doc.{name}", {})
 
 
 class Strict(BaseModel):

@@ -19,7 +19,7 @@ from projcat.strings import LANGUAGES
 
 # The languages a site's pages can be published in: those of the strings
 # table, and Swedish, whose catalogue the language-versions work adds.
-SITE_LANGUAGES: tuple[str, ...] = tuple(dict.fromkeys(("fi", "sv", "en", *LANGUAGES)))
+SITE_LANGUAGES: tuple[str, ...] = LANGUAGES
 
 THEME_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 

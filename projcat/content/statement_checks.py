@@ -13,6 +13,7 @@ from projcat.content.records import Project
 from projcat.content.settings import SiteConfig
 from projcat.content.yamlread import Document
 from projcat.problems import Problem, ProblemParams, Severity
+from projcat.strings import N_
 
 
 def _count_issues(site: SiteConfig, projects: Iterable[Project]) -> int:
@@ -20,6 +21,10 @@ def _count_issues(site: SiteConfig, projects: Iterable[Project]) -> int:
     documents = list(site.documents) + [d for p in projects for d in p.documents]
     other = len(site.accessibility.other_issues) if site.accessibility else 0
     return sum(1 for d in documents if not d.accessible) + other
+
+
+# Problem codes named in the tuples below.
+N_("statement.compliance_too_high"), N_("statement.no_feedback")
 
 
 def statement_problems(site: SiteConfig, projects: Iterable[Project], document: Document | None,

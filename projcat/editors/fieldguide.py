@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from projcat.content.records import Project
 from projcat.content.settings import SiteConfig
 from projcat.editors.schema import doc_key, example_text, example_value, field_kind, item_model
-from projcat.strings import LANGUAGES, message
+from projcat.strings import LANGUAGES, N_, message
 
 # A plain YAML value is safe to write unquoted unless one of these holds.
 _NEEDS_QUOTES = re.compile(r"""^[\s@`\[\]{}*&!%|>"'#,?:\-]|: | #|:$|\s$""")
@@ -28,6 +28,16 @@ def yaml_scalar(text: str) -> str:
     if not text or _NEEDS_QUOTES.search(text):
         return "'" + text.replace("'", "''") + "'"
     return text
+
+
+# Composed below as guide.kind.<kind>, guide.col.<column> and guide.<items|section>.
+N_("guide.kind.text"), N_("guide.kind.date"), N_("guide.kind.amount"), N_("guide.kind.flag"), N_("guide.kind.email")
+N_("guide.kind.phone"), N_("guide.kind.url"), N_("guide.kind.lang"), N_("guide.kind.status"), N_("guide.kind.theme")
+N_("guide.kind.theme_id"), N_("guide.kind.time_zone"), N_("guide.kind.base_url"), N_("guide.kind.items")
+N_("guide.kind.local_text")
+N_("guide.kind.section"), N_("guide.kind.choice")
+N_("guide.col.field"), N_("guide.col.type"), N_("guide.col.required"), N_("guide.col.description")
+N_("guide.col.example"), N_("guide.items"), N_("guide.section"), N_("guide.required.yes"), N_("guide.required.no")
 
 
 def _kind_label(kind: str, item: str | None, lang: str) -> str:

@@ -20,7 +20,7 @@ from pydantic.fields import FieldInfo
 
 from projcat.content.records import Contact, Document, Funding, Kind, Project
 from projcat.content.settings import Accessibility, SiteConfig, SiteDocument, SupervisoryAuthority, Theme
-from projcat.strings import FI, message
+from projcat.strings import N_, known, message
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
 RECORD_SCHEMA_FILE = "schema/hanke.schema.json"
@@ -37,7 +37,7 @@ def doc_key(model: type[BaseModel], name: str) -> str:
         prefix = getattr(klass, "doc_prefix", None)
         if prefix is None:
             continue
-        if f"doc.{prefix}{name}" in FI and name in getattr(klass, "__annotations__", {}):
+        if known(f"doc.{prefix}{name}") and name in getattr(klass, "__annotations__", {}):
             return f"{prefix}{name}"
     return f"{getattr(model, 'doc_prefix', '')}{name}"
 
@@ -72,6 +72,28 @@ def item_model(info: FieldInfo) -> type[BaseModel] | None:
         return None
 
     return find(info.annotation)
+
+
+# Composed below as example.<doc key>: every field but a list of items or a section has one.
+N_("example.site.accessibility.compliance"), N_("example.site.accessibility.prepared")
+N_("example.site.accessibility.reviewed"), N_("example.site.accessibility.assessment")
+N_("example.site.accessibility.assessor"), N_("example.site.accessibility.feedback_email")
+N_("example.site.accessibility.feedback_phone"), N_("example.site.accessibility.feedback_url")
+N_("example.site.accessibility.feedback_handler"), N_("example.site.accessibility.other_issues")
+N_("example.site.accessibility.supervisory_authority.name")
+N_("example.site.accessibility.supervisory_authority.url")
+N_("example.site.accessibility.supervisory_authority.email")
+N_("example.site.accessibility.supervisory_authority.phone"), N_("example.title"), N_("example.short_title")
+N_("example.title_lang"), N_("example.theme"), N_("example.start"), N_("example.end"), N_("example.status")
+N_("example.summary"), N_("example.lead"), N_("example.partners"), N_("example.funding.funder")
+N_("example.funding.amount_eur"), N_("example.funding.up_to"), N_("example.funding.note"), N_("example.contact.name")
+N_("example.contact.role"), N_("example.contact.email"), N_("example.contact.phone"), N_("example.document.title")
+N_("example.document.url"), N_("example.document.type"), N_("example.document.size")
+N_("example.document.accessible"), N_("example.document.accessibility_note"), N_("example.keywords")
+N_("example.site.title"), N_("example.site.organisation"), N_("example.site.language"), N_("example.site.time_zone")
+N_("example.site.base_url"), N_("example.site.intro"), N_("example.site.theme.id"), N_("example.site.theme.name")
+N_("example.site.theme.intro"), N_("example.site.document.description"), N_("example.site.document.date")
+N_("example.site.languages")
 
 
 def example_text(model: type[BaseModel], name: str, lang: str) -> str:
@@ -125,6 +147,10 @@ def _localise(obj: dict[str, Any], model: type[BaseModel], lang: str) -> None:
         prop["description"] = message(lang, f"doc.{doc_key(model, name)}", {})
         if field_kind(model.model_fields[name])[0] not in ("items", "section"):
             prop["examples"] = [example_value(model, name, lang)]
+
+
+# Composed below as <title_key>.title and <title_key>.description.
+N_("schema.record.title"), N_("schema.record.description"), N_("schema.site.title"), N_("schema.site.description")
 
 
 def _generate(model: type[BaseModel], lang: str, title_key: str) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from jinja2 import Environment, StrictUndefined
 
 from projcat.problems import Problem, printed_line, summary_line
-from projcat.strings import Strings, message
+from projcat.strings import N_, Strings, message
 
 _TEMPLATE = """<!DOCTYPE html>
 <html lang="{{ lang }}">
@@ -63,6 +63,10 @@ pre { background: #f6f6f6; border: 1px solid #ccc; padding: .75rem; overflow-x: 
 </body>
 </html>
 """
+
+# The template above uses these; extraction does not read inside a Python string.
+N_("error.page_title"), N_("error.title"), N_("error.intro"), N_("error.file"), N_("error.line"), N_("error.field")
+N_("error.message"), N_("error.as_printed")
 
 _ENV = Environment(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 

@@ -25,7 +25,7 @@ from projcat.content.settings import SiteConfig
 from projcat.render import opendata
 from projcat.render.pages import Page
 from projcat.render.views import Views
-from projcat.strings import Strings
+from projcat.strings import N_, Strings
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -132,6 +132,9 @@ def _element(name: str, text: str, **attributes: str) -> str:
 def _summary(text: str, lang: str | None) -> str:
     """An entry's summary, with its language when it is not the feed's (an untranslated project)."""
     return _element("summary", text, **({"xml:lang": lang} if lang else {}))
+# Composed below as feed.<event> and feed.category.<event>.
+N_("feed.added"), N_("feed.started"), N_("feed.ended")
+N_("feed.category.added"), N_("feed.category.started"), N_("feed.category.ended")
 
 
 def feed_xml(views: Views, catalogue: Catalogue, site: SiteConfig, history: History) -> bytes:

@@ -62,6 +62,11 @@ class Page:
 
 
 def make_environment(site_templates: Path | None) -> Environment:
+    """The templates' environment. Texts come from the catalogues through Jinja's i18n
+    extension: `{{ _("nav.home") }}`, `{{ _("footer.generated", date=...) }}` (the ids are
+    keys with `str.format` fields, so `{% trans %}` blocks are not used). `render_site`
+    installs the build's language; a page in another language renders with
+    `strings_variables(Strings(lang))` among its variables."""
     loaders = []
     if site_templates is not None and site_templates.is_dir():
         loaders.append(FileSystemLoader(str(site_templates)))
@@ -73,8 +78,26 @@ def make_environment(site_templates: Path | None) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
     )
     return env
+
+
+def strings_variables(t: Strings) -> dict[str, Callable[..., str]]:
+    """The template names that speak `t`'s language: `_` and `gettext` (the i18n extension's),
+    `ngettext`, and `t`, what site templates written before the catalogues call.
+
+    `_` is `t` itself rather than the extension's alias that looks `gettext` up at each
+    call: a page calls it dozens of times, and the lookup made rendering slower."""
+    def ngettext(singular: str, plural: str, n: int, **params: object) -> str:
+        return t(singular if n == 1 else plural, n=n, **params)
+
+    return {"_": t, "gettext": t, "ngettext": ngettext, "t": t}
+
+
+def install_strings(env: Environment, t: Strings) -> None:
+    """Make every template `env` renders speak `t`'s language, unless a render passes others."""
+    env.globals.update(strings_variables(t))
 
 
 def static_files(site_static: Path | None) -> dict[str, bytes]:
@@ -223,13 +246,14 @@ def render_site(
     files: dict[str, bytes] = dict(assets)
     if cache is not None:
         env = cache.environment(env)
-    env.globals.update(t=t, site=main.site)
+    install_strings(env, t)
+    env.globals["site"] = main.site
     # A page's bytes are a function of the page, the site view and the templates, so equal inputs may reuse them.
     templates = template_fingerprint(env) if cache is not None else ""
     env.globals["card"] = _cards(env, main.site, templates, cache)
     # Each other language version renders with its own strings, site view and list items.
     local: dict[str, dict[str, object]] = {
-        v.site.lang: {"t": Strings(v.site.lang), "site": v.site,
+        v.site.lang: {**strings_variables(Strings(v.site.lang)), "site": v.site,
                       "card": _cards(env, v.site, templates, cache, f"{v.site.lang}:")}
         for v in versions[1:]
     }

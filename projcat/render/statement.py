@@ -18,7 +18,7 @@ from projcat.content.settings import DEFAULT_SUPERVISORY_AUTHORITY, Accessibilit
 from projcat.render.formatting import date_view, locale_of, with_markup
 from projcat.render.parts import ContactView, DocumentView, Link, ask_contact, other_lang, shown
 from projcat.render.views import Views
-from projcat.strings import Strings
+from projcat.strings import N_, Strings
 
 
 @dataclass(frozen=True)
@@ -114,6 +114,10 @@ def _assessment_text(facts: Accessibility | None, t: Strings, main: str) -> str:
     if facts.assessor:
         return t("statement.assessment.external_by", assessor=shown(facts.assessor, t.lang, main)[0])
     return t("statement.assessment.external")
+
+
+# Composed below as statement.compliance.<compliance>.
+N_("statement.compliance.full"), N_("statement.compliance.partial"), N_("statement.compliance.none")
 
 
 def build_statement(views: Views, t: Strings) -> StatementView:

@@ -41,7 +41,7 @@ from projcat.render.parts import (
     other_lang,
     shown,
 )
-from projcat.strings import Strings
+from projcat.strings import N_, Strings
 
 
 @dataclass(frozen=True)
@@ -158,6 +158,13 @@ class Views:
     archive: tuple[YearView, ...]
     group_of: dict[str, str] = field(default_factory=dict)
 
+
+# Composed below as status.<status>.
+N_("status.upcoming"), N_("status.ongoing"), N_("status.ended")
+
+
+# Composed as language.in.<main language>.
+N_("language.in.fi"), N_("language.in.sv"), N_("language.in.en")
 
 def project_view(entry: Entry, site: SiteConfig, urls: Urls, renderer: Renderer, t: Strings,
                  history: History = NO_HISTORY) -> ProjectView:
