@@ -20,6 +20,7 @@ from projcat.strings import LANGUAGES, N_, message
 
 if TYPE_CHECKING:
     from projcat.build.pipeline import BuildResult
+    from projcat.build.stamp import Inputs
     from projcat.content.records import ValidRecord
 
 COMMANDS = ("build", "check", "serve", "new", "schema")
@@ -217,7 +218,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     real = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = _Tee("stdout", real[0], printed), _Tee("stderr", real[1], printed)
     try:
-        code, built = _full_build(args, out)
+        code, built = _full_build(args, out, inputs)
     finally:
         sys.stdout, sys.stderr = real
     if code == EXIT_OK and inputs is not None and built is not None:
@@ -227,7 +228,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     return code
 
 
-def _full_build(args: argparse.Namespace, out: Path) -> tuple[int, BuildResult | None]:
+def _full_build(args: argparse.Namespace, out: Path, inputs: Inputs | None = None) -> tuple[int, BuildResult | None]:
     from projcat.build import pipeline
     from projcat.build.cache import BuildCache
     from projcat.build.disk import DiskCache
@@ -242,6 +243,9 @@ def _full_build(args: argparse.Namespace, out: Path) -> tuple[int, BuildResult |
     site = loaded.site
     # Without the persistent cache a build still converts Markdown once per text, in parallel.
     cache: BuildCache = MemoryCache() if args.no_cache else DiskCache.load(args.root)
+    if inputs is not None:
+        # One read per record file: the stamp's, which digested every record that changed.
+        cache.offer({args.root / rel: (tuple(inputs.files[rel][:-1]), data) for rel, data in inputs.records.items()})
     try:
         built = pipeline.build(args.root, args.out, args.as_of, args.base_url, search=not args.no_search,
                                cache=cache, loaded=loaded)

@@ -172,3 +172,36 @@ def test_each_record_file_is_read_once_per_build(fixture_site: Path, tmp_path: P
     cache = DiskCache.load(fixture_site)
     pipeline.build(fixture_site, tmp_path / "site", FIXTURE_AS_OF, cache=cache)
     assert sorted(opened.elements()) == records
+
+
+def test_a_command_line_build_reads_each_changed_record_once(fixture_site: Path, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stamp digests a changed record before the build starts; the build parses those bytes."""
+    import builtins
+    from collections import Counter
+
+    from conftest import FIXTURE_AS_OF
+    from projcat import cli
+
+    opened: Counter[str] = Counter()
+    real_open = builtins.open
+
+    def counting(file: object, *args: object, **kwargs: object) -> object:
+        if str(file).endswith(".md") and "content" in str(file):
+            opened[Path(str(file)).name] += 1
+        return real_open(file, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(builtins, "open", counting)
+    monkeypatch.setattr(time, "time_ns", lambda: 10**19)  # every file long settled: no racy re-reads
+    out = tmp_path / "site"
+    argv = ["build", "--root", str(fixture_site), "--out", str(out), "--as-of", FIXTURE_AS_OF.isoformat(),
+            "--no-search"]
+    records = sorted(p.name for p in (fixture_site / "content" / "projects").glob("*.md"))
+    assert cli.main(argv) == 0
+    assert sorted(opened.elements()) == records
+    edited = fixture_site / "content" / "projects" / records[0]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nLisätty kappale.\n", encoding="utf-8")
+    opened.clear()
+    assert cli.main(argv) == 0
+    assert dict(opened) == {records[0]: 1}
+    assert "Lisätty kappale." in "".join(p.read_text(encoding="utf-8") for p in out.rglob("index.html"))

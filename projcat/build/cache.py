@@ -32,7 +32,7 @@ in-memory one without the caches changing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, MutableMapping
+from collections.abc import Callable, Hashable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -85,6 +85,12 @@ class Store(Protocol):
 
 class BuildCache(Protocol):
     """Everything the pipeline and the preview ask of a cache."""
+
+    def offer(self, files: Mapping[Path, tuple[tuple[int, ...], bytes]]) -> None:
+        """Record files this build has read already (the stamp digests every changed source before
+        the build starts), each with the stat key it was read under: `read_record` parses those bytes
+        instead of reading the file again while its key is the same."""
+        ...
 
     def read_record(self, file: Path, display: str) -> RawRecord:
         """`load.read_record(file, display)`, or the same result kept from before."""

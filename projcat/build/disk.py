@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import gc
 import pickle
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
@@ -144,6 +144,9 @@ class DiskCache:
         return stats
 
     # The steps themselves are the memory cache's.
+
+    def offer(self, files: Mapping[Path, tuple[tuple[int, ...], bytes]]) -> None:
+        self.memory.offer(files)
 
     def read_record(self, file: Path, display: str) -> RawRecord:
         return self.memory.read_record(file, display)

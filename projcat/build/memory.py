@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Hashable, MutableMapping
+from collections.abc import Callable, Hashable, Mapping, MutableMapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -43,7 +43,14 @@ from jinja2 import Environment, FileSystemBytecodeCache
 
 from projcat.build.cache import CacheStats, Store
 from projcat.build.files import StatKey, digest, settled, stat_key
-from projcat.content.load import RawRecord, read_limited, read_record, record_from_bytes, unreadable_record
+from projcat.content.load import (
+    MAX_FILE_BYTES,
+    RawRecord,
+    read_limited,
+    read_record,
+    record_from_bytes,
+    unreadable_record,
+)
 from projcat.content.records import ValidRecord, ValidTranslation
 from projcat.content.settings import SiteConfig
 from projcat.content.validate import validate_record
@@ -204,11 +211,15 @@ class MemoryCache:
         self._site_given: SiteConfig | None = None
         # Bytes read this build of records kept without their parse, should validation need it.
         self._unparsed: dict[str, bytes] = {}
+        self._offered: dict[Path, tuple[tuple[int, ...], bytes]] = {}
         self._seen_records: set[str] = set()
         self._seen_pages: set[str] = set()
         self._seen_views: set[str] = set()
         self._seen_pieces: set[str] = set()
         self.stats = CacheStats()
+
+    def offer(self, files: Mapping[Path, tuple[tuple[int, ...], bytes]]) -> None:
+        self._offered.update(files)
 
     def read_record(self, file: Path, display: str) -> RawRecord:
         self._seen_records.add(display)
@@ -218,7 +229,13 @@ class MemoryCache:
         if kept is not None and key is not None and kept.stat == key:
             self.stats.records_reused += 1
             return kept.raw  # type: ignore[no-any-return]
-        data, problems = read_limited(file, display)
+        offered = self._offered.pop(file, None)
+        data: bytes | None
+        problems: list[Problem]
+        if offered is not None and key is not None and offered[0] == key and len(offered[1]) <= MAX_FILE_BYTES:
+            data, problems = offered[1], []
+        else:
+            data, problems = read_limited(file, display)
         if data is None:
             # Unreadable or too large now: report it, and keep nothing.
             self._records.pop(display, None)
@@ -365,6 +382,7 @@ class MemoryCache:
         self._seen_views = set()
         self._seen_pieces = set()
         self._unparsed = {}
+        self._offered = {}
         self._static = None
         stats, self.stats = self.stats, CacheStats()
         return stats

@@ -45,6 +45,7 @@ __all__ = ["CACHE_FOLDER", "RACY_NS", "Inputs", "Stamp", "Unknown", "code_finger
 
 FORMAT = 3
 STAMP_NAME = "stamp.json"
+RECORDS = "content/projects/"
 SOURCES = ("site.yaml", "content", "templates", "static")
 # Libraries whose version can change a page's bytes.
 _SHAPING_LIBRARIES = ("markdown", "nh3", "jinja2", "markupsafe", "babel", "pydantic", "pyyaml", "python-slugify",
@@ -94,6 +95,11 @@ def _hash_tree(digest: Any, root: Path, rel: str, seen: Inputs, known: Known, la
         kept = known.get(rel)
         if kept is not None and kept[:-1] == key and settled(key, last_look):
             content = str(kept[-1])
+        elif rel.startswith(RECORDS) and rel.endswith(".md"):
+            with open(path, "rb") as stream:
+                data = stream.read()
+            content = content_digest(data)
+            seen.records[rel] = data
         else:
             content = file_digest(path)
         seen.files[rel] = [*key, content]
@@ -136,6 +142,9 @@ class Inputs:
     digest: str
     files: Known = field(default_factory=dict)
     taken_ns: int = 0
+    # The bytes of the record files read to digest them, by relative path, so the build that
+    # follows parses them instead of reading each changed record a second time.
+    records: dict[str, bytes] = field(default_factory=dict)
 
 
 def read_inputs(root: Path, options: dict[str, Any], last: Stamp | None = None) -> Inputs | None:
