@@ -7,17 +7,15 @@ keeps its entries in a `Store` (`MemoryStore` here: a dict per space) and
 reuses pure results only:
 
 - a record file's parsed front matter, while the file's bytes are the same
-  (a stat key skips even reading an untouched file; a changed stat key with
-  unchanged bytes, e.g. after `touch`, still reuses the parse). A file is
-  read at most once per build: its bytes give the digest and, when needed,
-  the parse;
+  (a stat key skips reading an untouched file; after `touch` the bytes are
+  compared). A file is read at most once per build (bytes the stamp read
+  are `offer`ed): one read gives the digest and, when needed, the parse;
 - its validation, while that parse, the site settings and the list of
   files under `static/` are the same;
 - a Markdown body's HTML, while the text is the same;
 - a project's view, while its inputs (catalogue entry, i.e. record and
   status, and the site settings) are equal;
-- the Jinja environment with its compiled templates, while every template
-  source is the same;
+- the Jinja environment with its compiled templates, while no template changed;
 - a project's lines of the open data files (JSON and CSV), while its
   entry, address, theme name, last change and the CSV's columns are equal;
 - a page's bytes, while its page object, the site view and the template
@@ -25,9 +23,8 @@ reuses pure results only:
   the pages listing it (index, its theme, the archive); a template or
   `site.yaml` change re-renders everything.
 
-The catalogue and the site's views are recomputed every time: they are cheap
-and depend on everything. The result is byte-identical to a full build;
-`tests/test_preview_incremental.py` checks that after many edits.
+The catalogue and the site's views are recomputed every time (cheap, and
+they depend on everything). The result is byte-identical to a full build.
 """
 
 from __future__ import annotations
