@@ -25,8 +25,6 @@ if TYPE_CHECKING:
 
 COMMANDS = ("build", "check", "serve", "new", "schema")
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
-# Messages' languages, and the languages a site can have translations in.
-_LANG_CHOICES = LANGUAGES
 
 
 def _date(text: str) -> date:
@@ -45,7 +43,7 @@ def _parser() -> argparse.ArgumentParser:
 
     def common(p: argparse.ArgumentParser, lang_help: str = "language of messages (default: the site's)") -> None:
         p.add_argument("--root", type=Path, default=Path("."), help="site folder holding site.yaml (default: .)")
-        p.add_argument("--lang", choices=_LANG_CHOICES, default=None, help=lang_help)
+        p.add_argument("--lang", choices=LANGUAGES, default=None, help=lang_help)
 
     def dated(p: argparse.ArgumentParser) -> None:
         p.add_argument("--as-of", type=_date, default=None, metavar="YYYY-MM-DD",

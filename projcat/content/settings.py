@@ -17,10 +17,6 @@ from projcat.content.localtext import LocalText, LocalTextField, site_languages
 from projcat.content.records import Date, Document, Email, Items, Kind, Phone, Strict, Url, as_list, as_text, doc
 from projcat.strings import LANGUAGES
 
-# The languages a site's pages can be published in: those of the strings
-# table, and Swedish, whose catalogue the language-versions work adds.
-SITE_LANGUAGES: tuple[str, ...] = LANGUAGES
-
 THEME_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -40,13 +36,6 @@ def _language(value: Any) -> str:
     return text
 
 
-def _site_language(value: Any) -> str:
-    text = as_text(value)
-    if text not in SITE_LANGUAGES:
-        raise PydanticCustomError(
-            "site.bad_language", "unsupported language", {"value": text, "choices": ", ".join(SITE_LANGUAGES)}
-        )
-    return text
 
 
 def _distinct(codes: tuple[str, ...]) -> tuple[str, ...]:
@@ -83,10 +72,8 @@ def _base_url(value: Any) -> str:
 ThemeId = Annotated[str, BeforeValidator(_theme_id),
                     WithJsonSchema({"type": "string", "pattern": THEME_ID.pattern}), Kind("theme_id")]
 Language = Annotated[str, BeforeValidator(_language), WithJsonSchema({"enum": list(LANGUAGES)}), Kind("language")]
-SiteLanguage = Annotated[str, BeforeValidator(_site_language), WithJsonSchema({"enum": list(SITE_LANGUAGES)}),
-                         Kind("language")]
-Languages = Annotated[tuple[SiteLanguage, ...], BeforeValidator(as_list), AfterValidator(_distinct),
-                      WithJsonSchema({"type": "array", "items": {"enum": list(SITE_LANGUAGES)},
+Languages = Annotated[tuple[Language, ...], BeforeValidator(as_list), AfterValidator(_distinct),
+                      WithJsonSchema({"type": "array", "items": {"enum": list(LANGUAGES)},
                                       "minItems": 1, "uniqueItems": True}),
                       Kind("list")]
 LocalTextList = Annotated[list[LocalTextField], BeforeValidator(as_list), Kind("list")]
