@@ -297,12 +297,19 @@ def validate_record(
     if isinstance(doc.data, dict):
         problems += _theme_problems(doc, raw.path, site)
         problems += _dates_in_order(doc, raw.path)
-        problems += document_problems(doc, raw.path, root)
-        problems += _text_warnings(doc, raw.path)
-    problems += _body_warnings(raw)
+    problems += _words_problems(raw, root)
     if project is None or any(p.is_error for p in problems):
         return None, problems
     return ValidRecord(raw.slug, raw.path, project, raw.body, raw.body_line), problems
+
+
+def _words_problems(raw: RawRecord, root: Path) -> list[Problem]:
+    """What a main file and a translation are both checked for: documents, texts and the body."""
+    problems: list[Problem] = []
+    if isinstance(raw.fields.data, dict):
+        problems += document_problems(raw.fields, raw.path, root)
+        problems += _text_warnings(raw.fields, raw.path)
+    return problems + _body_warnings(raw)
 
 
 def _translation_language(raw: RawRecord, site: SiteConfig) -> list[Problem]:
@@ -338,10 +345,7 @@ def _validate_translation(
             words = replace(doc, data={k: v for k, v in doc.data.items() if k not in facts})
     translation, schema_problems = validate_model(Translation, words, raw.path, _NESTED)
     problems += schema_problems
-    if isinstance(doc.data, dict):
-        problems += document_problems(doc, raw.path, root)
-        problems += _text_warnings(doc, raw.path)
-    problems += _body_warnings(raw)
+    problems += _words_problems(raw, root)
     if translation is None or any(p.is_error for p in problems):
         return None, problems
     return ValidTranslation(raw.lang, raw.path, translation, raw.body, raw.body_line), problems
