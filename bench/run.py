@@ -60,11 +60,12 @@ from hugoside import (  # noqa: E402
     pagefind_command,
     remove,
 )
-from measuring import BenchError, measure  # noqa: E402
+from measuring import BenchError, Measured, measure  # noqa: E402
 from outputs import TEXT_NOT_COMPARED, compare_trees, page_equivalence  # noqa: E402
 from reporting import Identity, SizeResult, growth_report, size_report  # noqa: E402
 
-__all__ = ["BUILD_SCRIPT", "TEXT_NOT_COMPARED", "corpus", "hugo_command", "hugo_env", "main", "page_equivalence"]
+__all__ = ["BUILD_SCRIPT", "TEXT_NOT_COMPARED", "Measured", "corpus", "hugo_command", "hugo_env", "main", "measure",
+           "page_equivalence"]
 
 COLD = ["--no-cache"]
 NO_SEARCH = ["--no-search"]
