@@ -30,6 +30,9 @@ from typing import Literal
 
 # The date every benchmark build is made for; a third of the records end before it.
 AS_OF = date(2025, 6, 15)
+# An absolute address with a path, as a real site is published under: with a host the build
+# makes the sitemap and absolute links, as every production site's build does.
+BASE_URL = "https://www.example.fi/hankkeet/"
 DEFAULT_SEED = "hankkeet-bench-1"
 
 Precision = Literal["year", "month", "day"]
@@ -325,7 +328,7 @@ def site_yaml() -> str:
         "organisation: Esimerkkikunta\n"
         "language: fi\n"
         "time_zone: Europe/Helsinki\n"
-        "base_url: /\n"
+        f"base_url: {BASE_URL}\n"
         "intro: |\n"
         "  Kunta kehittää palveluja erilaisten hankkeiden avulla, joihin saadaan myös ulkopuolista rahoitusta.\n"
         "\n"
