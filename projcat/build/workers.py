@@ -19,6 +19,7 @@ main process, and a worker holds only the HTML of its own summary-less bodies.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import re
@@ -164,6 +165,8 @@ class Crew:
         for position, file in enumerate(files):
             shares[self.owner[split_stem(file.name[:-3])[0]]].append((position, file))
         # Fork: the workers start with everything imported and the settings read; the build runs no threads.
+        # Frozen first, so no collection in a worker touches (and so copies) the objects it inherits.
+        gc.freeze()
         context = multiprocessing.get_context("fork")
         self._connections: list[Connection] = []
         self._processes: list[BaseProcess] = []
