@@ -8,9 +8,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from language_site import multilingual_root
 
 from conftest import FIXTURE_AS_OF, FIXTURE_SITE, REPO, copy_site, run_cli
-from language_site import multilingual_root
 from projcat.build import pipeline
 from projcat.build.memory import MemoryCache
 from projcat.problems import ContentError, OutputError
@@ -91,10 +91,12 @@ def test_a_page_failing_in_a_worker_leaves_the_previous_output(fixture_site: Pat
     _left_alone(out, before)
 
 
-def test_a_static_file_over_a_page_fails_before_anything_is_written(fixture_site: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("name", ["hankkeet/alfa/index.html", "index.html", "feed.xml"])
+def test_a_static_file_in_the_place_of_an_output_file_leaves_the_previous_output(
+        name: str, fixture_site: Path, tmp_path: Path) -> None:
     out, before = _previous_output(fixture_site, tmp_path)
-    clash = fixture_site / "static" / "hankkeet" / "alfa" / "index.html"
-    clash.parent.mkdir(parents=True)
+    clash = fixture_site / "static" / name
+    clash.parent.mkdir(parents=True, exist_ok=True)
     clash.write_text("<p>oma</p>\n", encoding="utf-8")
     with pytest.raises(OutputError):
         pipeline.build(fixture_site, out, FIXTURE_AS_OF, stream=True)

@@ -8,7 +8,9 @@ do; the workers render the project pages and write each into the new output
 tree as it is made, while the main process renders the lists and the feeds.
 Pagefind then indexes the project pages in that tree in place (one run, no
 second copy), and the tree is swapped in whole. Content errors are found
-before anything is written; any failure leaves the previous output as it was.
+before anything is written; any later failure (a page that does not render,
+a static file in a page's place) discards the new tree, so the previous
+output stays as it was.
 
 The main process keeps what the lists, feeds and open data need (records,
 catalogue, views), never a body's HTML nor a page's bytes.
@@ -16,6 +18,7 @@ catalogue, views), never a body's HTML nor a page's bytes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -112,18 +115,11 @@ def cold_build(root: Path, out: Path, as_of: date | None, site_file: SiteFile, s
             for catalogue, lang in zip(catalogues, (None, *site.languages[1:]), strict=True)
         ]
         pages = plan_languages(versions)
-        generated = publish_languages(list(zip(versions, catalogues, strict=True)), site, history, pages)
-        # Every name is known before anything is written: a clash fails the build with the output untouched.
         names = set(assets)
         for page in pages:
             if page.output in names:
                 raise OutputError("output.static_replaces_page", path=f"static/{page.output}", name=page.output)
             names.add(page.output)
-        for name in generated:
-            if name in names and name != output_path("robots"):
-                raise OutputError("output.static_replaces_file", path=f"static/{name}", name=name)
-        generated = {name: data for name, data in generated.items() if name not in names}
-        names.update(generated)
         # The body each language version's page shows: its translation's, else the main file's.
         bodies = {
             (lang or "", entry.slug): (entry.translation.body if entry.translation else entry.record.body)
@@ -134,7 +130,10 @@ def cold_build(root: Path, out: Path, as_of: date | None, site_file: SiteFile, s
             bodies.update({(site.language, slug): body for (lang, slug), body in list(bodies.items()) if not lang})
         tree = NewTree.open(out)
         try:
-            report = _write(tree, crew, versions, pages, bodies, assets, generated, paths.templates, names, search)
+            def publish() -> dict[str, bytes]:
+                return publish_languages(list(zip(versions, catalogues, strict=True)), site, history, pages)
+
+            report = _write(tree, crew, versions, pages, bodies, assets, publish, paths.templates, names, search)
             tree.swap()
         except BaseException:
             tree.discard()
@@ -145,8 +144,10 @@ def cold_build(root: Path, out: Path, as_of: date | None, site_file: SiteFile, s
 
 
 def _write(tree: NewTree, crew: Crew, versions: list[Views], pages: list[Page], bodies: dict[tuple[str, str], str],
-           assets: dict[str, bytes], generated: dict[str, bytes], templates: Path | None, names: set[str],
-           search: bool) -> WriteReport:
+           assets: dict[str, bytes], publish: Callable[[], dict[str, bytes]], templates: Path | None,
+           names: set[str], search: bool) -> WriteReport:
+    """Everything into `tree`: project pages by the workers, meanwhile the rest here. A clash found
+    late fails the build like one found early: the tree is discarded, never swapped in."""
     sites = [views.site for views in versions]
     crew.start(tree, sites)
     projects = [page for page in pages if page.kind == "project"]
@@ -159,6 +160,12 @@ def _write(tree: NewTree, crew: Crew, versions: list[Views], pages: list[Page], 
     for page in pages:
         if page.kind != "project" and tree.put(page.output, render_page(env, page, local.get(page.lang, {}))):
             changed.append(page.output)
+    generated = publish()
+    for name in generated:
+        if name in names and name != output_path("robots"):
+            raise OutputError("output.static_replaces_file", path=f"static/{name}", name=name)
+    generated = {name: data for name, data in generated.items() if name not in names}
+    names.update(generated)
     for name, data in (*assets.items(), *generated.items()):
         if tree.put(name, data):
             changed.append(name)
