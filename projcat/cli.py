@@ -230,7 +230,6 @@ def _full_build(args: argparse.Namespace, out: Path, inputs: Inputs | None = Non
     from projcat.build import pipeline
     from projcat.build.cache import BuildCache
     from projcat.build.disk import DiskCache
-    from projcat.build.memory import MemoryCache
     from projcat.build.search import SearchError
     from projcat.content.settings import Paths
     from projcat.content.site_file import read_site
@@ -239,14 +238,14 @@ def _full_build(args: argparse.Namespace, out: Path, inputs: Inputs | None = Non
     # Read once: the build and the messages about it use the same settings.
     loaded = read_site(Paths(args.root))
     site = loaded.site
-    # Without the persistent cache a build still converts Markdown once per text, in parallel.
-    cache: BuildCache = MemoryCache() if args.no_cache else DiskCache.load(args.root)
-    if inputs is not None:
+    # Without the persistent cache the build streams: worker processes read, render and write.
+    cache: BuildCache | None = None if args.no_cache else DiskCache.load(args.root)
+    if inputs is not None and cache is not None:
         # One read per record file: the stamp's, which digested every record that changed.
         cache.offer({args.root / rel: (tuple(inputs.files[rel][:-1]), data) for rel, data in inputs.records.items()})
     try:
         built = pipeline.build(args.root, args.out, args.as_of, args.base_url, search=not args.no_search,
-                               cache=cache, loaded=loaded)
+                               cache=cache, loaded=loaded, stream=cache is None)
     except ContentError as exc:
         lang = _message_lang(args, site.language if site else None)
         print_problems(exc.problems, lang, args.format, sys.stderr)
@@ -269,7 +268,7 @@ def _full_build(args: argparse.Namespace, out: Path, inputs: Inputs | None = Non
     if args.next_change:
         _print_next_change_only(result)
     elif args.format == "text":
-        pages = sum(1 for name in built.files if name.endswith(".html"))
+        pages = sum(1 for name in built.names if name.endswith(".html"))
         print(message(lang, "summary.built", {
             "out": out, "pages": pages, "records": len(result.records),
             "as_of": result.catalogue.as_of.isoformat(),

@@ -229,3 +229,64 @@ def _swap_in_new_tree(files: dict[str, bytes], out: Path, parent: Path, prefix: 
         if temporary.exists():
             shutil.rmtree(temporary, ignore_errors=True)
     return WriteReport(written, unchanged, tuple(changed))
+
+
+class NewTree:
+    """A new output tree that files are streamed into (from any process), then swapped in whole.
+
+    `open` makes the temporary folder beside the output; `put` writes one file into it, hard-linking
+    the previous output's file when its bytes are the same (as `write_site` does); `swap` puts the tree
+    in place atomically; `discard` removes it, leaving the previous output exactly as it was."""
+
+    def __init__(self, out: Path, temporary: Path, prefix: str) -> None:
+        self.out, self.temporary, self.prefix = out, temporary, prefix
+        # Folders already made in this process: a site's pages share a few thousand folders.
+        self._made: set[str] = set()
+
+    @classmethod
+    def open(cls, out: Path) -> NewTree:
+        out = out.absolute()
+        out.parent.mkdir(parents=True, exist_ok=True)
+        prefix = f".{out.name}.tmp-"
+        remove_stale_temporaries(out.parent, prefix)
+        return cls(out, Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-", dir=out.parent)), prefix)
+
+    def put(self, rel: str, data: bytes) -> bool:
+        """Write `rel`; True when it is new or changed, False when linked unchanged from the previous output."""
+        path = _safe_relative(rel)
+        folder = path.parent.as_posix()
+        if folder not in self._made:
+            os.makedirs(self.temporary / folder, exist_ok=True)
+            self._made.add(folder)
+        target = os.path.join(self.temporary, rel)
+        previous = os.path.join(self.out, rel)
+        if _same_bytes(Path(previous), data):
+            try:
+                os.link(previous, target)
+            except OSError:
+                shutil.copy2(previous, target)
+            return False
+        # One open and one write, no buffered file object: a site is thousands of small files.
+        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(descriptor, view):]
+        finally:
+            os.close(descriptor)
+        return True
+
+    def swap(self) -> None:
+        os.chmod(self.temporary, 0o755)
+        if not self.out.exists():
+            os.rename(self.temporary, self.out)
+        elif _exchange(self.temporary, self.out):
+            shutil.rmtree(self.temporary, ignore_errors=True)
+        else:
+            aside = self.out.parent / f"{self.prefix}{os.getpid()}-old"
+            os.rename(self.out, aside)
+            os.rename(self.temporary, self.out)
+            shutil.rmtree(aside, ignore_errors=True)
+
+    def discard(self) -> None:
+        shutil.rmtree(self.temporary, ignore_errors=True)

@@ -12,6 +12,10 @@ file's path relative to the scratch folder (`/hankkeet/alfa/`), and the
 browser script prefixes the path `pagefind/` is served under, so one index
 works at the host root and under a sub-path.
 
+A streamed cold build (`projcat.build.cold`) has its pages on disk already,
+in the new output tree: `index_folder` runs Pagefind on that tree itself,
+with a glob that picks the project pages, so nothing is written twice.
+
 The program is run once rather than through the package's Python service,
 which answers one request per tenth of a second: a page at a time, a
 catalogue of 500 projects would take almost a minute.
@@ -19,6 +23,7 @@ catalogue of 500 projects would take almost a minute.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import tempfile
 from collections.abc import Iterable
@@ -65,16 +70,39 @@ def build_index(pages: Iterable[tuple[str, bytes]], language: str | None) -> dic
     pages = list(pages)
     if not pages:
         return {}
-    program = _program()
     with tempfile.TemporaryDirectory(prefix="projcat-search-") as folder:
         site = Path(folder) / "site"
-        bundle = Path(folder) / "pagefind"
         for output, html in pages:
             target = site.joinpath(*PurePosixPath(output).parts)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(html)
         site.mkdir(exist_ok=True)
+        return index_folder(site, None, language)
+
+
+def project_glob(project_pages: Iterable[str], others: Iterable[str]) -> str | None:
+    """A Pagefind glob that picks exactly `project_pages` (`<words>/<slug>/index.html`) out of a
+    tree that also holds `others`; None when no such glob is simple to write."""
+    folders = {PurePosixPath(name).parent.parent.as_posix() for name in project_pages}
+    if not folders or "." in folders or any("{" in f or "," in f or "*" in f for f in folders):
+        return None
+    for name in others:
+        path = PurePosixPath(name)
+        if path.name == "index.html" and len(path.parts) >= 3 and path.parent.parent.as_posix() in folders:
+            return None
+    joined = ",".join(sorted(folders))
+    return f"{{{joined}}}/*/index.html" if len(folders) > 1 else f"{joined}/*/index.html"
+
+
+def index_folder(site: Path, glob: str | None, language: str | None) -> dict[str, bytes]:
+    """Pagefind run once over the pages under `site` (those `glob` matches; all when None),
+    its bundle returned as `{output path: bytes}` under `pagefind/`."""
+    program = _program()
+    with tempfile.TemporaryDirectory(prefix="projcat-search-") as folder:
+        bundle = Path(folder) / "pagefind"
         command = [str(program), "--site", str(site), "--output-path", str(bundle)]
+        if glob is not None:
+            command += ["--glob", glob]
         command += ["--force-language", language, "--silent"] if language else ["--silent"]
         # On a language version, the note that a project is described only in the main language.
         for selector in EXCLUDE_SELECTORS + (() if language else (".only-in",)):
@@ -90,7 +118,24 @@ def build_index(pages: Iterable[tuple[str, bytes]], language: str | None) -> dic
             detail = (done.stderr or done.stdout).strip().splitlines()
             raise SearchError(f"Pagefind failed ({detail[-1] if detail else f'exit status {done.returncode}'})")
         return {
-            output_path("search_bundle", file.relative_to(bundle).as_posix()): file.read_bytes()
+            output_path("search_bundle", file.relative_to(bundle).as_posix()): _canonical(file)
             for file in sorted(bundle.rglob("*"))
             if file.is_file() and file.name not in _UNUSED
         }
+
+
+def _canonical(file: Path) -> bytes:
+    """The file's bytes; Pagefind's entry file with its languages in one order.
+
+    Pagefind lists a multilingual site's languages in an order that changes from run to run
+    (a hash map's), so the same pages gave a different `pagefind-entry.json`. Its script looks
+    languages up by name, so their order means nothing; sorted, the same pages give the same bytes."""
+    data = file.read_bytes()
+    if file.name != "pagefind-entry.json":
+        return data
+    entry = json.loads(data)
+    languages = entry.get("languages")
+    if not isinstance(languages, dict) or list(languages) == sorted(languages):
+        return data
+    entry["languages"] = dict(sorted(languages.items()))
+    return json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

@@ -11,6 +11,7 @@ write dates and euros as Babel has them for that locale.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -53,8 +54,14 @@ def locale_of(t: Strings) -> str:
     return t.locale if isinstance(t, PageStrings) else t.lang
 
 
+@functools.cache
+def _babel(lang: str) -> Locale:
+    # Babel parses a locale given by name at every call: tens of thousands of times in a large build.
+    return Locale.parse(lang)
+
+
 def format_day(day: date, lang: str) -> str:
-    return format_date(day, "long" if lang in _BABEL_WAY else "d.M.yyyy", locale=lang)
+    return format_date(day, "long" if lang in _BABEL_WAY else "d.M.yyyy", locale=_babel(lang))
 
 
 def format_partial(value: PartialDate, lang: str) -> str:
@@ -62,7 +69,7 @@ def format_partial(value: PartialDate, lang: str) -> str:
         return format_day(value.first_day, lang)
     if value.precision == "month":
         if lang in _BABEL_WAY:
-            return format_date(value.first_day, "LLLL y", locale=lang)
+            return format_date(value.first_day, "LLLL y", locale=_babel(lang))
         return f"{value.month}/{value.year}"
     return str(value.year)
 
@@ -70,12 +77,12 @@ def format_partial(value: PartialDate, lang: str) -> str:
 def format_amount(amount: Decimal, lang: str) -> str:
     whole = amount == amount.to_integral_value()
     if lang in _BABEL_WAY:
-        pattern = Locale.parse(lang).currency_formats["standard"].pattern
+        pattern = _babel(lang).currency_formats["standard"].pattern
         if whole:
             pattern = pattern.replace(".00", "")
-        return format_currency(amount, "EUR", format=pattern, locale=lang, currency_digits=False)
+        return format_currency(amount, "EUR", format=pattern, locale=_babel(lang), currency_digits=False)
     pattern = "#,##0" if whole else "#,##0.00"
-    return f"{format_decimal(amount, format=pattern, locale=lang)}\u00a0€"
+    return f"{format_decimal(amount, format=pattern, locale=_babel(lang))}\u00a0€"
 
 
 def _time(value: PartialDate, lang: str) -> Markup:

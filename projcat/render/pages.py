@@ -242,28 +242,19 @@ def render_site(
     version (main first); `pages` is the build's plan (made here when not given)."""
     versions = [views] if isinstance(views, Views) else list(views)
     main = versions[0]
-    t = Strings(main.site.lang)
     files: dict[str, bytes] = dict(assets)
     if cache is not None:
         env = cache.environment(env)
-    install_strings(env, t)
-    env.globals["site"] = main.site
     # A page's bytes are a function of the page, the site view and the templates, so equal inputs may reuse them.
     templates = template_fingerprint(env) if cache is not None else ""
-    env.globals["card"] = _cards(env, main.site, templates, cache)
-    # Each other language version renders with its own strings, site view and list items.
-    local: dict[str, dict[str, object]] = {
-        v.site.lang: {**strings_variables(Strings(v.site.lang)), "site": v.site,
-                      "card": _cards(env, v.site, templates, cache, f"{v.site.lang}:")}
-        for v in versions[1:]
-    }
+    local = prepare_environment(env, [v.site for v in versions], cache, templates)
     for page in plan_languages(versions) if pages is None else pages:
         if page.output in files:
             raise OutputError("output.static_replaces_page", path=f"static/{page.output}", name=page.output)
         own = local.get(page.lang, {})
 
         def produce(page: Page = page, own: dict[str, object] = own) -> bytes:
-            return env.get_template(page.template).render(page=page, **own, **page.context).encode("utf-8")
+            return render_page(env, page, own)
 
         if cache is None:
             files[page.output] = produce()
@@ -271,3 +262,25 @@ def render_site(
             site = own.get("site", main.site)
             files[page.output] = cache.page(page.output, (page, site, templates), produce)
     return dict(sorted(files.items()))
+
+
+def prepare_environment(env: Environment, sites: Sequence[SiteView], cache: RenderMemo | None = None,
+                        templates: str = "") -> dict[str, dict[str, object]]:
+    """Install the main language version's (`sites[0]`) strings, site view and list items in `env`;
+    return each other language's own template variables, for `render_page`. A build's worker
+    processes call this too, so a page renders there exactly as it would here."""
+    main = sites[0]
+    install_strings(env, Strings(main.lang))
+    env.globals["site"] = main
+    env.globals["card"] = _cards(env, main, templates, cache)
+    # Each other language version renders with its own strings, site view and list items.
+    return {
+        site.lang: {**strings_variables(Strings(site.lang)), "site": site,
+                    "card": _cards(env, site, templates, cache, f"{site.lang}:")}
+        for site in sites[1:]
+    }
+
+
+def render_page(env: Environment, page: Page, own: dict[str, object]) -> bytes:
+    """One page's bytes; `own` is its language's variables from `prepare_environment` ({} for the main one)."""
+    return env.get_template(page.template).render(page=page, **own, **page.context).encode("utf-8")
