@@ -16,6 +16,8 @@ from typing import Literal, TypedDict, Unpack
 from projcat.strings import N_, message
 
 Severity = Literal["error", "warning"]
+# Composed as severity.<severity> by `Problem.format`.
+N_("severity.error"), N_("severity.warning")
 
 # The advice `Problem.hint` composes as <code>.hint (or <code>.hint.suggestion); a code not listed has none.
 N_("preview.template_error.hint"), N_("preview.internal.hint"), N_("output.holds_root.hint")
@@ -145,15 +147,14 @@ class Problem:
         return (self.path, self.line or 0, self.col or 0, self.field, self.code)
 
     def format(self, lang: str) -> str:
-        """`path:line:col: field: what is wrong - what to do`."""
+        """`path:line:col: severity: field: what is wrong - what to do`."""
         where = self.path
         if self.line is not None:
             where += f":{self.line}"
             if self.col is not None:
                 where += f":{self.col}"
-        parts = [where]
-        if self.severity == "warning":
-            parts.append(message(lang, "severity.warning", {}))
+        # Both severities are named, so an editor can tell them apart without knowing the format.
+        parts = [where, message(lang, f"severity.{self.severity}", {})]
         if self.field:
             parts.append(self.field)
         text = self.text(lang)

@@ -219,7 +219,7 @@ def test_pre_commit_hook_refuses_a_broken_record(tmp_path: Path) -> None:
     failed = subprocess.run([sys.executable, "-m", "pre_commit", "run"], cwd=repo, capture_output=True, text=True,
                             env=env)
     assert failed.returncode == 1
-    assert "content/projects/beeta.md:5:6: end: päivämäärää 2021-02-30 ei ole olemassa" in failed.stdout
+    assert "content/projects/beeta.md:5:6: virhe: end: päivämäärää 2021-02-30 ei ole olemassa" in failed.stdout
     # A commit that touches no content does not run the check at all.
     (repo / "muistio.txt").write_text("muistiinpano\n")
     _git(repo, "reset", "-q", "HEAD", "content")
