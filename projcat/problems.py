@@ -44,6 +44,18 @@ N_("yaml.second_document.hint"), N_("yaml.tab_after.hint"), N_("yaml.indent.hint
 N_("yaml.bad_escape.hint"), N_("yaml.no_colon.hint"), N_("yaml.text_after_quote.hint")
 N_("yaml.unexpected_item.hint"), N_("date.format_impossible.hint"), N_("date.out_of_range.hint")
 N_("url.bad_char.hint"), N_("url.relative.hint")
+# What the sanitiser removes from a body.
+N_("body.removed_tag.hint"), N_("body.removed_attribute.hint"), N_("body.removed_link.hint")
+# Images and documents.
+N_("image.alt_missing.hint"), N_("image.alt_file_name.hint"), N_("image.alt_generic.hint")
+N_("image.alt_too_long.hint")
+N_("image.remote.hint"), N_("image.outside.hint"), N_("image.missing_file.hint"), N_("image.format.hint")
+N_("image.broken.hint"), N_("image.too_large.hint"), N_("document.size_mismatch.hint")
+N_("document.pdf_no_tags.hint"), N_("document.pdf_no_lang.hint"), N_("document.pdf_no_title.hint")
+N_("document.pdf_untagged.hint"), N_("document.pdf_encrypted.hint"), N_("document.pdf_broken.hint")
+N_("image.alt_missing"), N_("image.remote"), N_("image.outside"), N_("image.missing_file"), N_("image.format")
+N_("image.broken"), N_("image.too_large"), N_("document.pdf_no_tags"), N_("document.pdf_no_lang")
+N_("document.pdf_no_title"), N_("document.pdf_encrypted"), N_("document.pdf_broken")
 # Language versions.
 N_("site.duplicate_language.hint"), N_("site.language_mismatch.hint"), N_("site.text_language.hint")
 N_("site.text_no_main.hint"), N_("translation.fact.hint"), N_("translation.main_language.hint")

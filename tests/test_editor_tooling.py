@@ -15,6 +15,7 @@ import jsonschema
 import pytest
 import yaml
 from babel.messages.pofile import read_po
+from media_files import jpeg_with_gps
 
 from conftest import FIXTURE_SITE, REPO, copy_site, run_cli
 from projcat.build import pipeline
@@ -153,6 +154,8 @@ def test_the_guides_example_record_checks_clean(fixture_site: Path) -> None:
     assert site is not None
     front = example_front_matter(Project, site.language, [t.id for t in site.themes])
     (fixture_site / "content" / "projects" / "esimerkki.md").write_text(f"---\n{front}---\n\nKuvaus.\n")
+    # Its image is a file in the record's own folder, as an editor would save it.
+    jpeg_with_gps(fixture_site / "content" / "projects" / "esimerkki" / yaml12(front)["image"]["src"])
     result = pipeline.check(fixture_site, date(2025, 6, 15))
     assert [p.format("fi") for p in result.problems if p.path.endswith("esimerkki.md")] == []
     record = next(r for r in result.records if r.slug == "esimerkki")
