@@ -49,12 +49,17 @@ def clean(raw_html: str) -> str:
     )
 
 
+def _without_comments(body: str) -> str:
+    """HTML comments blanked, keeping lines and columns: the sanitiser drops them, notes to editors and all."""
+    return re.sub(r"<!--.*?(-->|$)", lambda m: re.sub(r"[^\n]", " ", m.group(0)), body, flags=re.DOTALL)
+
+
 def visible_lines(body: str) -> list[str]:
-    """The body's lines with code (fenced, indented and inline) blanked, keeping lines and columns:
-    what Markdown passes on as text or HTML."""
+    """The body's lines with code (fenced, indented and inline) and comments blanked, keeping lines and
+    columns: what Markdown passes on as text or HTML."""
     lines = []
     in_code = False
-    for line in body.split("\n"):
+    for line in _without_comments(body).split("\n"):
         if line.lstrip().startswith(("```", "~~~")):
             in_code = not in_code
             lines.append("")

@@ -34,6 +34,8 @@ _BOUNDARY = YAMLHandler.FM_BOUNDARY
 # that would make our line numbers differ from the editor's.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
 MAX_CONTROL_PROBLEMS = 20
+# The files a record's own folder (`content/projects/<slug>/`) may hold beside records: its images.
+IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".gif"})
 
 
 @dataclass
@@ -261,6 +263,8 @@ def record_files(content_dir: Path, root: Path) -> tuple[list[Path], list[Proble
                 problems.append(Problem.make(shown, "file.not_regular", line=1, col=1))
             elif file.suffix.lower() == ".md":
                 files.append(file)
+            elif base != content_dir and file.suffix.lower() in IMAGE_SUFFIXES:
+                continue  # a record's image in its own folder (`content.images`), published as variants
             else:
                 problems.append(Problem.make(shown, "file.not_record", line=1, col=1, severity="warning"))
     files.sort(key=lambda p: p.as_posix())
