@@ -15,9 +15,9 @@ import jsonschema
 import pytest
 import yaml
 from babel.messages.pofile import read_po
-from media_files import jpeg_with_gps
 
 from conftest import FIXTURE_SITE, REPO, copy_site, run_cli
+from media_files import jpeg_with_gps
 from projcat.build import pipeline
 from projcat.content.load import split_front_matter
 from projcat.content.records import Contact, Document, Funding, Project

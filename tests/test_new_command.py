@@ -13,9 +13,9 @@ import time
 from pathlib import Path
 
 import yaml
-from media_files import jpeg_with_gps
 
 from conftest import REPO, run_cli
+from media_files import jpeg_with_gps
 from projcat.content.load import split_front_matter
 from projcat.content.records import Project
 

@@ -71,9 +71,14 @@ def image_uses(raw: RawRecord) -> list[ImageUse]:
     if isinstance(image, dict) and isinstance(image.get("src"), str) and image["src"].strip():
         alt = image.get("alt")
         line, col = _mark(raw.fields.mark(("image", "src")))
-        # A missing or empty `alt:` is the schema's error; the wording checks need text.
-        uses.append(ImageUse(image["src"].strip(), alt.strip() if isinstance(alt, str) else None, line, col,
-                             "image"))
+        if ("image", "alt") in getattr(raw.fields, "blank", ()):
+            # `alt:` with nothing after it: not the decorative `alt: ""`, which is written out.
+            line, col = _mark(raw.fields.mark(("image", "alt"), key=True))
+            uses.append(ImageUse(image["src"].strip(), None, line, col, "image.alt"))
+        else:
+            # A left-out `alt` is the schema's error; the wording checks need text.
+            uses.append(ImageUse(image["src"].strip(), alt.strip() if isinstance(alt, str) else None, line, col,
+                                 "image"))
     for index, line_text in enumerate(visible_lines(raw.body)):
         for found in _BODY_IMAGE.finditer(line_text):
             alt_text = found.group(1).strip()
@@ -88,8 +93,8 @@ def alt_problems(use: ImageUse, path: str) -> list[Problem]:
         return [Problem.make(path, code, line=use.line, col=use.col, field=use.field, severity=severity, **params)]
 
     if use.alt is None:
-        # The front matter's missing alt is reported by the schema, at its key.
-        return [] if use.field else problem("image.alt_missing", "error", value=use.src)
+        # A left-out `alt` of the front matter is reported by the schema, at its key.
+        return [] if use.field == "image" else problem("image.alt_missing", "error", value=use.src)
     alt = use.alt
     if not alt:
         return []
@@ -135,10 +140,11 @@ def read_image(file: Path, root: Path) -> ImageFile | tuple[str, str]:
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(file) as image:
                 width, height, kind = image.width, image.height, image.format or ""
-                if image.getexif().get(_ORIENTATION) in (5, 6, 7, 8):
-                    width, height = height, width  # shown turned a quarter, as the camera meant
+                # Judged from the header alone, before a pixel (or a chunk after them) is read.
                 if width * height > MAX_PIXELS:
                     return "image.too_large", f"{width}×{height}"
+                if image.getexif().get(_ORIENTATION) in (5, 6, 7, 8):
+                    width, height = height, width  # shown turned a quarter, as the camera meant
                 if kind not in SUPPORTED_FORMATS:
                     return "image.format", kind or "?"
                 image.load()
