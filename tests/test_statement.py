@@ -68,7 +68,7 @@ def test_fixture_statement_uses_the_configured_facts(fixture_site: Path, tmp_pat
     assert "Sähköposti: saavutettavuus@example.fi" in text
     assert "Saavutettavuuspalautteen käsittelee Testilän kaupungin viestintä." in text
     # The reason given on the record, else the default one.
-    assert "Hankesuunnitelma (PDF) Sivu: Alfa – asumisen kokeiluhanke Syy: Taulukot ovat kuvina." in text
+    assert "Hankesuunnitelma (PDF, 738 t) Sivu: Alfa – asumisen kokeiluhanke Syy: Taulukot ovat kuvina." in text
     assert "Loppuraportti (PDF, 350 kt) Sivu: Zeta Syy: Asiakirja ei täytä saavutettavuusvaatimuksia" in text
     # Each says how to ask: the project's contact, else the site's feedback address.
     assert "Saavutettavan version voi pyytää: Maija Meikäläinen, maija.meikalainen@example.fi." in text

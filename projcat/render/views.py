@@ -122,11 +122,13 @@ class DataFileView:
 
 def with_data_sizes(views: Views, files: Mapping[str, bytes]) -> None:
     """The open data's links given their type and size ("CSV, 18 kt") from the files as made."""
+    # Kept apart from the site view, which every page's cache key holds: a size that changes
+    # remakes the front page only.
     t = PageStrings(views.site.lang, locale_for(views.site.lang, views.site.multilingual))
-    views.site = replace(views.site, data_files=tuple(
+    views.data_files = tuple(
         replace(f, details=f"{f.name.rsplit('.', 1)[-1].upper()}, {format_size(len(files[f.output]), t)}")
         if f.output in files else f
-        for f in views.site.data_files))
+        for f in views.site.data_files)
 
 
 @dataclass(frozen=True)
@@ -178,6 +180,8 @@ class Views:
     groups: tuple[GroupView, ...]
     archive: tuple[YearView, ...]
     group_of: dict[str, str] = field(default_factory=dict)
+    # The open data's files with their type and size, once made (`with_data_sizes`); the front page's.
+    data_files: tuple[DataFileView, ...] = ()
 
 
 # Composed below as status.<status>.
