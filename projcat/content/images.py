@@ -148,8 +148,10 @@ def read_image(file: Path, root: Path) -> ImageFile | tuple[str, str]:
                 if kind not in SUPPORTED_FORMATS:
                     return "image.format", kind or "?"
                 image.load()
-    except Image.DecompressionBombError:
-        return "image.too_large", ""
+    except Image.DecompressionBombError as exc:
+        # Refused by Pillow itself before its header could be looked at by us: name the size it read.
+        pixels = re.search(r"\((\d+) pixels\)", str(exc))
+        return "image.too_large", f"{int(pixels.group(1)) // 1_000_000} MP" if pixels else "?"
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
         return "image.broken", str(exc) or type(exc).__name__
     source = file.relative_to(root.resolve()).as_posix()
