@@ -16,6 +16,8 @@ from typing import Literal, TypedDict, Unpack
 from projcat.strings import N_, message
 
 Severity = Literal["error", "warning"]
+# Composed as severity.<severity> by `Problem.format`.
+N_("severity.error"), N_("severity.warning")
 
 # The advice `Problem.hint` composes as <code>.hint (or <code>.hint.suggestion); a code not listed has none.
 N_("preview.template_error.hint"), N_("preview.internal.hint"), N_("output.holds_root.hint")
@@ -42,6 +44,18 @@ N_("yaml.second_document.hint"), N_("yaml.tab_after.hint"), N_("yaml.indent.hint
 N_("yaml.bad_escape.hint"), N_("yaml.no_colon.hint"), N_("yaml.text_after_quote.hint")
 N_("yaml.unexpected_item.hint"), N_("date.format_impossible.hint"), N_("date.out_of_range.hint")
 N_("url.bad_char.hint"), N_("url.relative.hint")
+# What the sanitiser removes from a body.
+N_("body.removed_tag.hint"), N_("body.removed_attribute.hint"), N_("body.removed_link.hint")
+# Images and documents.
+N_("image.alt_missing.hint"), N_("image.alt_file_name.hint"), N_("image.alt_generic.hint")
+N_("image.alt_too_long.hint")
+N_("image.remote.hint"), N_("image.outside.hint"), N_("image.missing_file.hint"), N_("image.format.hint")
+N_("image.broken.hint"), N_("image.too_large.hint"), N_("document.size_mismatch.hint")
+N_("document.pdf_no_tags.hint"), N_("document.pdf_no_lang.hint"), N_("document.pdf_no_title.hint")
+N_("document.pdf_untagged.hint"), N_("document.pdf_encrypted.hint"), N_("document.pdf_broken.hint")
+N_("image.alt_missing"), N_("image.remote"), N_("image.outside"), N_("image.missing_file"), N_("image.format")
+N_("image.broken"), N_("image.too_large"), N_("document.pdf_no_tags"), N_("document.pdf_no_lang")
+N_("document.pdf_no_title"), N_("document.pdf_encrypted"), N_("document.pdf_broken")
 # Language versions.
 N_("site.duplicate_language.hint"), N_("site.language_mismatch.hint"), N_("site.text_language.hint")
 N_("site.text_no_main.hint"), N_("translation.fact.hint"), N_("translation.main_language.hint")
@@ -145,15 +159,14 @@ class Problem:
         return (self.path, self.line or 0, self.col or 0, self.field, self.code)
 
     def format(self, lang: str) -> str:
-        """`path:line:col: field: what is wrong - what to do`."""
+        """`path:line:col: severity: field: what is wrong - what to do`."""
         where = self.path
         if self.line is not None:
             where += f":{self.line}"
             if self.col is not None:
                 where += f":{self.col}"
-        parts = [where]
-        if self.severity == "warning":
-            parts.append(message(lang, "severity.warning", {}))
+        # Both severities are named, so an editor can tell them apart without knowing the format.
+        parts = [where, message(lang, f"severity.{self.severity}", {})]
         if self.field:
             parts.append(self.field)
         text = self.text(lang)

@@ -261,7 +261,7 @@ def test_not_accessible_document_says_so_and_how_to_ask(sweeps: dict[str, Sweep]
     open_page(page, sweeps["fixture"].site.url("/hankkeet/alfa/"))
     item = page.locator(".document-list li", has_text="Hankesuunnitelma")
     text = " ".join(item.inner_text().split())
-    assert text.startswith("Hankesuunnitelma (PDF) Asiakirja ei ole saavutettava. Taulukot ovat kuvina.")
+    assert text.startswith("Hankesuunnitelma (PDF, 738 t) Asiakirja ei ole saavutettava. Taulukot ovat kuvina.")
     assert item.locator("a[href^='mailto:']").inner_text() == "maija.meikalainen@example.fi"
     # A project with no contact of its own points to the site's accessibility feedback address.
     open_page(page, sweeps["fixture"].site.url("/hankkeet/zeta-paattynyt/"))

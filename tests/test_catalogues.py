@@ -217,7 +217,7 @@ def test_check_speaks_swedish(tmp_path: Path) -> None:
     result = run_cli("check", "--lang", "sv", "--root", str(site))
     assert result.returncode == 1
     rel = record.relative_to(site).as_posix()
-    assert (f"{rel}:2:9: status: statusen 'klar' är inte giltig; det enda tillåtna värdet är 'ended'"
+    assert (f"{rel}:2:9: fel: status: statusen 'klar' är inte giltig; det enda tillåtna värdet är 'ended'"
             " - lämna bort fältet, så härleds statusen ur datumen") in result.stderr.splitlines()
     assert "1 problem i 1 fil: 1 fel, 0 varningar." in result.stderr.splitlines()
 

@@ -78,8 +78,8 @@ def test_an_output_folder_that_would_replace_the_sites_own_files_is_refused_in_w
     (fixture_site / "static" / "feed.xml").write_text("<feed/>", encoding="utf-8")
     result = run_cli("build", "--root", str(fixture_site), "--out", str(tmp_path / "out"), "--lang", "en")
     assert result.returncode == 2
-    assert result.stderr.strip() == ("build.py: static/feed.xml: this file would replace the generated file feed.xml"
-                                     " - rename the file or move it to another folder")
+    assert result.stderr.strip() == ("build.py: static/feed.xml: error: this file would replace the generated file"
+                                     " feed.xml - rename the file or move it to another folder")
     assert not (tmp_path / "out").exists()
     assert len(list((fixture_site / "content" / "projects").glob("*.md"))) == 7
 
@@ -88,7 +88,7 @@ def test_english_messages_on_request(fixture_site: Path) -> None:
     (fixture_site / "content" / "projects" / "beeta.md").write_text("no front matter\n")
     result = run_cli("check", "--root", str(fixture_site), "--lang", "en")
     assert result.returncode == 1
-    assert "content/projects/beeta.md:1:1: the file has no front matter" in result.stderr
+    assert "content/projects/beeta.md:1:1: error: the file has no front matter" in result.stderr
 
 
 def test_new_scaffolds_a_record_that_checks(fixture_site: Path) -> None:

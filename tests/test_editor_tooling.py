@@ -17,6 +17,7 @@ import yaml
 from babel.messages.pofile import read_po
 
 from conftest import FIXTURE_SITE, REPO, copy_site, run_cli
+from media_files import jpeg_with_gps
 from projcat.build import pipeline
 from projcat.content.load import split_front_matter
 from projcat.content.records import Contact, Document, Funding, Project
@@ -153,6 +154,8 @@ def test_the_guides_example_record_checks_clean(fixture_site: Path) -> None:
     assert site is not None
     front = example_front_matter(Project, site.language, [t.id for t in site.themes])
     (fixture_site / "content" / "projects" / "esimerkki.md").write_text(f"---\n{front}---\n\nKuvaus.\n")
+    # Its image is a file in the record's own folder, as an editor would save it.
+    jpeg_with_gps(fixture_site / "content" / "projects" / "esimerkki" / yaml12(front)["image"]["src"])
     result = pipeline.check(fixture_site, date(2025, 6, 15))
     assert [p.format("fi") for p in result.problems if p.path.endswith("esimerkki.md")] == []
     record = next(r for r in result.records if r.slug == "esimerkki")
@@ -219,7 +222,7 @@ def test_pre_commit_hook_refuses_a_broken_record(tmp_path: Path) -> None:
     failed = subprocess.run([sys.executable, "-m", "pre_commit", "run"], cwd=repo, capture_output=True, text=True,
                             env=env)
     assert failed.returncode == 1
-    assert "content/projects/beeta.md:5:6: end: päivämäärää 2021-02-30 ei ole olemassa" in failed.stdout
+    assert "content/projects/beeta.md:5:6: virhe: end: päivämäärää 2021-02-30 ei ole olemassa" in failed.stdout
     # A commit that touches no content does not run the check at all.
     (repo / "muistio.txt").write_text("muistiinpano\n")
     _git(repo, "reset", "-q", "HEAD", "content")

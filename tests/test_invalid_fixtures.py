@@ -34,7 +34,7 @@ AS_OF = date(2025, 6, 15)
 CASES = sorted(p for p in INVALID.iterdir() if p.is_dir() and not p.name.startswith("_"))
 _NOT_SITE_FILES = {"expected.txt", "expected.en.txt", "setup.json"}
 _EDITOR_FORMAT = re.compile(
-    r"^(?P<path>[^:]+):(?P<line>[1-9][0-9]*):(?P<col>[1-9][0-9]*): (varoitus: )?"
+    r"^(?P<path>[^:]+):(?P<line>[1-9][0-9]*):(?P<col>[1-9][0-9]*): (virhe: |varoitus: )"
     r"((?P<field>[^:]+): )?(?P<what>.+) - (?P<todo>.+)$"
 )
 
@@ -124,10 +124,10 @@ def _update(expected: ExpectedFiles, file: Path, lines: list[str]) -> None:
 
 
 def test_every_line_has_the_editor_format() -> None:
-    """`path:line:col: [varoitus: ]field: what is wrong - what to do`, with a hint for every problem."""
+    """`path:line:col: virhe|varoitus: [field: ]: what is wrong - what to do`, with a hint for every problem."""
     for case in CASES:
         for line in expected_lines(case):
-            if line.startswith("site.yaml: tiedostoa site.yaml ei löydy"):
+            if line.startswith("site.yaml: virhe: tiedostoa site.yaml ei löydy"):
                 continue  # a missing file has no line to point at
             assert _EDITOR_FORMAT.match(line), f"{case.name}: {line!r}"
 
@@ -156,4 +156,4 @@ def test_symlinks_are_not_followed(tmp_path: Path) -> None:
     """The linked files are invalid: had they been read, their problems would show."""
     lines, _ = _check(INVALID / "symlinks", tmp_path, "fi")
     assert not any("ei_kuulu" in line or "myös" in line or "ulkona" in line for line in lines), lines
-    assert all(":1:1: symbolinen linkki" in line for line in lines), lines
+    assert all(":1:1: virhe: symbolinen linkki" in line for line in lines), lines

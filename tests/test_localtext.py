@@ -59,21 +59,21 @@ def test_languages_name_the_main_language(tmp_path: Path) -> None:
     site, problems = _site(BASE + "language: en\nlanguages: [en, fi]\n", tmp_path)
     assert problems == [] and site is not None
     _, problems = _site(BASE + "language: fi\nlanguages: [sv, fi]\n", tmp_path)
-    assert problems == ["site.yaml:6:11: language: language on 'fi', mutta languages alkaa kielellä 'sv'"
+    assert problems == ["site.yaml:6:11: virhe: language: language on 'fi', mutta languages alkaa kielellä 'sv'"
                         " - pääkieli on languages-listan ensimmäinen; poista language tai korjaa järjestys"]
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("languages: [fi, sv, fi]\n", "site.yaml:6:12: languages: kieli 'fi' on kahdesti"),
-    ("languages: [fi, de]\n", "site.yaml:6:17: languages[1]: sivuston kieli 'de' ei ole tuettu"),
-    ("languages: []\n", "site.yaml:6:12: languages: kenttä on tyhjä"),
+    ("languages: [fi, sv, fi]\n", "site.yaml:6:12: virhe: languages: kieli 'fi' on kahdesti"),
+    ("languages: [fi, de]\n", "site.yaml:6:17: virhe: languages[1]: sivuston kieli 'de' ei ole tuettu"),
+    ("languages: []\n", "site.yaml:6:12: virhe: languages: kenttä on tyhjä"),
     ("languages: [fi, sv]\nintro: {fi: A, sw: B}\n",
-     "site.yaml:7:16: intro: kieli 'sw' ei ole sivuston kielissä - tarkoititko 'sv'?"),
+     "site.yaml:7:16: virhe: intro: kieli 'sw' ei ole sivuston kielissä - tarkoititko 'sv'?"),
     ("intro: {fi: A, sv: B}\n",
-     "site.yaml:6:16: intro: kieli 'sv' ei ole sivuston kielissä - sivuston kielet: fi; lisää kieli kenttään"
+     "site.yaml:6:16: virhe: intro: kieli 'sv' ei ole sivuston kielissä - sivuston kielet: fi; lisää kieli kenttään"
      " languages"),
     ("languages: [fi, sv]\nintro: {sv: B}\n",
-     "site.yaml:7:8: intro: pääkielen (fi) teksti puuttuu - kirjoita teksti myös kielellä fi"),
+     "site.yaml:7:8: virhe: intro: pääkielen (fi) teksti puuttuu - kirjoita teksti myös kielellä fi"),
     ("languages: [fi, sv]\nintro: {fi: A, sv: [B]}\n", "site.yaml:7:"),
 ])
 def test_language_problems_at_their_line(tmp_path: Path, text: str, expected: str) -> None:

@@ -74,8 +74,8 @@ def test_an_impossible_date_shows_the_problems_then_the_fixed_page(
     assert cells[2] == "start"
     assert "2024-02-31" in cells[3]
     # The terminal gets the same line as `check` prints it.
-    preview.wait_for(rf"^content/projects/alfa\.md:{line}:8: start: .*2024-02-31", since=mark)
-    assert page.locator("pre").inner_text().startswith(f"content/projects/alfa.md:{line}:8: start: ")
+    preview.wait_for(rf"^content/projects/alfa\.md:{line}:8: virhe: start: .*2024-02-31", since=mark)
+    assert page.locator("pre").inner_text().startswith(f"content/projects/alfa.md:{line}:8: virhe: start: ")
 
     record.write_text(original, encoding="utf-8")
     save_by_rename(record, with_field(record, "title", "Alfa – korjattu"))

@@ -127,7 +127,7 @@ def test_broken_content_at_start_is_shown_on_every_page_until_fixed(fixture_site
     record.write_text(broken, encoding="utf-8")
     server = started(fixture_site, tmp_path)
     try:
-        assert f"content/projects/beeta.md:{line}:6: end:" in server.output
+        assert f"content/projects/beeta.md:{line}:6: virhe: end:" in server.output
         for path in ("/", "/hankkeet/alfa/", "/ei-ole-olemassa/"):
             status, body = raw_get(server.port, path)
             assert status == 500
@@ -167,7 +167,7 @@ def test_a_static_file_in_a_generated_files_place_is_shown_in_the_sites_language
     mark = preview.mark()
     (fixture_site / "static" / "feed.xml").write_text("<feed/>", encoding="utf-8")
     line = preview.wait_for(r"^static/feed\.xml: ", since=mark).string
-    assert line == ("static/feed.xml: tiedosto korvaisi sivuston oman tiedoston feed.xml"
+    assert line == ("static/feed.xml: virhe: tiedosto korvaisi sivuston oman tiedoston feed.xml"
                     " - nimeä tiedosto uudelleen tai siirrä se toiseen kansioon")
     status, body = raw_get(preview.port, "/hankkeet/alfa/")
     assert status == 500

@@ -12,7 +12,7 @@ from pathlib import Path
 from conftest import REPO, run_cli
 
 LINE = re.compile(
-    r"^(?P<path>[^:]+):(?P<line>[1-9][0-9]*):(?P<col>[1-9][0-9]*): (varoitus: |warning: )?"
+    r"^(?P<path>[^:]+):(?P<line>[1-9][0-9]*):(?P<col>[1-9][0-9]*): (virhe: |varoitus: |error: |warning: )"
     r"((?P<field>[^:]+): )?(?P<what>.+) - (?P<todo>.+)$"
 )
 RECORD = "content/projects/beeta.md"
@@ -29,7 +29,7 @@ def test_one_problem_reads_in_the_singular(fixture_site: Path) -> None:
     assert result.returncode == 1
     lines = result.stderr.splitlines()
     assert LINE.match(lines[0]), lines[0]
-    assert lines[0].startswith(f"{RECORD}:5:6: end: päivämäärää 2021-02-30 ei ole olemassa - ")
+    assert lines[0].startswith(f"{RECORD}:5:6: virhe: end: päivämäärää 2021-02-30 ei ole olemassa - ")
     assert lines[-1] == "1 ongelma 1 tiedostossa: 1 virhe, 0 varoitusta."
     assert result.stdout == ""
 
@@ -50,7 +50,7 @@ def test_english_on_request(fixture_site: Path) -> None:
     _break(fixture_site, "end: 2021-02", "end: 2021-02-30")
     result = run_cli("check", "--root", str(fixture_site), "--lang", "en")
     lines = result.stderr.splitlines()
-    assert lines[0] == (f"{RECORD}:5:6: end: the date 2021-02-30 does not exist - check the day and month; "
+    assert lines[0] == (f"{RECORD}:5:6: error: end: the date 2021-02-30 does not exist - check the day and month; "
                         "if the exact day is not known, write only the month (YYYY-MM) or the year (YYYY)")
     assert lines[-1] == "1 problem in 1 file: 1 error, 0 warnings."
 
@@ -120,8 +120,8 @@ def test_no_traceback_whatever_the_files(fixture_site: Path) -> None:
     assert "Traceback" not in result.stderr
     lines = result.stderr.splitlines()
     assert all(LINE.match(line) for line in lines[:-1]), lines
-    assert any(line.startswith("content/projects/h\ufffdnke.md:1:1: tiedostonimi") for line in lines), lines
-    assert any(line.startswith("content/projects/nolla.md:2:9: tiedostossa on näkymätön ohjausmerkki U+0000")
+    assert any(line.startswith("content/projects/h\ufffdnke.md:1:1: virhe: tiedostonimi") for line in lines), lines
+    assert any(line.startswith("content/projects/nolla.md:2:9: virhe: tiedostossa on näkymätön ohjausmerkki U+0000")
                for line in lines), lines
 
 
@@ -130,5 +130,5 @@ def test_a_broken_site_yaml_is_reported_like_a_record(fixture_site: Path) -> Non
     result = run_cli("build", "--root", str(fixture_site))
     assert result.returncode == 1
     assert result.stderr.splitlines()[0] == (
-        "site.yaml:1:1: tiedosto on UTF-16-muodossa - tallenna tiedosto UTF-8-muodossa")
+        "site.yaml:1:1: virhe: tiedosto on UTF-16-muodossa - tallenna tiedosto UTF-8-muodossa")
     assert "Traceback" not in result.stderr

@@ -68,7 +68,7 @@ def test_fixture_statement_uses_the_configured_facts(fixture_site: Path, tmp_pat
     assert "Sähköposti: saavutettavuus@example.fi" in text
     assert "Saavutettavuuspalautteen käsittelee Testilän kaupungin viestintä." in text
     # The reason given on the record, else the default one.
-    assert "Hankesuunnitelma (PDF) Sivu: Alfa – asumisen kokeiluhanke Syy: Taulukot ovat kuvina." in text
+    assert "Hankesuunnitelma (PDF, 738 t) Sivu: Alfa – asumisen kokeiluhanke Syy: Taulukot ovat kuvina." in text
     assert "Loppuraportti (PDF, 350 kt) Sivu: Zeta Syy: Asiakirja ei täytä saavutettavuusvaatimuksia" in text
     # Each says how to ask: the project's contact, else the site's feedback address.
     assert "Saavutettavan version voi pyytää: Maija Meikäläinen, maija.meikalainen@example.fi." in text
@@ -92,7 +92,7 @@ def test_claiming_full_compliance_with_documents_not_accessible_is_an_error(fixt
     problem = next(p for p in caught.value.problems if p.code == "statement.compliance_too_high")
     line = site_yaml.read_text().splitlines().index("  compliance: full") + 1
     assert problem.format("fi") == (
-        f"site.yaml:{line}:3: accessibility.compliance: sivusto on merkitty täysin vaatimusten mukaiseksi, "
+        f"site.yaml:{line}:3: virhe: accessibility.compliance: sivusto on merkitty täysin vaatimusten mukaiseksi, "
         "mutta 2 asiakirjaa tai puutetta on merkitty ei-saavutettavaksi - kirjoita compliance: partial, "
         "tai tee asiakirjoista saavutettavia ja poista niiltä accessible: false"
     )
@@ -126,7 +126,7 @@ def test_a_bad_compliance_value_is_explained_at_its_line(fixture_site: Path) -> 
     result = run_cli("check", "--root", str(fixture_site), "--as-of", "2025-06-15")
     assert result.returncode == 1
     line = (fixture_site / "site.yaml").read_text().splitlines().index("  compliance: osittain") + 1
-    assert (f"site.yaml:{line}:15: accessibility.compliance: vaatimustenmukaisuus 'osittain' ei kelpaa - "
+    assert (f"site.yaml:{line}:15: virhe: accessibility.compliance: vaatimustenmukaisuus 'osittain' ei kelpaa - "
             "kirjoita jokin näistä: full, partial, none") in result.stderr + result.stdout
 
 

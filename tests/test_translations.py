@@ -90,7 +90,7 @@ def test_a_translation_and_its_main_file_do_not_collide(site: Path) -> None:
 def test_a_translation_with_a_bad_name_is_named_as_such(site: Path) -> None:
     _write(site, "Avoin_Kunta.sv.md", "---\ntitle: X\n---\n")
     problems = [p.format("fi") for p in pipeline.check(site, AS_OF).problems if p.code == "file.bad_slug"]
-    assert problems == ["content/projects/Avoin_Kunta.sv.md:1:1: tiedostonimi 'Avoin_Kunta.sv.md' ei kelpaa"
+    assert problems == ["content/projects/Avoin_Kunta.sv.md:1:1: virhe: tiedostonimi 'Avoin_Kunta.sv.md' ei kelpaa"
                         " hankkeen tunnisteeksi - käytä nimessä vain pieniä kirjaimia a-z, numeroita ja"
                         " yksittäisiä väliviivoja, esim. 'avoin-kunta.sv.md'"]
 

@@ -16,11 +16,13 @@ from datetime import date
 from pathlib import Path
 
 from projcat.build.cache import BuildCache
+from projcat.build.images import image_files
 from projcat.build.output import WriteReport, check_output_folder, write_site
 from projcat.build.stamp import DEFAULT_TIME_ZONE, today_in
 from projcat.catalogue import Catalogue, build_catalogue
 from projcat.content.history import History, read_history
 from projcat.content.load import display_path, read_record, record_files
+from projcat.content.media import NO_MEDIA, Media, check_media
 from projcat.content.records import ValidRecord
 from projcat.content.settings import Paths, SiteConfig
 from projcat.content.site_file import SiteFile, read_site
@@ -33,7 +35,7 @@ from projcat.render.feeds import publish_languages
 from projcat.render.markup import Renderer
 from projcat.render.pages import Page, fingerprint, make_environment, plan_languages, render_site, static_files
 from projcat.render.parts import shown
-from projcat.render.views import Views, build_views
+from projcat.render.views import Views, build_views, with_data_sizes
 
 
 @dataclass
@@ -45,6 +47,8 @@ class CheckResult:
     files_read: int
     # The date the site is (or would have been) built for; None when site.yaml could not be read.
     as_of: date | None = None
+    # The images and local documents the records use, as read (`content.media`).
+    media: Media = NO_MEDIA
 
     @property
     def ok(self) -> bool:
@@ -96,6 +100,8 @@ def check(
         validated.append((raw, record))
     records, join_problems = join_translations(validated)
     problems += join_problems
+    media_problems, media = check_media(raws, site_file.document, site_file.shown, root)
+    problems += media_problems
     if site is not None:
         problems += statement_problems(site, [r.project for r in records], site_file.document, site_file.shown)
     problems = sort_problems(problems)
@@ -103,7 +109,7 @@ def check(
     catalogue = None
     if site is not None and day is not None and not has_errors(problems):
         catalogue = build_catalogue(records, site, day)
-    return CheckResult(site, records, problems, catalogue, len(files) + 1, day)
+    return CheckResult(site, records, problems, catalogue, len(files) + 1, day, media)
 
 
 def render(
@@ -142,14 +148,19 @@ def render(
     versions = [
         build_views(catalogue, site, stylesheet=f"style.css?v={stylesheet_hash}", history=history,
                     search_script=f"search.js?v={script_hash}", renderer=renderer,
-                    memo=cache.project_view if cache else None, lang=lang)
+                    memo=cache.project_view if cache else None, lang=lang, media=result.media)
         for catalogue, lang in zip(catalogues, (None, *site.languages[1:]), strict=True)
     ]
     views = versions[0]
     env = make_environment(paths.templates)
     pages = plan_languages(versions)
-    files = render_site(versions, env, assets, cache, pages)
+    # The open data is made first: the front page's links give each file's size.
     generated = _publish(list(zip(versions, catalogues, strict=True)), result, history, cache, pages)
+    for version in versions:
+        with_data_sizes(version, generated)
+    pages = plan_languages(versions)
+    files = render_site(versions, env, assets, cache, pages)
+    generated.update(image_files(result.media, root))
     if search:
         generated.update(_search_index(views, files, cache, pages))
     for name, data in generated.items():

@@ -34,6 +34,8 @@ _BOUNDARY = YAMLHandler.FM_BOUNDARY
 # that would make our line numbers differ from the editor's.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
 MAX_CONTROL_PROBLEMS = 20
+# The files a record's own folder (`content/projects/<slug>/`) may hold beside records: its images.
+IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".gif"})
 
 
 @dataclass
@@ -133,7 +135,34 @@ def split_front_matter(text: str, path: str) -> tuple[str, int, str, int] | list
             front = "\n".join(lines[1:index])
             body = "\n".join(lines[index + 1:])
             return front, 2, body, index + 2
-    return [Problem.make(path, "frontmatter.unclosed", line=1, col=1)]
+    return [Problem.make(path, "frontmatter.unclosed", line=_likely_end(lines) + 1, col=1)]
+
+
+# A line YAML front matter may hold: a key, an indented or list line, a comment, nothing.
+_YAML_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*\s*:(\s|$)")
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+\S")
+
+
+def _likely_end(lines: list[str]) -> int:
+    """The index of the line where front matter with no closing `---` most likely ends: the first
+    that is not YAML. A heading after a blank line is the body's, though YAML would read it as a comment."""
+    for index in range(1, len(lines)):
+        line = lines[index]
+        if not line.strip() or line.startswith((" ", "\t", "- ")) or line == "-" or _YAML_KEY.match(line):
+            continue
+        if line.startswith("#") and not (_MARKDOWN_HEADING.match(line) and not lines[index - 1].strip()):
+            continue
+        return index
+    # All of it reads as YAML: it ends after its last line that holds anything.
+    return max((i for i, line in enumerate(lines) if line.strip()), default=0) + 1
+
+
+def _unclosed_parts(text: str) -> tuple[str, int, str, int]:
+    """Front matter with no closing `---`, split where it most likely ends, so the fields above
+    are still checked."""
+    lines = text.split("\n")
+    end = _likely_end(lines)
+    return "\n".join(lines[1:end]), 2, "\n".join(lines[end:]), end + 1
 
 
 def suggest_slug(name: str) -> str:
@@ -183,11 +212,14 @@ def parse_record(data: bytes, display: str, slug: str, lang: str = "") -> RawRec
     if text is None:
         return RawRecord(display, slug, empty, "", 1, decode_problems, lang)
     parts = split_front_matter(text, display)
+    problems: list[Problem] = []
     if isinstance(parts, list):
-        return RawRecord(display, slug, empty, "", 1, parts, lang)
+        if [p.code for p in parts] != ["frontmatter.unclosed"]:
+            return RawRecord(display, slug, empty, "", 1, parts, lang)
+        problems, parts = parts, _unclosed_parts(text)
     front, front_line, body, body_line = parts
     document = read_yaml(front, display, line_offset=front_line - 1)
-    return RawRecord(display, slug, document, body, body_line, [], lang)
+    return RawRecord(display, slug, document, body, body_line, problems, lang)
 
 
 def _ignored(name: str) -> bool:
@@ -231,6 +263,8 @@ def record_files(content_dir: Path, root: Path) -> tuple[list[Path], list[Proble
                 problems.append(Problem.make(shown, "file.not_regular", line=1, col=1))
             elif file.suffix.lower() == ".md":
                 files.append(file)
+            elif base != content_dir and file.suffix.lower() in IMAGE_SUFFIXES:
+                continue  # a record's image in its own folder (`content.images`), published as variants
             else:
                 problems.append(Problem.make(shown, "file.not_record", line=1, col=1, severity="warning"))
     files.sort(key=lambda p: p.as_posix())

@@ -180,6 +180,15 @@ def _lang(value: Any) -> str:
     return text
 
 
+def _alt(value: Any) -> str:
+    """An image's alternative text; `""` written out marks a decorative image, an empty `alt:` is refused."""
+    if value is None:
+        raise PydanticCustomError("image.alt_missing", "no alt", {"value": ""})
+    if isinstance(value, (list, dict)):
+        raise PydanticCustomError("field.not_text", "not text", {"kind": value_kind(value)})
+    return str(value).strip()
+
+
 def _status(value: Any) -> str:
     text = as_text(value)
     if text != "ended":
@@ -213,6 +222,7 @@ Url = Annotated[str, BeforeValidator(as_url), WithJsonSchema({"type": "string", 
 Lang = Annotated[str, BeforeValidator(_lang), WithJsonSchema({"type": "string", "pattern": _LANG.pattern}),
                  Kind("lang")]
 Status = Annotated[Literal["ended"], BeforeValidator(_status), WithJsonSchema({"enum": ["ended"]}), Kind("status")]
+Alt = Annotated[str, BeforeValidator(_alt), WithJsonSchema({"type": ["string", "number"]}), Kind("alt")]
 ThemeRef = Annotated[str, BeforeValidator(as_text), WithJsonSchema({"type": "string"}), Kind("theme")]
 
 
@@ -256,6 +266,13 @@ class Document(Strict):
     accessibility_note: Text | None = Field(None, description=doc("document.accessibility_note"))
 
 
+class Image(Strict):
+    doc_prefix: ClassVar[str] = "image."
+    src: Text = Field(description=doc("image.src"))
+    alt: Alt = Field(description=doc("image.alt"))
+    caption: Text | None = Field(None, description=doc("image.caption"))
+
+
 _M = TypeVar("_M", bound=BaseModel)
 # The type of a field holding a list of models, such as `funding` or `themes`: `Items[Funding]`.
 Items = Annotated[list[_M], BeforeValidator(as_list), Kind("items")]
@@ -273,6 +290,7 @@ class Project(Strict):
     status: Status | None = Field(None, description=doc("status"))
     summary: Text | None = Field(None, description=doc("summary"))
     lead: Text | None = Field(None, description=doc("lead"))
+    image: Annotated[Image, Kind("section")] | None = Field(None, description=doc("image"))
     partners: TextList = Field(default_factory=list, description=doc("partners"))
     funding: Items[Funding] = Field(default_factory=list, description=doc("funding"))
     contacts: Items[Contact] = Field(default_factory=list, description=doc("contacts"))
@@ -318,5 +336,5 @@ class ValidRecord:
 
 
 FIELD_NAMES: dict[type[BaseModel], tuple[str, ...]] = {
-    model: tuple(model.model_fields) for model in (Project, Funding, Contact, Document, Translation)
+    model: tuple(model.model_fields) for model in (Project, Funding, Contact, Document, Image, Translation)
 }

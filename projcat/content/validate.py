@@ -20,6 +20,7 @@ from urllib.parse import unquote, urlsplit
 from pydantic import BaseModel, ValidationError
 from pydantic_core import PydanticCustomError
 
+from projcat.content.bodyhtml import kept_tag, removed_html
 from projcat.content.dates import DateError, parse_partial_date
 from projcat.content.load import RawRecord
 from projcat.content.localtext import language_candidate
@@ -28,6 +29,7 @@ from projcat.content.records import (
     Contact,
     Document,
     Funding,
+    Image,
     Project,
     Translation,
     ValidRecord,
@@ -43,19 +45,18 @@ from projcat.problems import Problem, ProblemParams
 M = TypeVar("M", bound=BaseModel)
 
 # Which model a path inside a record belongs to, for "did you mean" hints.
-_NESTED: dict[str, type[BaseModel]] = {"funding": Funding, "contacts": Contact, "documents": Document}
+_NESTED: dict[str, type[BaseModel]] = {"funding": Funding, "contacts": Contact, "documents": Document,
+                                       "image": Image}
 _SITE_NESTED: dict[str, type[BaseModel]] = {"themes": Theme, "documents": SiteDocument}
 _INVISIBLE = re.compile("[\u00a0\u200b\u200c\u200d\u2060\ufeff\u202f\u00ad]")
-# A tag name followed by what may follow one: `<https://...>` and
-# `<name@example.fi>` are Markdown autolinks, not HTML. Bounded, so a long
-# line of `<` costs linear time.
-_RAW_HTML = re.compile(r"<\s*/?\s*([A-Za-z][A-Za-z0-9-]{0,30})(?=[\s/>])[^<>\n]{0,2000}>")
 _PROBLEM_PREFIXES = ("field.", "date.", "amount.", "flag.", "email.", "phone.", "url.", "lang.",
-                     "status.", "site.")
+                     "status.", "site.", "image.")
 
 
 def _model_at(loc: tuple[Any, ...], top: type[BaseModel], nested: dict[str, type[BaseModel]]) -> type[BaseModel]:
-    if len(loc) >= 3 and isinstance(loc[0], str) and loc[0] in nested:
+    # A list's item is `(name, index, field)`; a single mapping's field, such as the image's, `(name, field)`.
+    if len(loc) >= (2 if isinstance(loc[1:2] and loc[1], str) else 3) and isinstance(loc[0], str) \
+            and loc[0] in nested:
         return nested[loc[0]]
     return top
 
@@ -263,20 +264,13 @@ def _text_warnings(doc: YamlDocument, path: str) -> list[Problem]:
 
 
 def _body_warnings(raw: RawRecord) -> list[Problem]:
-    in_code = False
-    for offset, line in enumerate(raw.body.split("\n")):
-        if line.lstrip().startswith(("```", "~~~")):
-            in_code = not in_code
-            continue
-        if in_code or line.startswith(("    ", "\t")):
-            continue
-        # Inline code spans are not HTML; blank them keeping the columns.
-        visible = re.sub(r"`[^`]*`", lambda m: " " * len(m.group(0)), line)
-        found = _RAW_HTML.search(visible)
-        if found:
-            return [Problem.make(raw.path, "body.raw_html", line=raw.body_line + offset, col=found.start() + 1,
-                                 severity="warning", tag=found.group(1).lower())]
-    return []
+    """What the sanitiser would remove, each at its line; and HTML it keeps, once, as a hint to write Markdown."""
+    problems = removed_html(raw.body, raw.path, raw.body_line)
+    kept = kept_tag(raw.body, raw.body_line)
+    if kept is not None:
+        line, col, tag = kept
+        problems.append(Problem.make(raw.path, "body.raw_html", line=line, col=col, severity="warning", tag=tag))
+    return problems
 
 
 def validate_record(

@@ -72,6 +72,8 @@ class Document:
     skipped: set[str] = field(default_factory=set)
     # Where the document starts, for problems about the whole of it.
     origin: Mark | None = None
+    # Values written as nothing at all (`alt:`), unlike an empty text written out (`alt: ""`).
+    blank: set[Path] = field(default_factory=set)
 
     def mark(self, path: Path, *, key: bool = False) -> Mark | None:
         """The position of `path`, or of its nearest ancestor that has one."""
@@ -147,6 +149,8 @@ class _Walker:
         self.doc.values[path] = self.mark_of(event.start_mark)
         if isinstance(event, ScalarEvent):
             self.check_scalar(event, path)
+            if event.style is None and not event.value:
+                self.doc.blank.add(path)
             return event.value
         if isinstance(event, SequenceStartEvent):
             items: list[Value] = []

@@ -5,13 +5,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import frontmatter
 import yaml
 
-from projcat.content.load import SLUG_RE, read_record, suggest_slug
+from projcat.content.load import RESERVED_NAMES, SLUG_RE, read_record, suggest_slug
 from projcat.content.records import Translation
 from projcat.content.settings import Paths
 from projcat.content.site_file import load_site
+from projcat.editors.template import record_text
 from projcat.strings import message
 
 
@@ -23,13 +23,15 @@ def _ask(prompt: str) -> str:
 
 
 def new_record(root: Path, title: str | None, theme: str | None, slug: str | None, lang: str | None) -> int:
-    lang = lang or "fi"
+    """Write `content/projects/<slug>.md` with every field of a record, in the editors' language
+    (`lang`, else the site's): see `template.record_text`."""
     site, _problems = load_site(Paths(root))
+    lang = lang or (site.language if site else "fi")
     themes = [t.id for t in site.themes] if site else []
     interactive = title is None and sys.stdin.isatty()
     while not title:
         if not interactive:
-            print("build.py new: --title is required", file=sys.stderr)
+            print(message(lang, "new.title_required", {}), file=sys.stderr)
             return 2
         title = _ask(message(lang, "new.ask_title", {}))
     if theme is None and interactive:
@@ -41,19 +43,15 @@ def new_record(root: Path, title: str | None, theme: str | None, slug: str | Non
     if slug is None and interactive:
         slug = _ask(message(lang, "new.ask_slug", {"default": default_slug})) or None
     slug = slug or default_slug
-    if not SLUG_RE.match(slug):
+    if not SLUG_RE.match(slug) or slug in RESERVED_NAMES:
         print(message(lang, "new.bad_slug", {"slug": slug}), file=sys.stderr)
         return 2
     target = Paths(root).content / f"{slug}.md"
     if target.exists():
         print(message(lang, "new.exists", {"path": target}), file=sys.stderr)
         return 2
-    metadata: dict[str, object] = {"title": title}
-    if theme:
-        metadata["theme"] = theme
-    post = frontmatter.Post("", handler=None, **metadata)
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(frontmatter.dumps(post, sort_keys=False) + "\n", encoding="utf-8")
+    target.write_text(record_text(title, theme or None, themes, lang), encoding="utf-8")
     print(message(lang, "new.created", {"path": target}))
     return 0
 

@@ -18,7 +18,7 @@ from typing import Any, get_args
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from projcat.content.records import Contact, Document, Funding, Kind, Project
+from projcat.content.records import Contact, Document, Funding, Image, Kind, Project
 from projcat.content.settings import Accessibility, SiteConfig, SiteDocument, SupervisoryAuthority, Theme
 from projcat.strings import N_, known, message
 
@@ -27,7 +27,8 @@ RECORD_SCHEMA_FILE = "schema/hanke.schema.json"
 SITE_SCHEMA_FILE = "schema/site.schema.json"
 _MODELS: dict[str, type[BaseModel]] = {
     m.__name__: m
-    for m in (Project, Funding, Contact, Document, SiteConfig, Theme, SiteDocument, Accessibility, SupervisoryAuthority)
+    for m in (Project, Funding, Contact, Document, Image, SiteConfig, Theme, SiteDocument, Accessibility,
+              SupervisoryAuthority)
 }
 
 
@@ -93,7 +94,7 @@ N_("example.document.accessible"), N_("example.document.accessibility_note"), N_
 N_("example.site.title"), N_("example.site.organisation"), N_("example.site.language"), N_("example.site.time_zone")
 N_("example.site.base_url"), N_("example.site.intro"), N_("example.site.theme.id"), N_("example.site.theme.name")
 N_("example.site.theme.intro"), N_("example.site.document.description"), N_("example.site.document.date")
-N_("example.site.languages")
+N_("example.site.languages"), N_("example.image.src"), N_("example.image.alt"), N_("example.image.caption")
 
 
 def example_text(model: type[BaseModel], name: str, lang: str) -> str:

@@ -87,8 +87,7 @@ def problem_row(problem: Problem, lang: str) -> ProblemRow:
     hint = problem.hint(lang)
     if hint:
         text = f"{text} - {hint}"
-    if not problem.is_error:
-        text = f"{message(lang, 'severity.warning', {})}: {text}"
+    text = f"{message(lang, f'severity.{problem.severity}', {})}: {text}"
     return ProblemRow(problem.path, line, problem.field, text, not problem.is_error, printed_line(problem, lang))
 
 

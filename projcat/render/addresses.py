@@ -28,11 +28,13 @@ Kind = Literal[
     "index", "theme", "project", "archive", "statement", "search", "not_found",
     # Files: the static assets, documents an editor links site-relative, the search bundle.
     "asset", "document", "search_bundle",
+    # The resized variants of images (`render.images`), by file name.
+    "image",
     # Files published beside the pages.
     "data_json", "data_csv", "data_schema", "feed", "sitemap", "robots",
 ]
 # The kinds whose address names one item: a theme's id, a slug, a file's name or path.
-KEYED: frozenset[Kind] = frozenset({"theme", "project", "asset", "document", "search_bundle"})
+KEYED: frozenset[Kind] = frozenset({"theme", "project", "asset", "document", "search_bundle", "image"})
 
 
 @dataclass(frozen=True)
@@ -55,9 +57,11 @@ PATH_WORDS: dict[str, PathWords] = {"fi": FINNISH, "sv": SWEDISH, "en": ENGLISH}
 
 # The file a folder's address is served from.
 FOLDER_INDEX = "index.html"
-# Files and folders of the site's root, the same in every language.
+# Files and folders of the site's root, the same in every language. (`kuvat/` holds image variants
+# named by their content's digest, so they never clash with a file of `static/kuvat/`.)
 NOT_FOUND = "404.html"
 ASSETS = "assets/"
+IMAGES = "kuvat/"
 SEARCH_BUNDLE = "pagefind/"
 DATA_JSON = "hankkeet.json"
 DATA_CSV = "hankkeet.csv"
@@ -67,7 +71,8 @@ SITEMAP = "sitemap.xml"
 ROBOTS = "robots.txt"
 
 # The kinds one file serves for every language: they never take a language's prefix.
-SHARED: frozenset[Kind] = frozenset({"asset", "document", "search_bundle", "data_schema", "sitemap", "robots"})
+SHARED: frozenset[Kind] = frozenset({"asset", "document", "search_bundle", "data_schema", "sitemap", "robots",
+                                     "image"})
 
 _ROOT_FILES: dict[Kind, str] = {
     "not_found": NOT_FOUND, "data_json": DATA_JSON, "data_csv": DATA_CSV, "data_schema": DATA_SCHEMA,
@@ -93,6 +98,8 @@ def relative_path(kind: Kind, key: str = "", words: PathWords = FINNISH) -> str:
         return ASSETS + key
     if kind == "search_bundle":
         return SEARCH_BUNDLE + key
+    if kind == "image":
+        return IMAGES + key
     if kind == "document":
         # As an editor writes it: `/tiedostot/x.pdf`, relative to the site, not to the host.
         return key.lstrip("/")
@@ -177,6 +184,10 @@ class Urls:
 
     def asset(self, name: str) -> str:
         return self.url("asset", name)
+
+    def image(self, name: str) -> str:
+        """A resized variant of an image, by its file name (`render.images.variants`)."""
+        return self.url("image", name)
 
     def site_path(self, path: str) -> str:
         """A site-relative document path as written by an editor (`/tiedostot/x.pdf`)."""

@@ -9,21 +9,11 @@ import markdown
 import nh3
 from slugify import slugify
 
+# The allow-list and the sanitiser live with the check that reports what they remove.
+from projcat.content.bodyhtml import clean
 from projcat.render.headings import fit_headings
+from projcat.render.images import mark_images
 
-ALLOWED_TAGS = {
-    "p", "br", "strong", "em", "b", "i", "a", "ul", "ol", "li", "h2", "h3", "h4", "h5", "h6",
-    "blockquote", "code", "pre", "table", "thead", "tbody", "tr", "th", "td", "dl", "dt", "dd",
-    "hr", "abbr", "sub", "sup",
-}
-ALLOWED_ATTRIBUTES = {
-    "a": {"href", "title", "hreflang"},
-    "abbr": {"title"},
-    "h2": {"id"}, "h3": {"id"}, "h4": {"id"}, "h5": {"id"}, "h6": {"id"},
-    "th": {"scope"},
-    "ol": {"start"},
-}
-URL_SCHEMES = {"https", "http", "mailto", "tel"}
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ0-9])")
 
 
@@ -46,18 +36,8 @@ class Renderer:
         """Sanitised HTML whose headings start at level `top` and never skip one."""
         self._md.reset()
         raw = self._md.convert(text)
-        return fit_headings(clean(raw), top)
-
-
-def clean(raw_html: str) -> str:
-    return nh3.clean(
-        raw_html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=URL_SCHEMES,
-        link_rel=None,
-        strip_comments=True,
-    )
+        # An image leaves as a marker: `images.place_images` gives it its variants, or drops it.
+        return fit_headings(mark_images(clean(raw)), top)
 
 
 def plain_text(fragment: str) -> str:

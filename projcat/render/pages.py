@@ -145,7 +145,8 @@ def plan_pages(views: Views, t: Strings) -> list[Page]:
     home = Link(t("nav.home"), site.urls.index())
     pages = [
         _page(site, "index", "", "index.html", site.title, f"{site.title} – {site.organisation}",
-              context={"groups": views.groups}, h1_lang=site.title_lang),
+              context={"groups": views.groups, "data_files": views.data_files or site.data_files},
+              h1_lang=site.title_lang),
         _page(site, "archive", "", "archive.html", t("archive.title"), _title(t, site.title, t("archive.title")),
               (home,), context={"years": views.archive}),
         _page(site, "not_found", "", "404.html", t("notfound.title"), _title(t, site.title, t("notfound.title")),

@@ -13,8 +13,10 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from babel.numbers import format_decimal
 from markupsafe import Markup
 
+from projcat.content.documents import DocumentFile
 from projcat.content.localtext import LocalText
 from projcat.content.records import Contact, Document
 from projcat.content.settings import SiteConfig
@@ -126,10 +128,26 @@ def ask_contact(contacts: tuple[ContactView, ...], fallback: ContactView | None)
             or fallback)
 
 
+def format_size(size: int, t: Strings) -> str:
+    """A file's size as a reader reads it: `18 kt`, `1,2 Mt` in Finnish, `18 KB`, `1.2 MB` in English."""
+    locale = locale_of(t)
+    if size < 1000:
+        return t("size.bytes", n=format_decimal(size, locale=locale))
+    if size < 1000 ** 2:
+        return t("size.kb", n=format_decimal(max(1, round(size / 1000)), locale=locale))
+    return t("size.mb", n=format_decimal(round(size / 1000 ** 2, 1), format="#,##0.#", locale=locale))
+
+
 def document_view(document: Document, urls: Urls, ask: ContactView | None, t: Strings,
-                  main: str | None = None, plain: str | None = None) -> DocumentView:
-    """`main` is the site's main language; `plain` the language a plain-string title is written in."""
+                  main: str | None = None, plain: str | None = None,
+                  facts: DocumentFile | None = None) -> DocumentView:
+    """`main` is the site's main language; `plain` the language a plain-string title is written in;
+    `facts` the document's file as measured, when it is one of the site's own."""
     url = document.url
+    accessible, note = document.accessible, document.accessibility_note
+    if facts is not None and "accessible" not in document.model_fields_set and "tags" in facts.missing:
+        # Not marked either way and untagged: not accessible, and the statement says why.
+        accessible, note = False, note or t("document.reason.untagged")
     if url and url.startswith("/"):
         url = urls.site_path(url)
     main = main or t.lang
@@ -141,11 +159,11 @@ def document_view(document: Document, urls: Urls, ask: ContactView | None, t: St
     return DocumentView(
         title=title,
         url=url,
-        type_label=_document_type(document),
-        size=document.size,
-        accessible=document.accessible,
-        accessibility_note=document.accessibility_note,
-        ask_html=None if document.accessible else _ask_html(ask, urls, t),
+        type_label=facts.type if facts is not None else _document_type(document),
+        size=format_size(facts.size, t) if facts is not None else document.size,
+        accessible=accessible,
+        accessibility_note=note,
+        ask_html=None if accessible else _ask_html(ask, urls, t),
         description=description or None,
         date=date_view(day, locale_of(t)) if day else None,
         lang=text_lang,

@@ -8,14 +8,17 @@ Everything a template shows is prepared here: formatted periods and amounts
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from markupsafe import Markup
 
 from projcat.catalogue import Catalogue, Entry, ThemeGroup, YearGroup, site_updated
 from projcat.content.history import NO_HISTORY, History
+from projcat.content.images import ImageFile
+from projcat.content.media import NO_MEDIA, Media
+from projcat.content.records import Image
 from projcat.content.settings import Accessibility, SiteConfig
 from projcat.render.addresses import DATA_CSV, DATA_JSON, DATA_SCHEMA, FEED, Urls
 from projcat.render.formatting import (
@@ -28,6 +31,7 @@ from projcat.render.formatting import (
     locale_of,
     period_view,
 )
+from projcat.render.images import BODY_SIZES, CARD_SIZES, ImageView, image_view, place_images
 from projcat.render.markup import Renderer, first_sentence
 from projcat.render.parts import (
     ContactView,
@@ -38,6 +42,7 @@ from projcat.render.parts import (
     contact_view,
     document_view,
     feedback_contact,
+    format_size,
     other_lang,
     shown,
 )
@@ -77,6 +82,9 @@ class ProjectView:
     # The language of the facts written only in the main file (roles, notes, names of bodies)
     # on a page in another language.
     fact_lang: str | None = None
+    # The main image (`image:`) on the project's page, near its top, and on its card in lists.
+    image: ImageView | None = None
+    card_image: ImageView | None = None
 
 
 @dataclass(frozen=True)
@@ -101,11 +109,26 @@ class YearView:
 
 @dataclass(frozen=True)
 class DataFileView:
-    """A file of the open data: its name as the link text, its address, what it holds."""
+    """A file of the open data: its name as the link text, its address, what it holds, and its
+    type and size (known once the files are made: `with_data_sizes`)."""
 
     name: str
     url: str
     description: str
+    # The file it is written to; and its type and size, which `with_data_sizes` fills in once it is made.
+    output: str = ""
+    details: str = ""
+
+
+def with_data_sizes(views: Views, files: Mapping[str, bytes]) -> None:
+    """The open data's links given their type and size ("CSV, 18 kt") from the files as made."""
+    # Kept apart from the site view, which every page's cache key holds: a size that changes
+    # remakes the front page only.
+    t = PageStrings(views.site.lang, locale_for(views.site.lang, views.site.multilingual))
+    views.data_files = tuple(
+        replace(f, details=f"{f.name.rsplit('.', 1)[-1].upper()}, {format_size(len(files[f.output]), t)}")
+        if f.output in files else f
+        for f in views.site.data_files)
 
 
 @dataclass(frozen=True)
@@ -157,6 +180,8 @@ class Views:
     groups: tuple[GroupView, ...]
     archive: tuple[YearView, ...]
     group_of: dict[str, str] = field(default_factory=dict)
+    # The open data's files with their type and size, once made (`with_data_sizes`); the front page's.
+    data_files: tuple[DataFileView, ...] = ()
 
 
 # Composed below as status.<status>.
@@ -167,7 +192,7 @@ N_("status.upcoming"), N_("status.ongoing"), N_("status.ended")
 N_("language.in.fi"), N_("language.in.sv"), N_("language.in.en")
 
 def project_view(entry: Entry, site: SiteConfig, urls: Urls, renderer: Renderer, t: Strings,
-                 history: History = NO_HISTORY) -> ProjectView:
+                 history: History = NO_HISTORY, media: Media = NO_MEDIA) -> ProjectView:
     """The project as a page in `t.lang` shows it: its translation into that language when it
     has one, else its main-language texts marked as such."""
     project = entry.project
@@ -186,7 +211,9 @@ def project_view(entry: Entry, site: SiteConfig, urls: Urls, renderer: Renderer,
         summary_text, body, keywords, keywords_lang = project.summary, entry.record.body, tuple(project.keywords), main
         documents, documents_lang = project.documents, main
     # The description sits under the page's h2 "Kuvaus": its headings start at h3.
-    body_html = Markup(renderer.to_html(body, top=3))  # noqa: S704 - sanitised by nh3 in to_html
+    images = dict(media.images_of(entry.slug))
+    # Sanitised by nh3 in to_html; its images are placed from the checked files only.
+    body_html = Markup(place_images(renderer.to_html(body, top=3), images, urls))  # noqa: S704
     summary = summary_text or first_sentence(body_html)
     changed = _changed(entry, history)
     theme = next((th for th in site.themes if th.id == project.theme), None)
@@ -217,7 +244,8 @@ def project_view(entry: Entry, site: SiteConfig, urls: Urls, renderer: Renderer,
             for f in project.funding
         ),
         contacts=contacts,
-        documents=tuple(document_view(d, urls, ask, t, main, documents_lang) for d in documents),
+        documents=tuple(document_view(d, urls, ask, t, main, documents_lang, media.documents.get(d.url or ""))
+                        for d in documents),
         keywords=keywords,
         source_path=entry.record.path,
         description=summary or title,
@@ -227,7 +255,20 @@ def project_view(entry: Entry, site: SiteConfig, urls: Urls, renderer: Renderer,
         keywords_lang=other_lang(keywords_lang, lang) if keywords else None,
         only_in=t("project.only_in", language=t(f"language.in.{main}")) if other_lang(text_lang, lang) else None,
         fact_lang=other_lang(main, lang),
+        image=main_image(project.image, images, urls, lazy=False),
+        # On a card the title's link says what the image is of: there it is decorative.
+        card_image=main_image(project.image, images, urls, sizes=CARD_SIZES, decorative=True),
     )
+
+
+def main_image(image: Image | None, images: dict[str, ImageFile], urls: Urls, sizes: str = BODY_SIZES,
+               lazy: bool = True, decorative: bool = False) -> ImageView | None:
+    """A project's main image as a page shows it, when it has one and its file was read."""
+    found = images.get(image.src) if image is not None else None
+    if image is None or found is None:
+        return None
+    return image_view(found, "" if decorative else image.alt, urls, sizes,
+                      None if decorative else image.caption, lazy)
 
 
 def _changed(entry: Entry, history: History) -> date | None:
@@ -249,6 +290,7 @@ def build_views(
     search_script: str = "",
     memo: Callable[[str, object, Callable[[], ProjectView]], ProjectView] | None = None,
     lang: str | None = None,
+    media: Media = NO_MEDIA,
 ) -> Views:
     """The views of one language version (`lang`; None: the site's main language), from the
     catalogue as that language lists it. `memo(key, inputs, produce)` may return a view kept from
@@ -265,10 +307,16 @@ def build_views(
     prefix = "" if page_lang == main else f"{page_lang}:"
 
     def one(entry: Entry) -> ProjectView:
-        return project_view(entry, site, urls, renderer, t, history)
+        return project_view(entry, site, urls, renderer, t, history, media)
+
+    def files_of(entry: Entry) -> tuple[object, ...]:
+        # The files a project's page shows: a replaced photo or PDF changes the page.
+        written = [d.url for d in entry.project.documents] + [
+            d.url for tr in entry.record.translations.values() for d in tr.translation.documents]
+        return media.images_of(entry.slug), tuple(media.documents.get(u or "") for u in written)
 
     projects = {
-        e.slug: memo(prefix + e.slug, (e.inputs, site, _changed(e, history)), functools.partial(one, e))
+        e.slug: memo(prefix + e.slug, (e.inputs, site, _changed(e, history), files_of(e)), functools.partial(one, e))
         if memo else one(e)
         for e in catalogue.entries
     }
@@ -290,8 +338,10 @@ def build_views(
         lang=page_lang,
         urls=urls,
         nav=nav,
-        intro_html=Markup(renderer.to_html(intro, top=2)),  # noqa: S704 - sanitised by nh3 in to_html
-        documents=tuple(document_view(d, urls, feedback, t, main) for d in site.documents),
+        # Sanitised by nh3 in to_html; an intro has no checked images, so any image in it is dropped.
+        intro_html=Markup(place_images(renderer.to_html(intro, top=2), {}, urls)),  # noqa: S704
+        documents=tuple(document_view(d, urls, feedback, t, main, facts=media.documents.get(d.url or ""))
+                        for d in site.documents),
         as_of=format_day(catalogue.as_of, locale),
         stylesheet=stylesheet,
         base_url=site.base_url,
@@ -302,10 +352,10 @@ def build_views(
         footer=(Link(t("nav.archive"), urls.archive()), Link(t("footer.statement"), urls.statement()),
                 Link(t("footer.data"), urls.index() + "#avoin-data")),
         data_files=(
-            DataFileView(DATA_JSON, urls.data_json(), t("opendata.json")),
-            DataFileView(DATA_CSV, urls.data_csv(), t("opendata.csv")),
-            DataFileView(DATA_SCHEMA, urls.data_schema(), t("opendata.schema")),
-            DataFileView(FEED, urls.feed(), t("opendata.feed")),
+            DataFileView(DATA_JSON, urls.data_json(), t("opendata.json"), urls.output("data_json")),
+            DataFileView(DATA_CSV, urls.data_csv(), t("opendata.csv"), urls.output("data_csv")),
+            DataFileView(DATA_SCHEMA, urls.data_schema(), t("opendata.schema"), urls.output("data_schema")),
+            DataFileView(FEED, urls.feed(), t("opendata.feed"), urls.output("feed")),
         ),
         languages=languages if len(languages) > 1 else (),
         title_lang=other_lang(title_lang, page_lang),
