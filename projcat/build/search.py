@@ -24,6 +24,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
+from projcat.build.search_order import stable_bundle
 from projcat.render.addresses import output_path
 
 # Pagefind ships ready-made interfaces; the site has its own small script,
@@ -89,8 +90,8 @@ def build_index(pages: Iterable[tuple[str, bytes]], language: str | None) -> dic
         if done.returncode != 0 or not (bundle / "pagefind.js").is_file():
             detail = (done.stderr or done.stdout).strip().splitlines()
             raise SearchError(f"Pagefind failed ({detail[-1] if detail else f'exit status {done.returncode}'})")
-        return {
+        return stable_bundle({
             output_path("search_bundle", file.relative_to(bundle).as_posix()): file.read_bytes()
             for file in sorted(bundle.rglob("*"))
             if file.is_file() and file.name not in _UNUSED
-        }
+        })

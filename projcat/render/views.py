@@ -29,6 +29,7 @@ from projcat.render.formatting import (
     period_view,
 )
 from projcat.render.markup import Renderer, first_sentence
+from projcat.render.meta import CONTENT_SECURITY_POLICY, Icon, absolute_or_none, site_icon
 from projcat.render.parts import (
     ContactView,
     DocumentView,
@@ -77,6 +78,8 @@ class ProjectView:
     # The language of the facts written only in the main file (roles, notes, names of bodies)
     # on a page in another language.
     fact_lang: str | None = None
+    # The start's year, for the search page's year filter; None without a start date.
+    start_year: str | None = None
 
 
 @dataclass(frozen=True)
@@ -136,6 +139,13 @@ class SiteView:
     title_lang: str | None = None
     intro_lang: str | None = None
     organisation_lang: str | None = None
+    # The favicon every page links, and the sharing image (absolute; None: none or no host known).
+    icon: Icon | None = None
+    image: str | None = None
+
+    @property
+    def content_security_policy(self) -> str:
+        return CONTENT_SECURITY_POLICY
 
     @property
     def multilingual(self) -> bool:
@@ -227,6 +237,7 @@ def project_view(entry: Entry, site: SiteConfig, urls: Urls, renderer: Renderer,
         keywords_lang=other_lang(keywords_lang, lang) if keywords else None,
         only_in=t("project.only_in", language=t(f"language.in.{main}")) if other_lang(text_lang, lang) else None,
         fact_lang=other_lang(main, lang),
+        start_year=str(project.start.year) if project.start else None,
     )
 
 
@@ -255,6 +266,7 @@ def build_views(
     an earlier build for equal inputs (see `cache.BuildCache.project_view`); the inputs are
     everything `project_view` reads."""
     renderer = renderer or Renderer()
+    history = history.until(catalogue.as_of)
     main = site.language
     page_lang = lang or main
     languages = site.languages or (main,)
@@ -311,6 +323,8 @@ def build_views(
         title_lang=other_lang(title_lang, page_lang),
         intro_lang=other_lang(intro_lang, page_lang) if intro else None,
         organisation_lang=other_lang(organisation_lang, page_lang),
+        icon=site_icon(urls, site.favicon),
+        image=absolute_or_none(urls, site.image),
     )
     return Views(
         site=site_view,
