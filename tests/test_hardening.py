@@ -14,10 +14,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from language_site import build_languages, multilingual_root
 from test_history import git, git_site  # noqa: F401 - git_site is a fixture
 
 from conftest import FIXTURE_AS_OF, FIXTURE_SITE, run_cli
-from language_site import build_languages, multilingual_root
 from projcat.build import pipeline
 from projcat.build.search_order import stable_bundle
 from projcat.content.history import FileDates, History
