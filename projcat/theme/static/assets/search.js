@@ -38,9 +38,9 @@ function filterMessage(key) {
 }
 
 // One group of checkboxes per filter the index holds, each a fieldset with its
-// legend, inside the form's own "narrow the results" fieldset. Checking a box
+// legend, inside the form's folded "narrow the results" part. Checking a box
 // searches again; within a filter any checked value matches, across filters all must.
-function buildFilters(root, fieldset, available) {
+function buildFilters(root, holder, available) {
   const boxes = [];
   const collator = new Intl.Collator(document.documentElement.lang || undefined, { numeric: true });
   for (const key of FILTERS) {
@@ -65,7 +65,7 @@ function buildFilters(root, fieldset, available) {
       group.append(row);
       boxes.push({ key, value, box, label });
     });
-    fieldset.append(group);
+    holder.append(group);
   }
   return boxes;
 }
