@@ -215,6 +215,8 @@ _FOCUS_JS = r"""
 _FOCUSABLE_JS = r"""
 () => [...document.querySelectorAll('a[href], button, input, select, textarea, summary, [tabindex]')]
   .filter(el => el.tabIndex >= 0 && !el.disabled && el.getClientRects().length)
+  // The content of a closed <details> keeps its boxes in Chromium but is not reachable until opened.
+  .filter(el => !el.closest('details:not([open]) > :not(summary)'))
   .map(el => [...document.querySelectorAll('*')].indexOf(el))
 """
 

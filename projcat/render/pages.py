@@ -134,7 +134,8 @@ def _marked(links: tuple[Link, ...], url: str) -> tuple[Link, ...]:
 
 def _page(site: SiteView, kind: Kind, key: str, template: str, h1: str, title: str,
           breadcrumbs: tuple[Link, ...] = (), description: str = "", og_type: str = "website",
-          **more: Any) -> Page:
+          image: str | None = None, **more: Any) -> Page:
+    """`image`: the page's own sharing image (absolute), else the site's."""
     urls = site.urls
     url = urls.url(kind, key)
     nav = _marked(site.nav, url)
@@ -144,7 +145,7 @@ def _page(site: SiteView, kind: Kind, key: str, template: str, h1: str, title: s
         description=description or h1, title=h1, site_name=site.title, type=og_type, locale=og_locale(site.lang),
         # The not-found page answers every wrong address: it has no address of its own to name.
         url=None if kind == "not_found" else urls.absolute(url),
-        image=site.image, noindex=kind == "not_found",
+        image=image or site.image, noindex=kind == "not_found",
     )
     return Page(kind, urls.output(kind, key), template, h1, title, url, breadcrumbs, nav=nav, footer=footer,
                 key=key, meta=meta, **more)
