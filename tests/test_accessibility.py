@@ -307,6 +307,9 @@ def test_title_in_another_language_is_marked_everywhere(sweeps: dict[str, Sweep]
 # --- the checks have teeth ---------------------------------------------------------------------
 
 BROKEN_BASE = (
+    # Without the Content-Security-Policy, which would block the inline script and styles below:
+    # these checks must catch what such a page shows.
+    ('<meta http-equiv="Content-Security-Policy" content="{{ site.content_security_policy }}">\n', ""),
     ('<header class="site-header">', '<a href="/">Alkuun</a>\n<header class="site-header">'),
     ("<title>{{ page.title }}</title>", "<title>{{ page.h1 }}</title>"),
     ("{% for link in page.footer %}\n      <li>",

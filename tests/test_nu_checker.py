@@ -43,3 +43,20 @@ def test_a_checker_that_does_not_run_fails(tmp_path: Path, monkeypatch: pytest.M
 def test_no_files_is_not_a_clean_run() -> None:
     with pytest.raises(AssertionError, match="no HTML files"):
         nu_errors([])
+
+
+def test_the_sites_policy_passes_and_other_bad_policies_still_fail(tmp_path: Path) -> None:
+    """The checker's CSP parser predates 'wasm-unsafe-eval': that keyword alone is forgiven."""
+    from html import escape
+
+    from projcat.render.meta import CONTENT_SECURITY_POLICY
+
+    def with_policy(policy: str) -> str:
+        meta = f'<meta http-equiv="Content-Security-Policy" content="{escape(policy)}">'
+        return VALID.replace("<title>", meta + "<title>")
+
+    ours = _page(tmp_path, "oma.html", with_policy(CONTENT_SECURITY_POLICY))
+    bogus = _page(tmp_path, "outo.html", with_policy("default-src 'self'; script-src 'self' 'bogus-keyword'"))
+    assert nu_errors([ours]) == []
+    errors = nu_errors([ours, bogus])
+    assert len(errors) == 1 and errors[0].startswith(f"{bogus}:1: ") and "bogus-keyword" in errors[0], errors

@@ -150,8 +150,9 @@ def test_a_stylesheet_change_updates_the_style_without_reloading(
     assets.mkdir(parents=True)
     css = (THEME_DIR / "static" / "assets" / "style.css").read_text(encoding="utf-8")
     (assets / "style.css").write_text(css + "\nh1 { color: rgb(1, 2, 3); }\n", encoding="utf-8")
+    # A function, not an expression: Playwright polls an expression with eval, which the pages' policy forbids.
     page.wait_for_function(
-        "document.querySelector('h1') !== null"
+        "() => document.querySelector('h1') !== null"
         " && getComputedStyle(document.querySelector('h1')).color === 'rgb(1, 2, 3)'", timeout=WAIT_MS
     )
     assert page.evaluate("window.notReloaded") is True
@@ -238,7 +239,7 @@ def test_build_output_has_no_reload_script_and_paths_out_of_the_folder_are_refus
     # Served by the preview, a page connects to the reload engine ...
     page = page_in()  # type: ignore[operator]
     page.goto(preview.url)
-    page.wait_for_function("window.LiveReload !== undefined", timeout=WAIT_MS)
+    page.wait_for_function("() => window.LiveReload !== undefined", timeout=WAIT_MS)
 
     # ... while `build` output has no trace of it, in any file, nor in the browser.
     out = tmp_path / "built"

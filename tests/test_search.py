@@ -92,9 +92,12 @@ def test_search_by_keyboard_and_what_a_screen_reader_gets(fixture_with_search: P
     assert count > 1
     assert links.count() == count
     assert all(text.strip() for text in links.all_inner_texts())
-    # Tab from the field passes the button and reaches the first result; Enter follows it.
+    # Tab from the field passes the button and the folded filters and reaches the first result;
+    # Enter follows it.
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.type") == "submit"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.tagName") == "SUMMARY"
     page.keyboard.press("Tab")
     first = links.first.get_attribute("href")
     assert page.evaluate("document.activeElement.getAttribute('href')") == first

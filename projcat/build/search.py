@@ -29,6 +29,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
+from projcat.build.search_order import stable_bundle
 from projcat.render.addresses import output_path
 
 # Pagefind ships ready-made interfaces; the site has its own small script,
@@ -117,11 +118,11 @@ def index_folder(site: Path, glob: str | None, language: str | None) -> dict[str
         if done.returncode != 0 or not (bundle / "pagefind.js").is_file():
             detail = (done.stderr or done.stdout).strip().splitlines()
             raise SearchError(f"Pagefind failed ({detail[-1] if detail else f'exit status {done.returncode}'})")
-        return {
+        return stable_bundle({
             output_path("search_bundle", file.relative_to(bundle).as_posix()): _canonical(file)
             for file in sorted(bundle.rglob("*"))
             if file.is_file() and file.name not in _UNUSED
-        }
+        })
 
 
 def _canonical(file: Path) -> bytes:

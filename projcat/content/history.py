@@ -46,6 +46,19 @@ class History:
         dates = self.files.get(path)
         return dates.added if dates else None
 
+    def until(self, day: date) -> History:
+        """The history as a build for `day` may show it: no change dated after that day.
+
+        A site built for a past date would otherwise say a record changed
+        after the date it speaks for (a commit made since). A file added
+        later keeps its date, so the feed, which lists only what happened
+        by `day`, still leaves it out."""
+        if all(dates.changed <= day for dates in self.files.values()):
+            return self
+        files = {path: FileDates(dates.added, min(dates.changed, day)) if dates.changed > day else dates
+                 for path, dates in self.files.items()}
+        return History(files, self.shallow)
+
 
 NO_HISTORY = History()
 

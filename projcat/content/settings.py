@@ -15,7 +15,7 @@ from pydantic_core import PydanticCustomError
 
 from projcat.content.localtext import LocalText, LocalTextField, site_languages
 from projcat.content.records import Date, Document, Email, Items, Kind, Phone, Strict, Url, as_list, as_text, doc
-from projcat.strings import LANGUAGES
+from projcat.strings import LANGUAGES, N_
 
 THEME_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -68,6 +68,9 @@ def _base_url(value: Any) -> str:
         raise PydanticCustomError("site.bad_base_url", "bad base url", {"value": text})
     return text
 
+
+# The examples of the fields declared here for issue 15; editors/schema.py composes example.<doc key>.
+N_("example.site.favicon"), N_("example.site.image")
 
 ThemeId = Annotated[str, BeforeValidator(_theme_id),
                     WithJsonSchema({"type": "string", "pattern": THEME_ID.pattern}), Kind("theme_id")]
@@ -176,6 +179,9 @@ class SiteConfig(Strict):
     time_zone: TimeZone = Field("Europe/Helsinki", description=doc("site.time_zone"))
     base_url: BaseUrl = Field("/", description=doc("site.base_url"))
     intro: LocalTextField | None = Field(None, description=doc("site.intro"))
+    # Site-relative paths (a file under `static/`) or full addresses, like a document's `url`.
+    favicon: Url | None = Field(None, description=doc("site.favicon"))
+    image: Url | None = Field(None, description=doc("site.image"))
     themes: Items[Theme] = Field(description=doc("site.themes"))
     documents: Items[SiteDocument] = Field(default_factory=list, description=doc("site.documents"))
     accessibility: Annotated[Accessibility, Kind("section")] | None = Field(

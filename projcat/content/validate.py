@@ -22,6 +22,7 @@ from pydantic_core import PydanticCustomError
 
 from projcat.content.bodyhtml import kept_tag, removed_html
 from projcat.content.dates import DateError, parse_partial_date
+from projcat.content.formulas import formula_warnings
 from projcat.content.load import RawRecord
 from projcat.content.localtext import language_candidate
 from projcat.content.records import (
@@ -302,7 +303,7 @@ def _words_problems(raw: RawRecord, root: Path) -> list[Problem]:
     problems: list[Problem] = []
     if isinstance(raw.fields.data, dict):
         problems += document_problems(raw.fields, raw.path, root)
-        problems += _text_warnings(raw.fields, raw.path)
+        problems += _text_warnings(raw.fields, raw.path) + formula_warnings(raw.fields, raw.path)
     return problems + _body_warnings(raw)
 
 

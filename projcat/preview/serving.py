@@ -14,6 +14,7 @@ from html import escape
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from projcat.preview.policy import allow_inline_script
 from projcat.render.addresses import FOLDER_INDEX
 
 # livereload.js opens its websocket at this path, whatever page loaded it.
@@ -27,7 +28,7 @@ _FINGERPRINT = re.compile(rb"\?v=[0-9a-f]{10}")
 
 
 class Refused(Exception):
-    """A request path that names no file of the served folder: `status` is 403 or 404."""
+    """A request path that names no file of the served folder: `status` is 400, 403 or 404."""
 
     def __init__(self, status: int) -> None:
         super().__init__(status)
@@ -46,7 +47,11 @@ def site_path(raw_path: str, base: str) -> str | None:
     lowered = raw_path.lower()
     if "\\" in raw_path or any(code in lowered for code in ("%2f", "%5c", "%00")):
         raise Refused(404)
-    path = unquote(raw_path, errors="strict") if "%" in raw_path else raw_path
+    try:
+        path = unquote(raw_path, errors="strict") if "%" in raw_path else raw_path
+    except UnicodeDecodeError:
+        # Percent-escapes that are not UTF-8: a malformed request, not a missing file.
+        raise Refused(400) from None
     if "\x00" in path or not path.startswith("/"):
         raise Refused(404)
     segments = path.split("/")[1:]
@@ -137,6 +142,7 @@ def reload_snippet(token: str) -> bytes:
 def inject(html: bytes, token: str) -> bytes:
     """The page with the reload script before `</head>` (or at the end when it has none)."""
     snippet = reload_snippet(token)
+    html = allow_inline_script(html, snippet)
     match = _HEAD_END.search(html)
     if match is None:
         return html + snippet

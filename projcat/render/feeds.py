@@ -184,6 +184,8 @@ def publish_files(views: Views, catalogue: Catalogue, site: SiteConfig, history:
     """Every non-page file the site publishes beside its pages, by output path; `pages` is the
     build's plan (for the sitemap), `memo` as in `opendata.all_project_lines`."""
     urls = views.site.urls
+    # No change date after the date the build speaks for: not in the data, the feed or the sitemap.
+    history = history.until(catalogue.as_of)
     lines = opendata.all_project_lines(catalogue, views, history, memo)
     files = {
         urls.output("robots"): robots_txt(views),
@@ -204,6 +206,7 @@ def publish_languages(versions: Sequence[tuple[Views, Catalogue]], site: SiteCon
     under its own prefix; the record schema, robots.txt and the sitemap (of every page) once."""
     main_views, main_catalogue = versions[0]
     files = publish_files(main_views, main_catalogue, site, history, pages, memo)
+    history = history.until(main_catalogue.as_of)
     for views, catalogue in versions[1:]:
         urls = views.site.urls
         lines = opendata.all_project_lines(catalogue, views, history, memo)

@@ -11,7 +11,9 @@ shows ä and ö), semicolons between fields (the list separator of Finnish
 Excel, which would put a comma-separated row into one cell), one row per
 project. Simple lists are joined with "; "; funding, contacts and documents
 get numbered columns (`funding_1_funder`, ...) so that every fact has a cell
-of its own.
+of its own. A cell that a spreadsheet would run as a formula (it begins with
+`=`, `+`, `-`, `@`, a tab or a carriage return) is written with a leading `'`,
+as OWASP advises against CSV injection; the JSON keeps every value exact.
 """
 
 from __future__ import annotations
@@ -41,6 +43,13 @@ _NESTED: tuple[tuple[str, type[BaseModel]], ...] = (
     ("funding", Funding), ("contacts", Contact), ("documents", Document),
 )
 _SIMPLE_LISTS = ("partners", "keywords")
+# What Excel, LibreOffice and Google Sheets read as the start of a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def defused(cell: str) -> str:
+    """A CSV cell no spreadsheet runs: one beginning like a formula gets a leading `'`."""
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
 def _plain(value: Any) -> Any:
@@ -116,7 +125,7 @@ def project_lines(entry: Entry, views: Views, history: History, columns: tuple[s
     row = _row(entry, published)
     buffer = io.StringIO()
     csv.writer(buffer, delimiter=CSV_DELIMITER, lineterminator="\r\n").writerow(
-        [row.get(column, "") for column in columns])
+        [defused(row.get(column, "")) for column in columns])
     # json's C encoder runs only without `indent`: one project a line.
     return json.dumps(published, ensure_ascii=False), buffer.getvalue()
 

@@ -13,6 +13,8 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
 from projcat.problems import OutputError
 from projcat.render.addresses import Kind
 from projcat.render.formatting import PageStrings, locale_for
+from projcat.render.markup import first_sentence
+from projcat.render.meta import PageMeta, og_locale
 from projcat.render.parts import Link
 from projcat.render.statement import build_statement
 from projcat.render.views import ProjectView, SiteView, Views
@@ -59,6 +61,8 @@ class Page:
     key: str = ""
     alternates: tuple[LanguageLink, ...] = ()
     default: LanguageLink | None = None
+    # The head's description, Open Graph and canonical link, noindex.
+    meta: PageMeta | None = None
 
 
 def make_environment(site_templates: Path | None) -> Environment:
@@ -129,40 +133,53 @@ def _marked(links: tuple[Link, ...], url: str) -> tuple[Link, ...]:
 
 
 def _page(site: SiteView, kind: Kind, key: str, template: str, h1: str, title: str,
-          breadcrumbs: tuple[Link, ...] = (), **more: Any) -> Page:
+          breadcrumbs: tuple[Link, ...] = (), description: str = "", og_type: str = "website",
+          image: str | None = None, **more: Any) -> Page:
+    """`image`: the page's own sharing image (absolute), else the site's."""
     urls = site.urls
     url = urls.url(kind, key)
     nav = _marked(site.nav, url)
     # A page named in the navigation is marked there; the footer marks only the others (the statement).
     footer = site.footer if nav is not site.nav else _marked(site.footer, url)
+    meta = PageMeta(
+        description=description or h1, title=h1, site_name=site.title, type=og_type, locale=og_locale(site.lang),
+        # The not-found page answers every wrong address: it has no address of its own to name.
+        url=None if kind == "not_found" else urls.absolute(url),
+        image=image or site.image, noindex=kind == "not_found",
+    )
     return Page(kind, urls.output(kind, key), template, h1, title, url, breadcrumbs, nav=nav, footer=footer,
-                key=key, **more)
+                key=key, meta=meta, **more)
 
 
 def plan_pages(views: Views, t: Strings) -> list[Page]:
     """Every page of the site, once per build: rendering, the sitemap and the search index all read this list."""
     site = views.site
     home = Link(t("nav.home"), site.urls.index())
+    who = {"site": site.title, "organisation": site.organisation}
     pages = [
         _page(site, "index", "", "index.html", site.title, f"{site.title} – {site.organisation}",
+              description=first_sentence(site.intro_html) or t("meta.description.index", **who),
               context={"groups": views.groups, "data_files": views.data_files or site.data_files},
               h1_lang=site.title_lang),
         _page(site, "archive", "", "archive.html", t("archive.title"), _title(t, site.title, t("archive.title")),
-              (home,), context={"years": views.archive}),
+              (home,), description=t("meta.description.archive", **who), context={"years": views.archive}),
         _page(site, "not_found", "", "404.html", t("notfound.title"), _title(t, site.title, t("notfound.title")),
-              (home,)),
+              (home,), description=t("notfound.text")),
         _page(site, "statement", "", "statement.html", t("statement.title"),
               _title(t, site.title, t("statement.title")), (home,),
+              description=t("meta.description.statement", **who),
               context={"statement": build_statement(views, t)}),
         _page(site, "search", "", "search.html", t("search.title"), _title(t, site.title, t("search.title")),
-              (home,), context={"groups": views.groups}),
+              (home,), description=t("meta.description.search", **who), context={"groups": views.groups}),
     ]
     for group in views.groups:
         if group.url:
             pages.append(_page(
                 site, "theme", group.id, "theme.html", group.heading,
-                _title(t, site.title, group.heading, t("theme.section")), (home,), context={"group": group},
-                h1_lang=group.heading_lang,
+                _title(t, site.title, group.heading, t("theme.section")), (home,),
+                description=first_sentence(group.intro_html)
+                or t("meta.description.theme", theme=group.heading, **who),
+                context={"group": group}, h1_lang=group.heading_lang,
             ))
     for project in views.projects.values():
         section = project.theme.text if project.theme else t("theme.other")
@@ -170,6 +187,8 @@ def plan_pages(views: Views, t: Strings) -> list[Page]:
         pages.append(_page(
             site, "project", project.slug, "project.html", project.title,
             _title(t, site.title, project.title, section), crumbs,
+            description=project.description, og_type="article",
+            image=site.urls.absolute(project.image.src) if project.image else None,
             context={"project": project}, h1_lang=project.title_lang,
         ))
     return pages
@@ -201,7 +220,9 @@ def plan_languages(versions: Sequence[Views]) -> list[Page]:
                 LanguageLink(other, message(other, "language.own", {}), *found[other], current=other == lang)
                 for other in views.site.languages if other in found
             )
-            pages.append(replace(page, lang=lang, alternates=alternates, default=alternates[0]))
+            meta = page.meta and replace(page.meta, locale_alternates=tuple(
+                og_locale(link.lang) for link in alternates if not link.current))
+            pages.append(replace(page, lang=lang, alternates=alternates, default=alternates[0], meta=meta))
     return pages
 
 

@@ -33,6 +33,7 @@ from projcat.render.formatting import (
 )
 from projcat.render.images import BODY_SIZES, CARD_SIZES, ImageView, image_view, place_images
 from projcat.render.markup import Renderer, first_sentence
+from projcat.render.meta import CONTENT_SECURITY_POLICY, Icon, absolute_or_none, site_icon
 from projcat.render.parts import (
     ContactView,
     DocumentView,
@@ -85,6 +86,8 @@ class ProjectView:
     # The main image (`image:`) on the project's page, near its top, and on its card in lists.
     image: ImageView | None = None
     card_image: ImageView | None = None
+    # The start's year, for the search page's year filter; None without a start date.
+    start_year: str | None = None
 
 
 @dataclass(frozen=True)
@@ -159,6 +162,13 @@ class SiteView:
     title_lang: str | None = None
     intro_lang: str | None = None
     organisation_lang: str | None = None
+    # The favicon every page links, and the sharing image (absolute; None: none or no host known).
+    icon: Icon | None = None
+    image: str | None = None
+
+    @property
+    def content_security_policy(self) -> str:
+        return CONTENT_SECURITY_POLICY
 
     @property
     def multilingual(self) -> bool:
@@ -258,6 +268,7 @@ def project_view(entry: Entry, site: SiteConfig, urls: Urls, renderer: Renderer,
         image=main_image(project.image, images, urls, lazy=False),
         # On a card the title's link says what the image is of: there it is decorative.
         card_image=main_image(project.image, images, urls, sizes=CARD_SIZES, decorative=True),
+        start_year=str(project.start.year) if project.start else None,
     )
 
 
@@ -297,6 +308,7 @@ def build_views(
     an earlier build for equal inputs (see `cache.BuildCache.project_view`); the inputs are
     everything `project_view` reads."""
     renderer = renderer or Renderer()
+    history = history.until(catalogue.as_of)
     main = site.language
     page_lang = lang or main
     languages = site.languages or (main,)
@@ -361,6 +373,8 @@ def build_views(
         title_lang=other_lang(title_lang, page_lang),
         intro_lang=other_lang(intro_lang, page_lang) if intro else None,
         organisation_lang=other_lang(organisation_lang, page_lang),
+        icon=site_icon(urls, site.favicon),
+        image=absolute_or_none(urls, site.image),
     )
     return Views(
         site=site_view,

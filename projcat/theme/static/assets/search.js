@@ -6,6 +6,8 @@
 // generator fills from its strings table.
 
 const MAX_RESULTS = 50;
+// The filters the project pages carry (data-pagefind-filter), in the order shown.
+const FILTERS = ["theme", "status", "year", "funder"];
 
 function message(root, name, values = {}) {
   const text = root.dataset[name] || "";
@@ -31,12 +33,66 @@ function excerptParagraph(html) {
   return paragraph;
 }
 
+function filterMessage(key) {
+  return "msgFilter" + key[0].toUpperCase() + key.slice(1);
+}
+
+// One group of checkboxes per filter the index holds, each a fieldset with its
+// legend, inside the form's folded "narrow the results" part. Checking a box
+// searches again; within a filter any checked value matches, across filters all must.
+function buildFilters(root, holder, available) {
+  const boxes = [];
+  const collator = new Intl.Collator(document.documentElement.lang || undefined, { numeric: true });
+  for (const key of FILTERS) {
+    const values = Object.keys(available[key] || {}).sort(collator.compare);
+    if (values.length === 0) continue;
+    const group = document.createElement("fieldset");
+    group.className = "search__filter";
+    const legend = document.createElement("legend");
+    legend.textContent = message(root, filterMessage(key));
+    group.append(legend);
+    values.forEach((value, index) => {
+      const row = document.createElement("div");
+      row.className = "search__option";
+      const box = document.createElement("input");
+      box.type = "checkbox";
+      box.id = `rajaus-${key}-${index}`;
+      box.name = key;
+      box.value = value;
+      const label = document.createElement("label");
+      label.htmlFor = box.id;
+      row.append(box, label);
+      group.append(row);
+      boxes.push({ key, value, box, label });
+    });
+    holder.append(group);
+  }
+  return boxes;
+}
+
+function showCounts(root, boxes, counts) {
+  for (const { key, value, label } of boxes) {
+    const count = (counts[key] && counts[key][value]) || 0;
+    label.textContent = message(root, "msgFilterValue", { value, count });
+  }
+}
+
+function chosenFilters(boxes) {
+  const chosen = {};
+  for (const { key, value, box } of boxes) {
+    if (!box.checked) continue;
+    (chosen[key] = chosen[key] || { any: [] }).any.push(value);
+  }
+  return chosen;
+}
+
 async function start(root) {
   const form = root.querySelector("[data-search-form]");
   const input = form.querySelector("input[type=search]");
   const status = root.querySelector("[data-search-status]");
   const list = root.querySelector("[data-search-results]");
   const noScript = root.querySelector("[data-search-nojs]");
+  const filterSet = root.querySelector("[data-search-filters]");
 
   let pagefind;
   try {
@@ -51,23 +107,37 @@ async function start(root) {
     return;
   }
   noScript.hidden = true;
+  let totals = {};
+  try {
+    totals = await pagefind.filters();
+  } catch (error) {
+    totals = {};  // an index without filters: the words alone still search
+  }
+  const boxes = buildFilters(root, filterSet, totals);
+  showCounts(root, boxes, totals);
+  filterSet.hidden = boxes.length === 0;
   form.hidden = false;
 
   let latest = 0;
   async function run(rawQuery) {
     const ticket = ++latest;
     const query = rawQuery.trim();
+    const filters = chosenFilters(boxes);
+    const filtered = Object.keys(filters).length > 0;
     list.replaceChildren();
     list.hidden = true;
-    if (!query) {
+    if (!query && !filtered) {
+      showCounts(root, boxes, totals);
       status.textContent = message(root, "msgEmpty");
       return;
     }
     status.textContent = message(root, "msgSearching");
-    const search = await pagefind.search(query);
+    // No words but a filter: every project the filters let through.
+    const search = await pagefind.search(query || null, { filters });
     const results = search ? search.results : [];
     const items = await Promise.all(results.slice(0, MAX_RESULTS).map((result) => result.data()));
     if (ticket !== latest) return;  // a newer search has started
+    showCounts(root, boxes, (search && search.filters) || totals);
     for (const item of items) {
       const entry = document.createElement("li");
       const link = document.createElement("a");
@@ -78,8 +148,8 @@ async function start(root) {
     }
     list.hidden = items.length === 0;
     const count = results.length;
-    const key = count === 0 ? "msgNone" : count === 1 ? "msgOne" : "msgMany";
-    status.textContent = message(root, key, { count, query });
+    const key = count === 0 ? "None" : count === 1 ? "One" : "Many";
+    status.textContent = message(root, (query ? "msg" : "msgFiltered") + key, { count, query });
   }
 
   form.addEventListener("submit", (event) => {
@@ -92,6 +162,7 @@ async function start(root) {
     window.history.replaceState(null, "", address);
     run(query);
   });
+  filterSet.addEventListener("change", () => run(input.value));
 
   const initial = new URL(window.location.href).searchParams.get("q");
   if (initial) {
