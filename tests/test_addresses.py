@@ -15,7 +15,7 @@ from projcat.strings import Strings
 
 KEYS: dict[str, str] = {
     "theme": "ilmasto", "project": "alfa", "asset": "style.css", "document": "/tiedostot/raportti.pdf",
-    "search_bundle": "pagefind.js",
+    "search_bundle": "pagefind.js", "admin_file": "config.yml",
 }
 # The addresses the site has always had, at the host root.
 SHIPPED = {
@@ -24,6 +24,7 @@ SHIPPED = {
     "asset": "/assets/style.css", "document": "/tiedostot/raportti.pdf",
     "search_bundle": "/pagefind/pagefind.js", "data_json": "/hankkeet.json", "data_csv": "/hankkeet.csv",
     "data_schema": "/hanke.schema.json", "feed": "/feed.xml", "sitemap": "/sitemap.xml", "robots": "/robots.txt",
+    "admin": "/admin/", "admin_file": "/admin/config.yml",
 }
 BASES = ("/", "/ali/polku/")
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from projcat.build.admin import admin_files
 from projcat.build.cache import BuildCache
 from projcat.build.output import WriteReport, check_output_folder, write_site
 from projcat.build.stamp import DEFAULT_TIME_ZONE, today_in
@@ -143,6 +144,8 @@ def render(
     pages = plan_languages(versions)
     files = render_site(versions, env, assets, cache, pages)
     generated = _publish(list(zip(versions, catalogues, strict=True)), result, history, cache, pages)
+    # Web editing (`cms:` in site.yaml): admin/, never planned with the public pages.
+    generated.update(admin_files(site, root, env, f"style.css?v={stylesheet_hash}"))
     if search:
         generated.update(_search_index(views, files, cache, pages))
     for name, data in generated.items():
