@@ -87,7 +87,9 @@ class _Fields:
         }
         field.update(self.kind_widget(kind, key, info))
         pattern = _pattern(prop)
-        if pattern is not None and field["widget"] in ("string", "text", "file"):
+        # Decap checks a pattern against a text; a file widget's value is not one, and what it holds
+        # (an upload's address, or a link chosen by its own dialog) is checked by `check`.
+        if pattern is not None and field["widget"] in ("string", "text"):
             reason = f"cms.pattern.{kind}" if known(f"cms.pattern.{kind}") else "cms.pattern.other"
             field["pattern"] = [pattern, message(self.lang, reason, {})]
         return field
@@ -96,9 +98,10 @@ class _Fields:
         if kind == "items":
             sub = item_model(info)
             assert sub is not None
-            return {"widget": "list", "collapsed": False, "fields": self.widgets(sub)}
+            # Empty until an editor adds an item: an untouched item would hold empty required fields.
+            return {"widget": "list", "collapsed": False, "default": [], "fields": self.widgets(sub)}
         if kind == "list":
-            return {"widget": "list", "collapsed": False,
+            return {"widget": "list", "collapsed": False, "default": [],
                     "field": {"label": _label(key, key, self.lang), "name": "item", "widget": "string"}}
         if kind == "amount":
             return {"widget": "number", "value_type": "float", "min": 0, "step": 0.01}

@@ -14,10 +14,14 @@ import hashlib
 import io
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tarfile
 import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -26,7 +30,7 @@ from projcat.problems import OutputError
 from projcat.strings import N_
 
 # The advice shown with the problems below (`Problem.hint` composes <code>.hint).
-N_("cms.no_node.hint"), N_("cms.npm_failed.hint"), N_("cms.bad_download.hint")
+N_("cms.no_node.hint"), N_("cms.npm_failed.hint"), N_("cms.bad_download.hint"), N_("cms.port_taken.hint")
 
 CMS_FOLDER = Path(".cache") / "cms"
 
@@ -53,7 +57,8 @@ ENTRY = "decap-cms.js"
 
 
 def tools_folder(root: Path) -> Path:
-    return root / CMS_FOLDER
+    # Absolute: npm runs in a folder of its own and reads relative paths from there.
+    return root.resolve() / CMS_FOLDER
 
 
 def _npm() -> str:
@@ -79,7 +84,8 @@ def bundle_folder(root: Path) -> Path:
 
 
 def _bundle_wanted(name: str) -> bool:
-    return name == ENTRY or name.endswith((f".{ENTRY}", f"{ENTRY}.LICENSE.txt"))
+    # The entry, its chunks, their WebAssembly modules and the licence notice; not the other build's.
+    return name == ENTRY or name.endswith((f".{ENTRY}", f"{ENTRY}.LICENSE.txt", ".wasm"))
 
 
 def install_bundle(root: Path) -> Path:
@@ -144,6 +150,38 @@ def start_local_backend(root: Path, port: int) -> subprocess.Popen[bytes]:
     env = dict(os.environ, PORT=str(port), BIND_HOST="127.0.0.1", MODE="fs",
                GIT_REPO_DIRECTORY=str(root.resolve()), LOG_LEVEL="warn")
     return subprocess.Popen([node, str(script)], cwd=root, env=env, stdin=subprocess.DEVNULL)
+
+
+# How long decap-server may take to listen before `serve --cms` gives up on it.
+START_SECONDS = 30.0
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+@contextmanager
+def local_backend(root: Path, port: int) -> Iterator[subprocess.Popen[bytes]]:
+    """decap-server for as long as the block runs, listening before the block starts; stopped after."""
+    if _listening(port):
+        raise OutputError("cms.port_taken", "site.yaml", value=str(port))
+    process = start_local_backend(root, port)
+    try:
+        deadline = time.monotonic() + START_SECONDS
+        while not _listening(port):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise OutputError("cms.server_failed", "site.yaml", value=str(port))
+            time.sleep(0.1)
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def main() -> int:
