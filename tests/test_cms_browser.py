@@ -177,3 +177,23 @@ def test_our_admin_page_passes_axe(cms_preview: PreviewProcess, page_in: object)
 
 def test_our_admin_page_is_valid_html(cms_preview: PreviewProcess) -> None:
     assert nu_errors([cms_preview.served_folder() / "admin" / "index.html"]) == []
+
+
+def test_the_admin_stays_usable_while_the_content_has_problems(
+    cms_preview: PreviewProcess, fixture_site: Path
+) -> None:
+    """Served as built: no reload script in Decap's page, and no problems page in its place."""
+    from urllib.error import HTTPError
+    from urllib.request import urlopen
+
+    with urlopen(cms_preview.url + "admin/") as response:
+        assert b"__projcat" not in response.read()
+    mark = cms_preview.mark()
+    (fixture_site / "content" / "projects" / "rikki.md").write_text("---\ntitle: Rikki\nstart: 31.5.2024\n---\n",
+                                                                    encoding="utf-8")
+    cms_preview.wait_for("rikki.md", since=mark)
+    with pytest.raises(HTTPError) as public:
+        urlopen(cms_preview.url)
+    assert public.value.code == 500
+    with urlopen(cms_preview.url + "admin/") as response:
+        assert b'rel="cms-config-url"' in response.read()

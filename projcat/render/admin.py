@@ -1,8 +1,9 @@
 """The editors' admin page (`admin/index.html`): our own page around Decap CMS's interface.
 
 It names the site, says what the page is for, and tells a reader without
-JavaScript what is missing; Decap renders its interface into the page's
-`main`. The page is never planned with the public pages, so no sitemap,
+JavaScript what is missing; once Decap's script has loaded, that
+introduction is hidden and Decap renders its interface, landmarks and all,
+into `#nc-root`. The page is never planned with the public pages, so no sitemap,
 feed, search index or navigation lists it.
 """
 
@@ -23,7 +24,11 @@ SCRIPT_FILE = "decap-cms.js"
 PREVIEW_SCRIPT_FILE = "preview-style.js"
 # Gives Decap's preview pane the site's own stylesheet; the address comes from the page.
 PREVIEW_SCRIPT = b"""// Made by projcat: Decap's preview pane shows a record with the site's stylesheet.
-window.CMS.registerPreviewStyle(document.currentScript.dataset.stylesheet);
+if (window.CMS) {
+  window.CMS.registerPreviewStyle(document.currentScript.dataset.stylesheet);
+  // Decap draws the whole page from here on; the introduction would only sit above it.
+  document.getElementById("admin-intro").hidden = true;
+}
 """
 
 
