@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from a11y_checks import BEST_PRACTICE, WCAG_TAGS, axe_violations, describe_violations, nu_errors
-from conftest import FIXTURE_AS_OF, REPO
+from conftest import FIXTURE_AS_OF, REPO, copy_site
 from preview_process import PreviewProcess, free_port, started, stopped_cleanly
 from projcat.editors.decap import CMS_FOLDER, install_bundle, server_script
 
@@ -30,17 +30,21 @@ TITLE = "Kävelykadun kesäkokeilu"
 SLUG = "kavelykadun-kesakokeilu"
 
 
-@pytest.fixture
-def cms_preview(fixture_site: Path, tmp_path: Path) -> Iterator[PreviewProcess]:
+def _with_cms(root: Path) -> Path:
     install_bundle(REPO)
     server_script(REPO)
-    (fixture_site / ".cache").mkdir(exist_ok=True)
-    os.symlink(REPO / CMS_FOLDER, fixture_site / CMS_FOLDER)
-    site = fixture_site / "site.yaml"
+    (root / ".cache").mkdir(exist_ok=True)
+    os.symlink(REPO / CMS_FOLDER, root / CMS_FOLDER)
+    site = root / "site.yaml"
     site.write_text(site.read_text(encoding="utf-8")
                     + f"cms:\n  backend: github\n  repo: testila/hankkeet\n  local_port: {free_port()}\n",
                     encoding="utf-8")
-    server = started(fixture_site, tmp_path, "--cms")
+    return root
+
+
+@pytest.fixture
+def cms_preview(fixture_site: Path, tmp_path: Path) -> Iterator[PreviewProcess]:
+    server = started(_with_cms(fixture_site), tmp_path, "--cms")
     yield server
     stopped_cleanly(server)
 
@@ -197,3 +201,33 @@ def test_the_admin_stays_usable_while_the_content_has_problems(
     assert public.value.code == 500
     with urlopen(cms_preview.url + "admin/") as response:
         assert b'rel="cms-config-url"' in response.read()
+
+
+def test_a_language_version_is_edited_in_its_own_collection(tmp_path: Path, page_in: object) -> None:
+    root = _with_cms(copy_site(REPO / "examples" / "kaksikielinen", tmp_path / "src"))
+    server = started(root, tmp_path, "--cms")
+    try:
+        page = page_in()  # type: ignore[operator]
+        page.goto(server.url + "admin/")
+        page.get_by_role("button", name="Login").click(timeout=WAIT_MS)
+        page.goto(server.url + "admin/#/collections/projects_sv/entries/kirjastoauto")
+        title = _field(page, "title")
+        title.wait_for(timeout=WAIT_MS)  # type: ignore[attr-defined]
+        assert title.input_value() == "Tvåspråkig biblioteksbuss"  # type: ignore[attr-defined]
+        # A translation's form has only what a translation may hold: no dates, theme or funding.
+        assert page.locator('[id^="start-field-"], [id^="funding-field-"]').count() == 0
+        title.fill("Tvåspråkig biblioteksbuss på landsbygden")  # type: ignore[attr-defined]
+        _publish(page)
+        record = root / "content" / "projects" / "kirjastoauto.sv.md"
+        deadline = time.monotonic() + WAIT_MS / 1000
+        while "på landsbygden" not in record.read_text(encoding="utf-8"):
+            assert time.monotonic() < deadline, record.read_text(encoding="utf-8")
+            page.wait_for_timeout(200)
+        main = Path("content") / "projects" / "kirjastoauto.md"
+        original = REPO / "examples" / "kaksikielinen" / main
+        assert (root / main).read_text(encoding="utf-8") == original.read_text(encoding="utf-8")
+        done = subprocess.run([sys.executable, str(REPO / "build.py"), "check", "--root", str(root),
+                               "--as-of", FIXTURE_AS_OF.isoformat()], capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr + record.read_text(encoding="utf-8")
+    finally:
+        stopped_cleanly(server)
