@@ -32,7 +32,7 @@ serve: $(VENV)/.installed
 	$(PY) build.py serve
 
 test: $(VENV)/.installed-test
-	bash scripts/ensure-test-tools.sh
+	PY=$(PY) bash scripts/ensure-test-tools.sh
 	$(PY) -m ruff check .
 	$(PY) -m mypy
 	$(PY) -m pytest $(PYTEST_ARGS)

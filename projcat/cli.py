@@ -70,6 +70,8 @@ def _parser() -> argparse.ArgumentParser:
     p_serve.add_argument("--host", default="127.0.0.1")
     p_serve.add_argument("--port", type=int, default=8000)
     p_serve.add_argument("--as-of", type=_date, default=None, metavar="YYYY-MM-DD")
+    p_serve.add_argument("--cms", action="store_true",
+                         help="also run decap-server: the admin at /admin/ edits these files (needs cms: in site.yaml)")
 
     p_new = sub.add_parser("new", help="create a new project record, or with --lang and --slug a translation of one")
     common(p_new, "language of messages; with --slug and no --title, the language of a translation to start")
@@ -291,7 +293,34 @@ def _publishing_notes(built: BuildResult, lang: str) -> None:
 def cmd_serve(args: argparse.Namespace) -> int:
     from projcat.preview.server import serve
 
+    if args.cms:
+        return _serve_with_cms(args)
     return serve(args.root, args.host, args.port, args.as_of, args.lang)
+
+
+def _serve_with_cms(args: argparse.Namespace) -> int:
+    """The preview with decap-server beside it, so the admin edits the local files and the preview shows them."""
+    from projcat.content.settings import Paths
+    from projcat.content.site_file import load_site
+    from projcat.editors.decap import local_backend
+    from projcat.preview.server import serve
+    from projcat.problems import OutputError
+
+    site, problems = load_site(Paths(args.root))
+    lang = _message_lang(args, site.language if site else None)
+    if site is None:
+        print_problems(problems, lang, "text", sys.stderr)
+        return EXIT_PROBLEMS
+    if site.cms is None:
+        print(message(lang, "serve.cms.not_configured", {}), file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        with local_backend(args.root, site.cms.local_port):
+            print(message(lang, "serve.cms.started", {"port": site.cms.local_port}), flush=True)
+            return serve(args.root, args.host, args.port, args.as_of, args.lang)
+    except OutputError as exc:
+        print(f"build.py: {printed_line(exc.problem, lang)}", file=sys.stderr)
+        return EXIT_PROBLEMS
 
 
 def cmd_new(args: argparse.Namespace) -> int:

@@ -15,7 +15,7 @@ from projcat.strings import Strings
 
 KEYS: dict[str, str] = {
     "theme": "ilmasto", "project": "alfa", "asset": "style.css", "document": "/tiedostot/raportti.pdf",
-    "search_bundle": "pagefind.js", "image": "0123456789abcdef0123-960.webp",
+    "search_bundle": "pagefind.js", "image": "0123456789abcdef0123-960.webp", "admin_file": "config.yml",
 }
 # The addresses the site has always had, at the host root.
 SHIPPED = {
@@ -25,6 +25,7 @@ SHIPPED = {
     "search_bundle": "/pagefind/pagefind.js", "data_json": "/hankkeet.json", "data_csv": "/hankkeet.csv",
     "data_schema": "/hanke.schema.json", "feed": "/feed.xml", "sitemap": "/sitemap.xml", "robots": "/robots.txt",
     "image": "/kuvat/0123456789abcdef0123-960.webp",
+    "admin": "/admin/", "admin_file": "/admin/config.yml",
 }
 BASES = ("/", "/ali/polku/")
 

@@ -3,8 +3,9 @@
 Layers, lowest first: `strings`; `problems`; `content`; `catalogue`;
 `render`; then `build`, `preview` and `editors` side by side; `cli` on top.
 A module may import its own layer and the ones below, with two limits
-among the side-by-side three: `preview` may import `build`, and `editors`
-may import `content` and below only. A private name (`_name`) stays in
+among the side-by-side three: `preview` may import `build`, `build` may
+import `editors` (the admin's generated configuration), and `editors` may
+import `content` and below only. A private name (`_name`) stays in
 its module: importing one from another module is refused too.
 
 Every import counts, wherever it stands: inside a function and under
@@ -25,7 +26,7 @@ _LOWER = ("strings", "problems", "content", "catalogue", "render")
 # What each part may import besides itself; the package itself (`projcat.__version__`) is open to all.
 ALLOWED: dict[str, frozenset[str]] = {
     **{part: frozenset(_LOWER[:index]) for index, part in enumerate(_LOWER)},
-    "build": frozenset(_LOWER),
+    "build": frozenset((*_LOWER, "editors")),
     "preview": frozenset((*_LOWER, "build")),
     "editors": frozenset(("strings", "problems", "content")),
     "cli": frozenset((*_LOWER, "build", "preview", "editors")),

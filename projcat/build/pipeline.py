@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from projcat.build.admin import admin_files
 from projcat.build.cache import BuildCache
 from projcat.build.images import image_files
 from projcat.build.output import WriteReport, check_output_folder, write_site
@@ -161,6 +162,8 @@ def render(
     pages = plan_languages(versions)
     files = render_site(versions, env, assets, cache, pages)
     generated.update(image_files(result.media, root))
+    # Web editing (`cms:` in site.yaml): admin/, never planned with the public pages.
+    generated.update(admin_files(site, root, env, f"style.css?v={stylesheet_hash}"))
     if search:
         generated.update(_search_index(views, files, cache, pages))
     for name, data in generated.items():

@@ -14,7 +14,20 @@ from pydantic import AfterValidator, BeforeValidator, Field, ModelWrapValidatorH
 from pydantic_core import PydanticCustomError
 
 from projcat.content.localtext import LocalText, LocalTextField, site_languages
-from projcat.content.records import Date, Document, Email, Items, Kind, Phone, Strict, Url, as_list, as_text, doc
+from projcat.content.records import (
+    Date,
+    Document,
+    Email,
+    Items,
+    Kind,
+    Phone,
+    Strict,
+    Text,
+    Url,
+    as_list,
+    as_text,
+    doc,
+)
 from projcat.strings import LANGUAGES, N_
 
 THEME_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -164,6 +177,50 @@ class Accessibility(Strict):
         return bool(self.feedback_email or self.feedback_phone or self.feedback_url)
 
 
+CMS_BACKENDS: tuple[str, ...] = ("github", "gitlab", "gitea")
+# The advice shown with the problems below (`Problem.hint` composes <code>.hint).
+N_("site.bad_cms_backend.hint"), N_("site.bad_port.hint"), N_("site.bad_media_folder.hint")
+_MEDIA_FOLDER = re.compile(r"^[a-z0-9_-]+(?:/[a-z0-9_-]+)*$")
+
+
+def _port(value: Any) -> int:
+    text = as_text(value)
+    if not text.isdigit() or not 1024 <= int(text) <= 65535:
+        raise PydanticCustomError("site.bad_port", "bad port", {"value": text})
+    return int(text)
+
+
+def _media_folder(value: Any) -> str:
+    text = as_text(value)
+    if not _MEDIA_FOLDER.match(text):
+        raise PydanticCustomError("site.bad_media_folder", "bad media folder", {"value": text})
+    return text
+
+
+CmsBackend = Annotated[str, BeforeValidator(_one_of("site.bad_cms_backend", CMS_BACKENDS)),
+                       WithJsonSchema({"enum": list(CMS_BACKENDS)}), Kind("choice")]
+Port = Annotated[int, BeforeValidator(_port),
+                 WithJsonSchema({"type": ["integer", "string"], "pattern": "^[0-9]+$", "minimum": 1024,
+                                 "maximum": 65535}), Kind("port")]
+MediaFolder = Annotated[str, BeforeValidator(_media_folder),
+                        WithJsonSchema({"type": "string", "pattern": _MEDIA_FOLDER.pattern}), Kind("media_folder")]
+
+
+class Cms(Strict):
+    """Editing in the browser (Decap CMS): where it commits, and how editors sign in."""
+
+    doc_prefix: ClassVar[str] = "site.cms."
+    backend: CmsBackend = Field(description=doc("site.cms.backend"))
+    repo: Text = Field(description=doc("site.cms.repo"))
+    branch: Text = Field("main", description=doc("site.cms.branch"))
+    base_url: Url | None = Field(None, description=doc("site.cms.base_url"))
+    auth_endpoint: Text | None = Field(None, description=doc("site.cms.auth_endpoint"))
+    app_id: Text | None = Field(None, description=doc("site.cms.app_id"))
+    api_root: Url | None = Field(None, description=doc("site.cms.api_root"))
+    media_folder: MediaFolder = Field("tiedostot", description=doc("site.cms.media_folder"))
+    local_port: Port = Field(8081, description=doc("site.cms.local_port"))
+
+
 def _no_default(schema: dict[str, Any]) -> None:
     # The default is the site's `language`, not a value an editor could write.
     schema.pop("default", None)
@@ -186,6 +243,7 @@ class SiteConfig(Strict):
     documents: Items[SiteDocument] = Field(default_factory=list, description=doc("site.documents"))
     accessibility: Annotated[Accessibility, Kind("section")] | None = Field(
         None, description=doc("site.accessibility"))
+    cms: Annotated[Cms, Kind("section")] | None = Field(None, description=doc("site.cms"))
 
     @model_validator(mode="wrap")
     @classmethod

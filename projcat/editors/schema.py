@@ -19,7 +19,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from projcat.content.records import Contact, Document, Funding, Image, Kind, Project
-from projcat.content.settings import Accessibility, SiteConfig, SiteDocument, SupervisoryAuthority, Theme
+from projcat.content.settings import Accessibility, Cms, SiteConfig, SiteDocument, SupervisoryAuthority, Theme
 from projcat.strings import N_, known, message
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
@@ -28,7 +28,7 @@ SITE_SCHEMA_FILE = "schema/site.schema.json"
 _MODELS: dict[str, type[BaseModel]] = {
     m.__name__: m
     for m in (Project, Funding, Contact, Document, Image, SiteConfig, Theme, SiteDocument, Accessibility,
-              SupervisoryAuthority)
+              SupervisoryAuthority, Cms)
 }
 
 
@@ -95,6 +95,9 @@ N_("example.site.title"), N_("example.site.organisation"), N_("example.site.lang
 N_("example.site.base_url"), N_("example.site.intro"), N_("example.site.theme.id"), N_("example.site.theme.name")
 N_("example.site.theme.intro"), N_("example.site.document.description"), N_("example.site.document.date")
 N_("example.site.languages"), N_("example.image.src"), N_("example.image.alt"), N_("example.image.caption")
+N_("example.site.cms.backend"), N_("example.site.cms.repo"), N_("example.site.cms.branch")
+N_("example.site.cms.base_url"), N_("example.site.cms.auth_endpoint"), N_("example.site.cms.app_id")
+N_("example.site.cms.api_root"), N_("example.site.cms.media_folder"), N_("example.site.cms.local_port")
 
 
 def example_text(model: type[BaseModel], name: str, lang: str) -> str:

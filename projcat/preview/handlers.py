@@ -25,7 +25,7 @@ from projcat.preview.serving import (
     site_path,
 )
 from projcat.preview.session import Preview
-from projcat.render.addresses import FOLDER_INDEX, NOT_FOUND
+from projcat.render.addresses import ADMIN, FOLDER_INDEX, NOT_FOUND
 
 
 class _HostGuard:
@@ -86,7 +86,9 @@ class SiteFiles(_Guarded):
         status = 200
         if not os.path.isfile(target):
             status, rel, target = 404, NOT_FOUND, os.path.join(out, NOT_FOUND)
-        html = rel.endswith(".html")
+        # The web admin (`serve --cms`) is served as built: no reload script to disturb Decap's
+        # interface, and no problems page in its place, since it is where an editor fixes them.
+        html = rel.endswith(".html") and not rel.startswith(ADMIN)
         if preview.problems is not None and (html or not os.path.isfile(target)):
             body, status, html = error_page(list(preview.problems), preview.page_lang).encode("utf-8"), 500, True
             rel = "error.html"

@@ -32,9 +32,12 @@ Kind = Literal[
     "image",
     # Files published beside the pages.
     "data_json", "data_csv", "data_schema", "feed", "sitemap", "robots",
+    # The editors' web admin (Decap CMS) when `site.yaml` has `cms:`; never linked, indexed or listed.
+    "admin", "admin_file",
 ]
 # The kinds whose address names one item: a theme's id, a slug, a file's name or path.
-KEYED: frozenset[Kind] = frozenset({"theme", "project", "asset", "document", "search_bundle", "image"})
+KEYED: frozenset[Kind] = frozenset({"theme", "project", "asset", "document", "search_bundle", "image",
+                                   "admin_file"})
 
 
 @dataclass(frozen=True)
@@ -69,10 +72,11 @@ DATA_SCHEMA = "hanke.schema.json"
 FEED = "feed.xml"
 SITEMAP = "sitemap.xml"
 ROBOTS = "robots.txt"
+ADMIN = "admin/"
 
 # The kinds one file serves for every language: they never take a language's prefix.
 SHARED: frozenset[Kind] = frozenset({"asset", "document", "search_bundle", "data_schema", "sitemap", "robots",
-                                     "image"})
+                                     "image", "admin", "admin_file"})
 
 _ROOT_FILES: dict[Kind, str] = {
     "not_found": NOT_FOUND, "data_json": DATA_JSON, "data_csv": DATA_CSV, "data_schema": DATA_SCHEMA,
@@ -100,6 +104,10 @@ def relative_path(kind: Kind, key: str = "", words: PathWords = FINNISH) -> str:
         return SEARCH_BUNDLE + key
     if kind == "image":
         return IMAGES + key
+    if kind == "admin":
+        return ADMIN
+    if kind == "admin_file":
+        return ADMIN + key
     if kind == "document":
         # As an editor writes it: `/tiedostot/x.pdf`, relative to the site, not to the host.
         return key.lstrip("/")
@@ -213,3 +221,9 @@ class Urls:
 
     def robots(self) -> str:
         return self.url("robots")
+
+    def admin(self) -> str:
+        return self.url("admin")
+
+    def admin_file(self, name: str) -> str:
+        return self.url("admin_file", name)
