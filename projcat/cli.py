@@ -240,14 +240,13 @@ def _full_build(args: argparse.Namespace, out: Path, inputs: Inputs | None = Non
     # Read once: the build and the messages about it use the same settings.
     loaded = read_site(Paths(args.root))
     site = loaded.site
-    # Without the persistent cache the build streams: worker processes read, render and write.
     cache: BuildCache | None = None if args.no_cache else DiskCache.load(args.root)
     if inputs is not None and cache is not None:
         # One read per record file: the stamp's, which digested every record that changed.
         cache.offer({args.root / rel: (tuple(inputs.files[rel][:-1]), data) for rel, data in inputs.records.items()})
     try:
         built = pipeline.build(args.root, args.out, args.as_of, args.base_url, search=not args.no_search,
-                               cache=cache, loaded=loaded, stream=cache is None)
+                               cache=cache, loaded=loaded)
     except ContentError as exc:
         lang = _message_lang(args, site.language if site else None)
         print_problems(exc.problems, lang, args.format, sys.stderr)

@@ -62,13 +62,11 @@ class BuildResult:
     files: dict[str, bytes]
     report: WriteReport | None
     history: History = field(default_factory=History)
-    # Every output file's path, when the build streamed its files to disk and `files` is empty.
-    streamed: tuple[str, ...] = ()
 
     @property
     def names(self) -> list[str]:
         """Every output file's path, however the build was made."""
-        return sorted(self.files) if self.files else list(self.streamed)
+        return sorted(self.files)
 
 
 def today(site: SiteConfig | None) -> date:
@@ -229,7 +227,6 @@ def build(
     search: bool = False,
     cache: BuildCache | None = None,
     loaded: SiteFile | None = None,
-    stream: bool = False,
 ) -> BuildResult:
     """Check, render and write; raises ContentError (nothing written) when content has errors.
 
@@ -238,21 +235,8 @@ def build(
     `cache` reuses what earlier builds made (the command line passes the
     persistent one in `ROOT/.cache/`) and is told when the build is done;
     the output is the same bytes either way. `loaded` is `site.yaml` as the
-    caller has read it already. `stream` (only without a cache) reads,
-    renders and writes in worker processes and holds no page (`projcat.build.cold`):
-    the same bytes, with `files` left empty and `streamed` naming them.
+    caller has read it already.
     """
-    if stream and cache is None:
-        site_file = read_site(Paths(root)) if loaded is None else loaded
-        site = site_file.site
-        if site is not None:
-            from projcat.build.cold import cold_build
-            from projcat.build.workers import worker_count
-
-            if base_url is not None:
-                site = site.model_copy(update={"base_url": base_url})
-            return cold_build(root, out or root / "site", as_of, site_file, site, search, worker_count())
-        loaded = site_file
     # A loaded cache is hundreds of thousands of long-lived objects: keep the cyclic
     # collector from walking them again in every collection this build triggers.
     gc.freeze()

@@ -12,9 +12,9 @@ file's path relative to the scratch folder (`/hankkeet/alfa/`), and the
 browser script prefixes the path `pagefind/` is served under, so one index
 works at the host root and under a sub-path.
 
-A streamed cold build (`projcat.build.cold`) has its pages on disk already,
-in the new output tree: `index_folder` runs Pagefind on that tree itself,
-with a glob that picks the project pages, so nothing is written twice.
+`index_folder` runs Pagefind on a folder of pages that is on disk already
+(with a glob that picks the project pages), for a build that writes its
+pages before indexing them.
 
 The program is run once rather than through the package's Python service,
 which answers one request per tenth of a second: a page at a time, a
