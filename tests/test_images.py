@@ -98,6 +98,18 @@ def test_variants_carry_no_metadata_and_keep_transparency(fixture_site: Path, tm
     assert any(Image.open(f).mode == "RGBA" for f in webp_of_logo)
 
 
+def test_a_photo_under_static_is_published_only_as_its_stripped_variants(fixture_site: Path,
+                                                                        tmp_path: Path) -> None:
+    jpeg_with_gps(fixture_site / "static" / "kuvat" / "puisto.jpg")
+    _add(fixture_site, "image:\n  src: /kuvat/puisto.jpg\n  alt: Puisto kesällä\n")
+    out = tmp_path / "out"
+    pipeline.build(fixture_site, out, FIXTURE_AS_OF)
+    assert not (out / "kuvat" / "puisto.jpg").exists()
+    published = [f for f in (out / "kuvat").iterdir() if f.suffix in (".jpg", ".webp")]
+    assert published, "the variants are published"
+    assert not [f.name for f in published if b"Exif" in f.read_bytes() or b"Kamera Oy" in f.read_bytes()]
+
+
 def test_variants_are_kept_by_digest_and_not_made_again(fixture_site: Path, tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     _site_with_images(fixture_site)

@@ -126,7 +126,10 @@ def render(
     assert result.site is not None and result.catalogue is not None
     paths = Paths(root)
     history = read_history(root) if history is None else history
-    assets = static_files(paths.static)
+    # A photo a record uses is published only as its variants, stripped of metadata (GPS positions
+    # included): the file as an editor put it under static/ would still carry them.
+    used = {image.source for image in result.media.images.values()}
+    assets = {name: data for name, data in static_files(paths.static).items() if f"static/{name}" not in used}
     stylesheet_hash = fingerprint(assets.get("assets/style.css", b""))
     script_hash = fingerprint(assets.get("assets/search.js", b""))
     site = result.site
