@@ -198,9 +198,9 @@ def page_in(browser: object) -> Iterator[object]:
     """A fresh page factory whose requests may only reach 127.0.0.1."""
     contexts = []
 
-    def make(width: int = 1280, height: int = 900, javascript: bool = True) -> object:
+    def make(width: int = 1280, height: int = 900, javascript: bool = True, bypass_csp: bool = False) -> object:
         context = browser.new_context(  # type: ignore[attr-defined]
-            viewport={"width": width, "height": height}, java_script_enabled=javascript
+            viewport={"width": width, "height": height}, java_script_enabled=javascript, bypass_csp=bypass_csp
         )
 
         def only_local(route: object) -> None:

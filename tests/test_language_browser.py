@@ -210,11 +210,13 @@ def test_a_swedish_search_finds_a_word_only_a_swedish_text_holds(name: str, lang
     page = page_in()
     page.goto(site.url("/sv/sok/"))
     assert _search(page, word) == [found]
-    # Each language's search page searches its own language only.
+    # Each language's search page searches its own language only: the Swedish page is never among
+    # the results. (Pagefind's English word splitting cuts a Swedish word at its å and ä, so a part
+    # like "b" may match an English page's "738 B"; what matters is that no other language's page shows.)
     page.goto(site.url("/haku/"))
-    assert _search(page, word) == []
+    assert not [url for url in _search(page, word) if url.startswith(("/sv/", "/en/")) or url == found]
     page.goto(site.url("/en/search/"))
-    assert _search(page, word) == []
+    assert not [url for url in _search(page, word) if not url.startswith("/en/") or url == found]
 
 
 def test_the_english_and_finnish_searches_stay_in_their_language(language_sites: dict[str, Site],

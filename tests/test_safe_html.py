@@ -42,6 +42,10 @@ DANGEROUS_BODIES = [
     "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\"></noscript>",
 ]
 
+# A Markdown image must name a local file, so `check` refuses `![kuva](javascript:...)` as an error
+# before anything is built (tests/test_images.py); the built page carries every other payload.
+BROWSER_BODIES = [body for body in DANGEROUS_BODIES if not body.startswith("![")]
+
 
 def _attributes(fragment: str) -> list[tuple[str, str]]:
     return re.findall(r"\s([a-zA-Z:-]+)\s*=\s*\"([^\"]*)\"", fragment)
@@ -149,7 +153,7 @@ keywords:
   - <img src=x onerror=alert('keyword')>
 ---
 
-""" + "\n\n".join(DANGEROUS_BODIES) + "\n\n## Oma otsikko\n\nTavallinen kappale.\n"
+""" + "\n\n".join(BROWSER_BODIES) + "\n\n## Oma otsikko\n\nTavallinen kappale.\n"
 
 AUDIT = """() => {
   const bad = [];
@@ -165,7 +169,8 @@ AUDIT = """() => {
   for (const s of document.querySelectorAll('script')) {
     if (/alert|__xss/.test(s.textContent + (s.getAttribute('src') || ''))) bad.push('script ' + s.textContent);
   }
-  for (const tag of ['iframe', 'object', 'embed', 'base', 'svg', 'math', 'img[onerror]', 'meta[http-equiv]']) {
+  for (const tag of ['iframe', 'object', 'embed', 'base', 'svg', 'math', 'img[onerror]',
+                     'meta[http-equiv]:not([http-equiv="Content-Security-Policy"])']) {
     if (document.querySelector(tag)) bad.push(tag);
   }
   return bad;
@@ -186,7 +191,9 @@ def test_no_payload_runs_in_a_real_browser(fixture_site: Path, tmp_path: Path, s
     pages = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.html"))
     assert "hankkeet/xss/index.html" in pages and "teemat/asuminen/index.html" in pages
     for rel in pages:
-        page = page_in()
+        # The page's Content-Security-Policy would stop an inline payload on its own; set aside here,
+        # so this shows that the sanitiser alone lets none through (tests/test_csp_browser.py tests the policy).
+        page = page_in(bypass_csp=True)
         dialogs: list[str] = []
         page.on("dialog", lambda dialog, dialogs=dialogs: (dialogs.append(dialog.message), dialog.dismiss()))
         page.goto(server.url + rel.removesuffix("index.html"))
