@@ -2,31 +2,28 @@
 
 `DiskCache` is a `BuildCache` built around a `MemoryCache` (parsed records,
 validation, Markdown HTML, project views, page bytes; each reused only while
-its whole input is equal) whose store is loaded from `ROOT/.cache/` when the
-build starts and saved there, as the cache's `snapshot()`, when a successful
-build redid enough to be worth it. What it keeps is keyed by the tool
-itself: a cache written by another version of the code or the built-in
-theme is never loaded, and one that cannot be read for any reason is set
-aside and rebuilt from nothing.
+its whole input is equal) whose store is an `SqliteStore` in
+`ROOT/.cache/build.sqlite`: one row per entry, read when a build first asks
+for it, the rows a build changed written in one transaction when it
+finishes. A rebuild after one edit therefore reads and writes that record's
+rows, never the whole cache. What it keeps is keyed by the tool itself: a
+cache written by another version of the code or the built-in theme is never
+used, and one that cannot be read for any reason is set aside and rebuilt.
 
-The store is a pickle: it is local build state in the site's own folder
-(ignored by git), like any build tool's, never something fetched or shared.
-A store keeping one entry per record could replace it for very large sites:
-`MemoryCache` reaches its entries only through `Store.space`.
+The rows are pickles: local build state in the site's own folder (ignored by
+git), like any build tool's, never something fetched or shared.
 """
 
 from __future__ import annotations
 
-import gc
-import pickle
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Hashable, Mapping
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from projcat.build.cache import CacheStats
-from projcat.build.files import CACHE_FOLDER, write_atomically
-from projcat.build.memory import MemoryCache, MemoryStore
+from projcat.build.files import CACHE_FOLDER
+from projcat.build.memory import MemoryCache
+from projcat.build.rows import SKIP, SqliteStore
 from projcat.build.stamp import code_fingerprint
 
 if TYPE_CHECKING:
@@ -39,108 +36,44 @@ if TYPE_CHECKING:
     from projcat.render.markup import Renderer
     from projcat.render.views import ProjectView
 
-FORMAT = 2
-_MAGIC = b"projcat-build-cache\n"
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection meanwhile.
-
-    Loading a cache makes hundreds of thousands of objects, and the collector
-    would walk all made so far again and again: at 10,000 records that more
-    than doubled the time to load. Nothing made here is garbage."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-# A cache missing the results of at most a hundredth of the records is not rewritten:
-# redoing them costs the next build less than saving every record again now.
-SMALL_CHANGE_SHARE = 100
-
-
-def worth_saving(stats: CacheStats, records: int) -> bool:
-    """Whether a build redid enough that the next one should not have to redo it again.
-
-    The cache on disk is what the last saved build knew. A build that
-    redid only a few records' work (an edited record: its parse, view, page
-    and list items) leaves it as it is, so a rebuild after one edit does not
-    spend seconds rewriting thousands of unchanged records; the builds after
-    it redo those few records again (milliseconds each) until their number
-    passes the limit, and then one of them saves. Every kept result is
-    checked against its inputs when used, so a cache that lags behind only
-    saves less work, never changes a byte of the output.
-    """
-    if not stats.changed_anything:
-        return False
-    if "search-index" in stats.files_made:
-        return True  # the search index takes seconds to make again, whatever changed
-    limit = records // SMALL_CHANGE_SHARE
-    # Work done per project; the lists showing a changed project are made again anyway. A changed
-    # template remakes every project's list item (a piece), so it counts here too.
-    redone = (len(stats.records_parsed), len(stats.records_validated), len(stats.views_made),
-              len(stats.data_made), stats.pieces_made)
-    return max(redone) > limit
-
-
-def _header() -> bytes:
-    """Names the cache's own format and the tool that wrote it."""
-    return _MAGIC + f"{FORMAT}:{code_fingerprint()}\n".encode()
+# The whole-store pickle earlier versions kept; removed when found.
+_OLD_FILE = "build.pickle"
 
 
 def cache_file(root: Path) -> Path:
-    return root / CACHE_FOLDER / "build.pickle"
+    return root / CACHE_FOLDER / "build.sqlite"
 
 
-def load_store(root: Path) -> MemoryStore | None:
-    """The store kept for `root`, or `None` when there is none that can be trusted."""
-    header = _header()
-    try:
-        # Read as it is unpickled: the whole file at once would be hundreds of megabytes more.
-        with open(cache_file(root), "rb") as stream, collector_paused():
-            if stream.read(len(header)) != header:
-                return None
-            # Local build state this tool wrote into the site's own ignored folder, never fetched or shared.
-            store = pickle.load(stream)  # noqa: S301
-    except Exception:
-        return None
-    return store if isinstance(store, MemoryStore) else None
+def _shrink(space: str, key: Hashable, value: Any) -> Any:
+    """What of an entry is worth a row: a record without its positioned parse (only a new
+    validation needs it, and the file is parsed again then), and no joined open data files
+    (joined again from their kept lines in a moment; writing them is slower)."""
+    if space == "records":
+        return value.lightened()
+    if space == "files" and key == "publish":
+        return SKIP
+    return value
 
 
 class DiskCache:
     """A `BuildCache` kept in `ROOT/.cache/` between runs; see the module docstring."""
 
-    def __init__(self, root: Path, store: MemoryStore | None = None) -> None:
+    def __init__(self, root: Path, store: SqliteStore | None = None) -> None:
         self.root = root
-        self.memory = MemoryCache(store, templates_folder=root / CACHE_FOLDER / "templates")
+        self.store = SqliteStore(cache_file(root), code_fingerprint(), _shrink) if store is None else store
+        self.memory = MemoryCache(self.store, templates_folder=root / CACHE_FOLDER / "templates")
 
     @classmethod
     def load(cls, root: Path) -> DiskCache:
         """The cache kept for `root`, or an empty one when there is none that can be trusted."""
-        return cls(root, load_store(root))
-
-    def save(self) -> None:
-        """Write atomically: a build killed while saving leaves the old cache or none, never half."""
-        state = self.memory.snapshot()
-
-        def dump(stream: IO[bytes]) -> None:
-            stream.write(_header())
-            with collector_paused():
-                pickle.dump(state, stream, protocol=pickle.HIGHEST_PROTOCOL)
-
-        write_atomically(cache_file(self.root), dump, mode=0o600)
+        (root / CACHE_FOLDER / _OLD_FILE).unlink(missing_ok=True)
+        return cls(root)
 
     def finish_build(self, sweep: bool = True) -> CacheStats:
-        """As `MemoryCache.finish_build`; a successful build that redid enough is saved for the next."""
-        records = self.memory.records_seen()
+        """As `MemoryCache.finish_build`; then the rows this build changed are written. A failed
+        build's results are kept too: each is checked against its inputs when used."""
         stats = self.memory.finish_build(sweep)
-        if sweep and worth_saving(stats, records):
-            self.save()
+        self.store.commit()
         return stats
 
     # The steps themselves are the memory cache's.

@@ -29,6 +29,7 @@ they depend on everything). The result is byte-identical to a full build.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from collections.abc import Callable, Hashable, Mapping, MutableMapping
@@ -37,9 +38,12 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemBytecodeCache
+from pydantic import BaseModel
 
 from projcat.build.cache import CacheStats, Store
 from projcat.build.files import StatKey, digest, settled, stat_key
+from projcat.build.fingerprint import Fingerprints
+from projcat.build.htmlmemo import MemoizingRenderer, retain
 from projcat.content.load import (
     MAX_FILE_BYTES,
     RawRecord,
@@ -86,8 +90,7 @@ def static_listing(root: Path) -> StaticListing:
 
 
 class MemoryStore:
-    """A `Store` in memory: one dict per space. Picklable as a whole, which is how the
-    build's disk cache keeps it."""
+    """A `Store` in memory: one dict per space."""
 
     def __init__(self, spaces: dict[str, dict[Hashable, Any]] | None = None) -> None:
         self._spaces: dict[str, dict[Hashable, Any]] = {} if spaces is None else spaces
@@ -98,9 +101,9 @@ class MemoryStore:
 
 @dataclass
 class _Validated:
-    site: SiteConfig | None
-    static: StaticListing
-    root: Path
+    # A digest of the settings, the files under `static/` and the root it was validated under
+    # (`MemoryCache._validation_inputs`): one string, not a copy of the settings in every record's row.
+    inputs: str
     record: ValidRecord | ValidTranslation | None
     problems: tuple[Problem, ...]
 
@@ -129,59 +132,8 @@ class _Record:
 
 @dataclass
 class _View:
-    inputs: object
+    inputs: bytes  # the digest of what it was made from (`fingerprint.Fingerprints.of`)
     view: ProjectView
-
-
-class MemoizingRenderer(Renderer):
-    """A Markdown renderer that converts each distinct text once, keeping the HTML in `html`.
-
-    `Renderer.to_html` resets the converter for every document, so its
-    result depends on the text alone and can be kept.
-    """
-
-    def __init__(self, html: MutableMapping[Hashable, Any] | None = None) -> None:
-        super().__init__()
-        self._html: MutableMapping[Hashable, Any] = {} if html is None else html
-        self._used: set[tuple[str, int]] = set()
-
-    def to_html(self, text: str, top: int = 2) -> str:
-        key = (text, top)
-        self._used.add(key)
-        html = self._html.get(key)
-        if html is None:
-            html = super().to_html(text, top)
-            self._html[key] = html
-        return html
-
-    def prepare(self, items: list[tuple[str, int]], parallel: bool = False) -> None:
-        """Convert the texts not yet kept, across processes when `parallel` and there are many."""
-        from projcat.render.parallel import convert_all
-
-        # Asked for in this build, so kept by `sweep` even when a reused view never converts it again.
-        self._used.update(items)
-        missing = sorted({item for item in items if item not in self._html})
-        if not missing:
-            return
-        if not parallel:
-            for text, top in missing:
-                self.to_html(text, top)
-            return
-        for item, html in zip(missing, convert_all(missing), strict=True):
-            self._html[item] = html
-
-    def sweep(self) -> None:
-        """Forget texts the last build did not ask for, so a day of edits does not pile up."""
-        for key in [key for key in self._html if key not in self._used]:
-            del self._html[key]
-        self._used = set()
-
-
-def _drop_unseen(space: MutableMapping[Hashable, Any], seen: set[str]) -> int:
-    unseen = [key for key in space if key not in seen]
-    for key in unseen:
-        del space[key]
-    return len(unseen)
 
 
 class MemoryCache:
@@ -198,17 +150,17 @@ class MemoryCache:
         self._pieces = self.store.space("pieces")
         self._views = self.store.space("views")
         self._data = self.store.space("data")
-        self._settings = self.store.space("settings")
         self._renderer = MemoizingRenderer(self.store.space("html"))
         self._templates_folder = templates_folder
         self._environment: tuple[str, Environment] | None = None
         self._static: StaticListing | None = None
-        # Kept in the store: records validated under it are recognised by identity after a load too.
-        self._site: SiteConfig | None = self._settings.get("site")
-        self._site_given: SiteConfig | None = None
+        # This build's settings and the digest of what a validation depends on besides the record.
+        self._site_given: tuple[SiteConfig | None, str] | None = None
         # Bytes read this build of records kept without their parse, should validation need it.
         self._unparsed: dict[str, bytes] = {}
         self._offered: dict[Path, tuple[tuple[int, ...], bytes]] = {}
+        # Memo inputs are kept as digests: comparing them reads no earlier inputs back.
+        self._prints = Fingerprints()
         self._seen_records: set[str] = set()
         self._seen_pages: set[str] = set()
         self._seen_views: set[str] = set()
@@ -257,11 +209,11 @@ class MemoryCache:
         if self._static is None:
             # Listed once per build: the files a document link may name.
             self._static = static_listing(root)
-        site = self._same_site(site)
+        inputs = self._validation_inputs(site, self._static, root)
         kept = self._records.get(raw.path)
         done = kept.validated if kept is not None and kept.raw is raw else None
-        if done is not None and (done.site is site or done.site == site) and done.static == self._static \
-                and done.root == root:
+        if done is not None and done.inputs == inputs:
+            self._versioned(done.record, kept.digest, inputs)  # type: ignore[union-attr]
             return done.record, list(done.problems)
         if kept is not None and kept.raw is raw and kept.light and kept.file is not None:
             # Validated before under other settings, and the parse was not kept: parse the bytes
@@ -273,22 +225,30 @@ class MemoryCache:
         record, problems = validate_record(raw, site, root)
         self.stats.records_validated.append(raw.path)
         if kept is not None and kept.raw is raw:
-            kept.validated = _Validated(site, self._static, root, record, tuple(problems))
+            kept.validated = _Validated(inputs, record, tuple(problems))
             self._records[raw.path] = kept
+            self._versioned(record, kept.digest, inputs)
         return record, problems
 
-    def _same_site(self, site: SiteConfig | None) -> SiteConfig | None:
-        """The settings object of earlier builds when it equals `site`: records validated
-        under it are then recognised by identity, not by comparing the settings thousands of times."""
-        if site is None:
-            return None
-        if site is self._site_given:
-            return self._site
-        self._site_given = site
-        if self._site != site:
-            self._site = site
-            self._settings["site"] = site
-        return self._site
+    def _versioned(self, record: object, content: str, inputs: str) -> None:
+        """A validated record (and its models) stands in later digests by what it was made from."""
+        if record is None:
+            return
+        version = f"{content}\0{inputs}".encode()
+        self._prints.register(record, version)
+        for name, value in vars(record).items():
+            if isinstance(value, BaseModel):
+                self._prints.register(value, version + name.encode())
+
+    def _validation_inputs(self, site: SiteConfig | None, static: StaticListing, root: Path) -> str:
+        """A digest of everything a record's validation reads besides the record, made once per build
+        (the settings' JSON names every value; a pickle's bytes would vary between processes)."""
+        if self._site_given is not None and self._site_given[0] is site:
+            return self._site_given[1]
+        made = hashlib.sha256(b"-" if site is None else site.model_dump_json().encode())
+        made.update(repr(sorted(static)).encode() + b"\0" + str(root).encode())
+        self._site_given = (site, made.hexdigest())
+        return self._site_given[1]
 
     def prepare(self, texts: list[tuple[str, int]], parallel: bool = False) -> None:
         self._renderer.prepare(texts, parallel)
@@ -298,20 +258,25 @@ class MemoryCache:
 
     def project_view(self, slug: str, inputs: object, produce: Callable[[], ProjectView]) -> ProjectView:
         self._seen_views.add(slug)
+        made = self._prints.of(inputs)
         kept = self._views.get(slug)
-        if kept is not None and kept.inputs == inputs:
-            return kept.view  # type: ignore[no-any-return]
-        view = produce()
-        self._views[slug] = _View(inputs, view)
-        self.stats.views_made.append(slug)
+        if kept is not None and kept.inputs == made:
+            view: ProjectView = kept.view
+        else:
+            view = produce()
+            self._views[slug] = _View(made, view)
+            self.stats.views_made.append(slug)
+        # Pages and list items showing it are then keyed by where it came from, not by its contents.
+        self._prints.register(view, made)
         return view
 
     def project_data(self, slug: str, inputs: object, produce: Callable[[], tuple[str, str]]) -> tuple[str, str]:
+        made = self._prints.of(inputs)
         kept = self._data.get(slug)
-        if kept is not None and kept[0] == inputs:
+        if kept is not None and kept[0] == made:
             return kept[1]  # type: ignore[no-any-return]
         lines = produce()
-        self._data[slug] = (inputs, lines)
+        self._data[slug] = (made, lines)
         self.stats.data_made.append(slug)
         return lines
 
@@ -329,12 +294,13 @@ class MemoryCache:
 
     def page(self, output: str, inputs: object, produce: Callable[[], bytes]) -> bytes:
         self._seen_pages.add(output)
+        made = self._prints.of(inputs)
         kept = self._pages.get(output)
-        if kept is not None and kept[0] == inputs:
+        if kept is not None and kept[0] == made:
             self.stats.pages_reused += 1
             return kept[1]  # type: ignore[no-any-return]
         data = produce()
-        self._pages[output] = (inputs, data)
+        self._pages[output] = (made, data)
         self.stats.pages_rendered.append(output)
         return data
 
@@ -345,11 +311,12 @@ class MemoryCache:
 
     def piece(self, name: str, key: object, produce: Callable[[], object]) -> object:
         self._seen_pieces.add(name)
+        made = self._prints.of(key)
         kept = self._pieces.get(name)
-        if kept is not None and kept[0] == key:
+        if kept is not None and kept[0] == made:
             return kept[1]
         value = produce()
-        self._pieces[name] = (key, value)
+        self._pieces[name] = (made, value)
         self.stats.pieces_made += 1
         return value
 
@@ -364,14 +331,14 @@ class MemoryCache:
 
     def finish_build(self, sweep: bool = True) -> CacheStats:
         if sweep:
-            dropped = _drop_unseen(self._records, self._seen_records)
-            dropped += _drop_unseen(self._pages, self._seen_pages)
-            dropped += _drop_unseen(self._views, self._seen_views)
+            dropped = retain(self._records, self._seen_records)
+            dropped += retain(self._pages, self._seen_pages)
+            dropped += retain(self._views, self._seen_views)
             # By the projects that exist: a build that reuses the whole open data asks for no lines.
-            dropped += _drop_unseen(self._data, self._seen_views)
+            dropped += retain(self._data, self._seen_views)
             if self._seen_pieces:
                 # A build that reused whole pages asked for no pieces: keep them for the next.
-                _drop_unseen(self._pieces, self._seen_pieces)
+                retain(self._pieces, self._seen_pieces)
             self._renderer.sweep()
             self.stats.refreshed |= dropped > 0
         self._seen_records = set()
@@ -381,20 +348,11 @@ class MemoryCache:
         self._unparsed = {}
         self._offered = {}
         self._static = None
+        self._site_given = None
+        self._prints.clear()
         stats, self.stats = self.stats, CacheStats()
         return stats
 
     def records_seen(self) -> int:
         """How many record files this build has read so far."""
         return len(self._seen_records)
-
-    def snapshot(self) -> MemoryStore:
-        """What is worth keeping for a later run, as a new store sharing the kept values.
-
-        Records lose their positioned parse (see `_Record.lightened`); the open
-        data files are left out, as they are joined again from their kept
-        lines in a moment and saving them twice is slow."""
-        spaces = {name: self.store.space(name) for name in ("pages", "pieces", "views", "data", "settings", "html")}
-        spaces["records"] = {path: record.lightened() for path, record in self._records.items()}
-        spaces["files"] = {name: item for name, item in self._files.items() if name != "publish"}
-        return MemoryStore(spaces)  # type: ignore[arg-type]
