@@ -30,6 +30,8 @@ def _hash(data: bytes) -> bytes:
 class _Pickler(pickle.Pickler):
     def __init__(self, stream: io.BytesIO, owner: Fingerprints) -> None:
         super().__init__(stream, protocol=pickle.HIGHEST_PROTOCOL)
+        # No memo: with one, equal values pickle differently as they are one object or two.
+        self.fast = True
         self._owner = owner
 
     def persistent_id(self, obj: Any) -> Any:
