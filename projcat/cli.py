@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from projcat.build.pipeline import BuildResult
     from projcat.build.stamp import Inputs
     from projcat.content.records import ValidRecord
+    from projcat.content.settings import SiteConfig
 
 COMMANDS = ("build", "check", "serve", "new", "schema")
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -297,18 +298,26 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return serve(args.root, args.host, args.port, args.as_of, args.lang)
 
 
-def _serve_with_cms(args: argparse.Namespace) -> int:
-    """The preview with decap-server beside it, so the admin edits the local files and the preview shows them."""
+def _site_or_problems(args: argparse.Namespace) -> tuple[SiteConfig | None, str]:
+    """`site.yaml`'s settings and the language to speak in; None after printing why it cannot be read."""
     from projcat.content.settings import Paths
     from projcat.content.site_file import load_site
-    from projcat.editors.decap import local_backend
-    from projcat.preview.server import serve
-    from projcat.problems import OutputError
 
     site, problems = load_site(Paths(args.root))
     lang = _message_lang(args, site.language if site else None)
     if site is None:
         print_problems(problems, lang, "text", sys.stderr)
+    return site, lang
+
+
+def _serve_with_cms(args: argparse.Namespace) -> int:
+    """The preview with decap-server beside it, so the admin edits the local files and the preview shows them."""
+    from projcat.editors.decap import local_backend
+    from projcat.preview.server import serve
+    from projcat.problems import OutputError
+
+    site, lang = _site_or_problems(args)
+    if site is None:
         return EXIT_PROBLEMS
     if site.cms is None:
         print(message(lang, "serve.cms.not_configured", {}), file=sys.stderr)
@@ -332,14 +341,10 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 def cmd_schema(args: argparse.Namespace) -> int:
     from projcat.build.files import write_atomically
-    from projcat.content.settings import Paths
-    from projcat.content.site_file import load_site
     from projcat.editors.fieldguide import editor_files
 
-    site, problems = load_site(Paths(args.root))
-    lang = _message_lang(args, site.language if site else None)
+    site, lang = _site_or_problems(args)
     if site is None:
-        print_problems(problems, lang, "text", sys.stderr)
         return EXIT_PROBLEMS
     stale = 0
     for rel, text in editor_files(site).items():
