@@ -25,7 +25,8 @@ from projcat.content.settings import Accessibility, Paths, SiteConfig, SiteDocum
 from projcat.content.site_file import load_site
 from projcat.editors.fieldguide import editor_files, example_front_matter, field_guide
 from projcat.editors.schema import doc_key, field_kind, record_json_schema, site_json_schema
-from projcat.strings import LANGUAGES, LOCALE_DIR
+from projcat.languages import LANGUAGES
+from projcat.strings import LOCALE_DIR
 
 MODELS = (Project, Funding, Contact, Document, SiteConfig, Theme, SiteDocument, Accessibility, SupervisoryAuthority)
 

@@ -22,12 +22,11 @@ from urllib.parse import unquote
 from projcat.content.bodyhtml import visible_lines
 from projcat.content.load import RawRecord
 from projcat.content.yamlread import Mark
+from projcat.languages import generic_alts
 from projcat.problems import Problem, ProblemParams, Severity
 
 MAX_PIXELS = 40_000_000
 ALT_LIMIT = 250
-# Alternative texts that say nothing about the picture, in the site's languages.
-GENERIC_ALTS = frozenset({"kuva", "valokuva", "image", "photo", "picture", "bild", "foto", "img", "kuvituskuva"})
 _FILE_NAME = re.compile(r"^\S+\.(jpe?g|png|webp|gif|tiff?|bmp|heic|svg)$", re.IGNORECASE)
 _CAMERA_NAME = re.compile(r"^(img|dsc|dscn|pxl|p|photo)[_-]?\d{3,}", re.IGNORECASE)
 SUPPORTED_FORMATS = frozenset({"JPEG", "PNG", "WEBP", "GIF"})
@@ -100,7 +99,7 @@ def alt_problems(use: ImageUse, path: str) -> list[Problem]:
         return []
     if _FILE_NAME.match(alt) or _CAMERA_NAME.match(alt) or alt == use.src.rsplit("/", 1)[-1]:
         return problem("image.alt_file_name", value=alt)
-    if alt.casefold().strip(".!: ") in GENERIC_ALTS:
+    if alt.casefold().strip(".!: ") in generic_alts():
         return problem("image.alt_generic", value=alt)
     if len(alt) > ALT_LIMIT:
         return problem("image.alt_too_long", count=len(alt), limit=ALT_LIMIT)

@@ -28,7 +28,8 @@ from projcat.content.records import (
     as_text,
     doc,
 )
-from projcat.strings import LANGUAGES, N_
+from projcat.languages import LANGUAGES
+from projcat.strings import N_
 
 THEME_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from projcat.languages import language
 from projcat.problems import OutputError
 from projcat.render.addresses import Kind
 from projcat.render.formatting import PageStrings, locale_for
@@ -18,7 +19,7 @@ from projcat.render.meta import PageMeta, og_locale
 from projcat.render.parts import Link
 from projcat.render.statement import build_statement
 from projcat.render.views import ProjectView, SiteView, Views
-from projcat.strings import Strings, message
+from projcat.strings import Strings
 
 if TYPE_CHECKING:
     from projcat.render.memo import RenderMemo
@@ -217,7 +218,7 @@ def plan_languages(versions: Sequence[Views]) -> list[Page]:
         for page in plan:
             found = urls_of[(page.kind, page.key)]
             alternates = tuple(
-                LanguageLink(other, message(other, "language.own", {}), *found[other], current=other == lang)
+                LanguageLink(other, language(other).own_name, *found[other], current=other == lang)
                 for other in views.site.languages if other in found
             )
             meta = page.meta and replace(page.meta, locale_alternates=tuple(
