@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
+from projcat.content.sitepaths import static_file
 from projcat.content.yamlread import Document as YamlDocument
 from projcat.content.yamlread import dotted
 from projcat.problems import Problem
@@ -39,15 +39,6 @@ class DocumentFile:
     missing: tuple[str, ...] = ()
     # "encrypted" or "broken": a PDF pikepdf could not check.
     unreadable: str = ""
-
-
-def static_file(url: str, root: Path) -> Path | None:
-    """The file under `static/` a site path names, if there is one."""
-    if not url.startswith("/") or url.startswith("//"):
-        return None
-    static = (root / "static").resolve()
-    target = (static / unquote(urlsplit(url).path).lstrip("/")).resolve()
-    return target if target.is_relative_to(static) and target.is_file() else None
 
 
 def pdf_facts(file: Path) -> tuple[tuple[str, ...], str]:

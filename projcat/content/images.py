@@ -21,6 +21,7 @@ from urllib.parse import unquote
 
 from projcat.content.bodyhtml import visible_lines
 from projcat.content.load import RawRecord
+from projcat.content.sitepaths import URL_SCHEME, is_site_path, static_target
 from projcat.content.yamlread import Mark
 from projcat.languages import generic_alts
 from projcat.problems import Problem, ProblemParams, Severity
@@ -33,7 +34,6 @@ SUPPORTED_FORMATS = frozenset({"JPEG", "PNG", "WEBP", "GIF"})
 # `![alt](address "title")`; an alt of `""` written out marks a decorative image.
 _BODY_IMAGE = re.compile(r"!\[([^\]\n]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"\n]*\")?\s*\)")
 _ORIENTATION = 0x0112
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 
 
 @dataclass(frozen=True)
@@ -108,16 +108,15 @@ def alt_problems(use: ImageUse, path: str) -> list[Problem]:
 
 def locate(src: str, slug: str, root: Path) -> tuple[Path | None, str]:
     """The file an image address names, or the code of why it names none."""
-    if _SCHEME.match(src) or src.startswith("//"):
+    if URL_SCHEME.match(src) or src.startswith("//"):
         return None, "image.remote"
-    relative = unquote(src.split("#", 1)[0].split("?", 1)[0])
-    if relative.startswith("/"):
-        folder = (root / "static").resolve()
-        target = (folder / relative.lstrip("/")).resolve()
+    if is_site_path(src):
+        target = static_target(src, root)
     else:
         folder = (root / "content" / "projects" / slug).resolve()
-        target = (folder / relative).resolve()
-    if not target.is_relative_to(folder):
+        found = (folder / unquote(src.split("#", 1)[0].split("?", 1)[0])).resolve()
+        target = found if found.is_relative_to(folder) else None
+    if target is None:
         return None, "image.outside"
     if not target.is_file():
         return None, "image.missing_file"

@@ -28,6 +28,7 @@ from projcat.content.records import (
     as_text,
     doc,
 )
+from projcat.content.sitepaths import STATIC_FOLDER
 from projcat.languages import LANGUAGES
 from projcat.strings import N_
 
@@ -298,7 +299,7 @@ class Paths:
 
     @property
     def static(self) -> Path:
-        return self.root / "static"
+        return self.root / STATIC_FOLDER
 
 
 def base_path(base_url: str) -> str:
