@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from conftest import REPO
+from conftest import FIXTURE_AS_OF, FIXTURE_SITE, REPO, copy_site
+from projcat.build import pipeline
 from projcat.content.images import locate
 from projcat.content.sitepaths import URL_SCHEME, is_site_path, static_file, static_target
 
@@ -57,3 +58,34 @@ def test_resolving_a_path_under_static_is_written_once() -> None:
     places = [name for name, text in _sources().items() if re.search(r'/ "static"\)\.resolve\(\)', text)
               or re.search(r"/ STATIC_FOLDER\)\.resolve\(\)", text)]
     assert places == ["projcat/content/sitepaths.py"]
+
+
+def _site_with(tmp_path: Path, extra: str) -> Path:
+    root = copy_site(FIXTURE_SITE, tmp_path / "site")
+    site = root / "site.yaml"
+    site.write_text(site.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    return root
+
+
+def test_a_favicon_or_sharing_image_with_no_file_is_an_error_at_its_line(tmp_path: Path) -> None:
+    root = _site_with(tmp_path, "favicon: /kuvat/puuttuu.ico\nimage: /kuvat/jako.png\n")
+    lines = root.joinpath("site.yaml").read_text(encoding="utf-8").splitlines()
+    favicon_line = lines.index("favicon: /kuvat/puuttuu.ico") + 1
+    result = pipeline.check(root, FIXTURE_AS_OF)
+    assert not result.ok
+    assert [p.format("en") for p in result.problems] == [
+        f"site.yaml:{favicon_line}:10: error: favicon: the file '/kuvat/puuttuu.ico' is not in the site folder"
+        " - check the path or add the file under static/",
+        f"site.yaml:{favicon_line + 1}:8: error: image: the file '/kuvat/jako.png' is not in the site folder"
+        " - check the path or add the file under static/",
+    ]
+    assert "site.yaml" in result.problems[0].format("fi") and "favicon" in result.problems[0].format("sv")
+
+
+def test_a_favicon_under_static_or_the_themes_files_or_elsewhere_is_accepted(tmp_path: Path) -> None:
+    root = _site_with(tmp_path, "favicon: /assets/favicon.svg\nimage: /kuvat/jako.png\n")
+    (root / "static" / "kuvat").mkdir(parents=True, exist_ok=True)
+    (root / "static" / "kuvat" / "jako.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    assert pipeline.check(root, FIXTURE_AS_OF).ok
+    root = _site_with(tmp_path / "toinen", "favicon: https://www.example.fi/favicon.ico\n")
+    assert pipeline.check(root, FIXTURE_AS_OF).ok

@@ -15,6 +15,9 @@ from urllib.parse import unquote, urlsplit
 
 # The site's folder of files published as they are, at the site's root.
 STATIC_FOLDER = "static"
+# The built-in theme, whose own `static/` is published first (`assets/`), and replaced file by file by
+# the site's.
+THEME_FOLDER = Path(__file__).parent.parent / "theme"
 # An address's scheme (`https:`, `mailto:`, `javascript:`), as RFC 3986 spells one.
 URL_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
 # The schemes a link in the content may use; a site path needs none.
@@ -40,3 +43,9 @@ def static_file(address: str, root: Path) -> Path | None:
     """The file under `static/` a site path names, if there is one."""
     target = static_target(address, root)
     return target if target is not None and target.is_file() else None
+
+
+def published_file(address: str, root: Path) -> Path | None:
+    """The file a site path names among those published as they are: the site's `static/`,
+    then the theme's (`/assets/favicon.svg`)."""
+    return static_file(address, root) or static_file(address, THEME_FOLDER)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from projcat.content.sitepaths import STATIC_FOLDER, THEME_FOLDER
 from projcat.languages import language
 from projcat.problems import OutputError
 from projcat.render.addresses import Kind
@@ -24,7 +25,7 @@ from projcat.strings import Strings
 if TYPE_CHECKING:
     from projcat.render.memo import RenderMemo
 
-THEME_DIR = Path(__file__).parent.parent / "theme"
+THEME_DIR = THEME_FOLDER
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,7 @@ def static_files(site_static: Path | None) -> dict[str, bytes]:
     """Files copied as they are to the output root: the built-in ones
     (`assets/style.css`), replaced file by file by the site's own `static/`."""
     files: dict[str, bytes] = {}
-    for folder in (THEME_DIR / "static", site_static):
+    for folder in (THEME_FOLDER / STATIC_FOLDER, site_static):
         if folder is None or not folder.is_dir():
             continue
         for file in sorted(folder.rglob("*")):
