@@ -104,9 +104,14 @@ def _checked(item: dict[str, Any], facts: DocumentFile, loc: tuple[Any, ...], do
     title = title.strip() if isinstance(title, str) else ""
     problems = []
     size = item.get("size")
-    if isinstance(size, str) and not size_agrees(size, facts.size):
-        problems.append(Problem.make(path, "document.size_mismatch", severity="warning", value=size.strip(),
-                                     size=facts.size, **place("size")))
+    # `site.yaml` may give the size once per language (`{fi: 1 Mt, sv: 1 MB}`): each is compared.
+    written: list[tuple[tuple[Any, ...], object]] = (
+        [((), size)] if isinstance(size, str)
+        else [((lang,), text) for lang, text in size.items()] if isinstance(size, dict) else [])
+    for key, text in written:
+        if isinstance(text, str) and not size_agrees(text, facts.size):
+            problems.append(Problem.make(path, "document.size_mismatch", severity="warning", value=text.strip(),
+                                         size=facts.size, **place("size", *key)))
     if facts.unreadable:
         problems.append(Problem.make(path, f"document.pdf_{facts.unreadable}", severity="warning",
                                      title=title, value=str(item.get("url")), **place("url")))

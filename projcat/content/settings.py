@@ -111,6 +111,10 @@ class SiteDocument(Document):
     # Its own fields are `doc.site.document.*`; the inherited ones `doc.document.*`.
     doc_prefix: ClassVar[str] = "site.document."
     title: LocalTextField = Field(description=doc("document.title"))
+    # Every text a reader sees takes one text per language, as the site's other texts do.
+    type: LocalTextField | None = Field(None, description=doc("document.type"))
+    size: LocalTextField | None = Field(None, description=doc("document.size"))
+    accessibility_note: LocalTextField | None = Field(None, description=doc("document.accessibility_note"))
     description: LocalTextField | None = Field(None, description=doc("site.document.description"))
     date: Date | None = Field(None, description=doc("site.document.date"))
 
