@@ -2,7 +2,8 @@
 
 Every fact of a language that some stage needs (its path words, Babel locale,
 alphabet order, Open Graph locale, Decap CMS locale, the alternative texts
-that say nothing in it, its own name in the switcher) is a field of its
+that say nothing in it, its own name in the switcher, the codes people write
+for it) is a field of its
 `Language` in `LANGUAGES`, as a Zola site declares `[languages.xx]`. Adding a
 language is adding one entry here and its gettext catalogue under `locale/`.
 
@@ -53,6 +54,9 @@ class Language:
     # The alphabet's order as letters moved past `z` (e.g. ("å", "{")): titles sort by the letters
     # translated so. Empty: sorted by the plain letters, accents set aside (as English sorts).
     collation: tuple[tuple[str, str], ...] = field(default=())
+    # Codes people write for this language when they mean it: a country's, or ISO 639-2's. A problem
+    # about a language code suggests this language for them.
+    aliases: frozenset[str] = frozenset()
 
     @property
     def collation_table(self) -> dict[int, str] | None:
@@ -69,6 +73,7 @@ LANGUAGES: dict[str, Language] = {
         generic_alts=frozenset({"kuva", "valokuva", "kuvituskuva", "img"}),
         # å, ä and ö come after z (and w sorts with v).
         collation=(("å", "{"), ("ä", "|"), ("ö", "}"), ("w", "v"), ("é", "e"), ("ü", "y")),
+        aliases=frozenset({"fin"}),
     ),
     "sv": Language(
         code="sv", own_name="På svenska",
@@ -78,6 +83,7 @@ LANGUAGES: dict[str, Language] = {
         generic_alts=frozenset({"bild", "foto", "fotografi", "img"}),
         # å, ä and ö after z in that order (æ and ø with ä and ö); w is a letter of its own.
         collation=(("å", "{"), ("ä", "|"), ("æ", "|"), ("ö", "}"), ("ø", "}"), ("é", "e"), ("ü", "y")),
+        aliases=frozenset({"se", "sw", "swe"}),
     ),
     "en": Language(
         code="en", own_name="In English",
@@ -86,6 +92,7 @@ LANGUAGES: dict[str, Language] = {
         # British English: the English of the EU's institutions.
         babel_locale="en_GB", babel_way=True, og_locale="en_GB", decap_locale="en",
         generic_alts=frozenset({"image", "photo", "picture", "img"}),
+        aliases=frozenset({"eng", "uk", "gb"}),
     ),
 }
 

@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURE_AS_OF, FIXTURE_SITE, copy_site
+from conftest import FIXTURE_AS_OF, FIXTURE_SITE, copy_site, run_cli
 from projcat.build import pipeline
 from projcat.catalogue import title_key
+from projcat.cli import main
 from projcat.content.images import ImageUse, alt_problems
+from projcat.content.localtext import language_candidate
 from projcat.editors.cms import cms_config
 from projcat.languages import LANGUAGES, Language, PathWords, UnknownLanguage, language
 from projcat.render.addresses import Urls
@@ -26,6 +28,7 @@ GERMAN = Language(
     generic_alts=frozenset({"abbildung"}),
     # The phone book's order (DIN 5007-2): ä, ö, ü as ae, oe, ue.
     collation=(("ä", "ae"), ("ö", "oe"), ("ü", "ue")),
+    aliases=frozenset({"deu", "ger"}),
 )
 
 
@@ -82,6 +85,8 @@ def test_a_language_added_to_the_table_is_taken_up_by_every_stage(german: Langua
     assert result.site.languages == ("fi", "de")
     alfa = next(r for r in result.records if r.slug == "alfa")
     assert "de" in alfa.translations
+    # Content: a code people write for it is suggested as it.
+    assert language_candidate("deu", result.site.languages) == "de"
     # Catalogue: the language's own alphabet.
     assert title_key("Müller", "de") == title_key("Mueller", "de")
     assert title_key("Öl", "de") < title_key("Ol", "de") < title_key("Om", "de")
@@ -101,3 +106,14 @@ def test_a_language_added_to_the_table_is_taken_up_by_every_stage(german: Langua
     assert cms_config(result.site)["locale"] == "en"
     german_main = result.site.model_copy(update={"language": "de", "languages": ("de", "fi")})
     assert cms_config(german_main)["locale"] == "de"
+
+
+def test_lang_option_names_an_unknown_code_and_the_known_ones() -> None:
+    done = run_cli("check", "--root", str(FIXTURE_SITE), "--lang", "de")
+    assert done.returncode == 2
+    assert "invalid choice: 'de' (choose from 'fi', 'sv', 'en')" in done.stderr
+
+
+def test_lang_option_takes_a_language_added_to_the_table(german: Language, tmp_path: Path) -> None:
+    root = copy_site(FIXTURE_SITE, tmp_path / "site")
+    assert main(["check", "--root", str(root), "--lang", "de", "--as-of", FIXTURE_AS_OF.isoformat()]) == 0
