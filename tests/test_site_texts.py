@@ -26,7 +26,10 @@ OLD_REPORT = """documents:
 def site_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = multilingual_root(tmp_path_factory.mktemp("tekstit") / "site")
     site = root / "site.yaml"
-    site.write_text(site.read_text(encoding="utf-8").replace("documents:\n", OLD_REPORT), encoding="utf-8")
+    text = site.read_text(encoding="utf-8").replace("documents:\n", OLD_REPORT)
+    text = text.replace("  assessor: Testilän saavutettavuustarkastajat\n",
+                        "  assessor: {fi: Testilän saavutettavuustarkastajat, sv: Testby tillgänglighetsgranskare}\n")
+    site.write_text(text, encoding="utf-8")
     return root
 
 
@@ -74,3 +77,15 @@ def test_a_size_by_language_is_compared_with_the_file_in_each_language(tmp_path:
     result = pipeline.check(root, FIXTURE_AS_OF)
     found = [p.format("en") for p in result.problems if p.code == "document.size_mismatch"]
     assert len(found) == 1 and "documents[0].size.sv" in found[0] and "'9 MB'" in found[0], found
+
+
+def test_the_statements_site_texts_are_marked_when_shown_in_another_language(built: dict[str, str]) -> None:
+    swedish, english = built["sv/tillganglighetsutlatande/index.html"], built["en/accessibility/index.html"]
+    assert "Testby tillgänglighetsgranskare" in swedish and 'lang="fi">Testilän saavutettavuus' not in swedish
+    assert '<span lang="fi">Testilän saavutettavuustarkastajat</span>' in english
+    assert '<span lang="fi">Testilän kaupungin viestintä</span>' in english
+    assert '<span lang="fi">Lupa- ja valvontavirasto</span>' in english
+    # The feedback channel named where a reader asks for an accessible version of a document.
+    assert '<span lang="fi">Testilän kaupungin viestintä</span>, <a href="mailto:' in built["en/index.html"]
+    finnish = built["saavutettavuusseloste/index.html"]
+    assert "Testilän saavutettavuustarkastajat" in finnish and '<span lang="fi">' not in finnish

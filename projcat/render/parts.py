@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from babel.numbers import format_decimal
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from projcat.content.documents import DocumentFile
 from projcat.content.localtext import LocalText
@@ -46,6 +46,11 @@ def other_lang(text_lang: str, page_lang: str) -> str | None:
     return text_lang if text_lang != page_lang else None
 
 
+def in_lang(text: str, lang: str | None) -> Markup:
+    """A text to set inside a sentence of the page, in a `<span lang>` when `lang` says it is in another."""
+    return Markup('<span lang="{}">{}</span>').format(lang, text) if lang else escape(text)
+
+
 @dataclass(frozen=True)
 class FundingView:
     funder: str
@@ -59,6 +64,8 @@ class ContactView:
     role: str | None
     email: str | None
     phone: str | None
+    # The name's language when it is not the page's (a site.yaml text shown in the main language).
+    name_lang: str | None = None
 
     @property
     def tel_href(self) -> str | None:
@@ -106,10 +113,11 @@ def _ask_html(contact: ContactView | None, urls: Urls, t: Strings) -> Markup:
     if contact is None:
         link = Markup('<a href="{}#palaute">{}</a>').format(urls.statement(), t("document.ask_statement_link"))
         return with_markup(t, "document.ask_statement", "link", link)
+    name = in_lang(contact.name, contact.name_lang)
     if contact.email:
-        who = Markup('{}, <a href="mailto:{}">{}</a>').format(contact.name, contact.email, contact.email)
+        who = Markup('{}, <a href="mailto:{}">{}</a>').format(name, contact.email, contact.email)
     else:
-        who = Markup('{}, <a href="{}">{}</a>').format(contact.name, contact.tel_href, contact.phone)
+        who = Markup('{}, <a href="{}">{}</a>').format(name, contact.tel_href, contact.phone)
     return with_markup(t, "document.ask_accessible", "contact", who)
 
 
@@ -119,8 +127,8 @@ def feedback_contact(site: SiteConfig, lang: str | None = None) -> ContactView |
     if facts is None or not (facts.feedback_email or facts.feedback_phone):
         return None
     lang = lang or site.language
-    name, _ = shown(facts.feedback_handler or site.organisation, lang, site.language)
-    return ContactView(name, None, facts.feedback_email, facts.feedback_phone)
+    name, name_from = shown(facts.feedback_handler or site.organisation, lang, site.language)
+    return ContactView(name, None, facts.feedback_email, facts.feedback_phone, other_lang(name_from, lang))
 
 
 def ask_contact(contacts: tuple[ContactView, ...], fallback: ContactView | None) -> ContactView | None:
