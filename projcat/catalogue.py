@@ -23,7 +23,6 @@ from projcat.problems import Problem
 Status = Literal["upcoming", "ongoing", "ended"]
 
 
-
 def status_of(project: Project, as_of: date) -> Status:
     """`end: 2021` ends after 31.12.2021; no dates at all means a standing programme."""
     if project.status == "ended":

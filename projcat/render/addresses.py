@@ -8,8 +8,8 @@ sub-path, and views, the page plan, the sitemap, the feed, open data, search
 and the templates all take their addresses from here.
 
 The words of the pages' paths are one small table by page kind
-(`PathWords`), one per language (`Language.path_words` in `projcat/languages.py`). The main language keeps the
-addresses at the root; every other language lives under `<lang>/`, with its
+(`PathWords`), one per language (`Language.path_words`, `projcat/languages.py`).
+The main language keeps the addresses at the root; every other language lives under `<lang>/`, with its
 own words and the same slugs. The published files keep their names in
 every language; the files shared by all languages (assets, documents, the
 search bundle, the record schema, the sitemap and robots.txt) stay at the root.

@@ -32,7 +32,6 @@ class PeriodView:
     html: Markup
 
 
-
 def _babel_way(locale: str) -> bool:
     """Whether `locale` writes dates and amounts Babel's way; the others keep the site's Finnish patterns."""
     return any(lang.babel_way and lang.babel_locale == locale for lang in LANGUAGES.values())
