@@ -17,17 +17,10 @@ from typing import Literal
 from projcat.content.history import SITE_FILE, History
 from projcat.content.records import Project, ValidRecord, ValidTranslation
 from projcat.content.settings import SiteConfig, Theme
+from projcat.languages import language
 from projcat.problems import Problem
 
 Status = Literal["upcoming", "ongoing", "ended"]
-
-# Finnish alphabet order: å, ä and ö come after z (and w sorts with v).
-_FINNISH_ORDER = str.maketrans({"å": "{", "ä": "|", "ö": "}", "w": "v", "é": "e", "ü": "y"})
-# Swedish: å, ä and ö after z in that order (æ and ø with ä and ö); w is a letter of its own.
-_SWEDISH_ORDER = str.maketrans({"å": "{", "ä": "|", "æ": "|", "ö": "}", "ø": "}", "é": "e", "ü": "y"})
-# The order of titles in each language's lists; a language not named here sorts as English,
-# by the plain letters with their accents set aside.
-_ORDERS = {"fi": _FINNISH_ORDER, "sv": _SWEDISH_ORDER}
 
 
 def status_of(project: Project, as_of: date) -> Status:
@@ -49,7 +42,8 @@ _NOT_SORTED = re.compile(r"[^\w ]|_")
 def title_key(title: str, lang: str = "fi") -> str:
     """The sort key of a title in `lang`'s alphabet (Finnish when not given, as one-language sites sort)."""
     # Cached: every list sorts by it, and at thousands of projects it was a second of each build.
-    order = _ORDERS.get(lang)
+    # Each language's alphabet (`Language.collation`); without one, the plain letters, accents set aside.
+    order = language(lang).collation_table
     text = title.casefold()
     if order is None:
         text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))

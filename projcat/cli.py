@@ -15,8 +15,9 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from projcat.languages import LANGUAGES
 from projcat.problems import ContentError, Problem, has_errors, printed_line, summary_line
-from projcat.strings import LANGUAGES, N_, message
+from projcat.strings import N_, message
 
 if TYPE_CHECKING:
     from projcat.build.pipeline import BuildResult

@@ -17,10 +17,11 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from projcat.languages import LANGUAGES
+
 if TYPE_CHECKING:
     from gettext import NullTranslations
 
-LANGUAGES: tuple[str, ...] = ("fi", "sv", "en")
 FALLBACK = "en"
 DOMAIN = "projcat"
 LOCALE_DIR = Path(__file__).parent / "locale"

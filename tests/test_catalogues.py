@@ -25,9 +25,10 @@ from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po, write_po
 
 from conftest import FIXTURE_SITE, REPO, copy_site, run_cli
+from projcat.languages import LANGUAGES
 from projcat.preview.errorpage import error_page
 from projcat.problems import Problem
-from projcat.strings import LANGUAGES, LOCALE_DIR, Strings, message
+from projcat.strings import LOCALE_DIR, Strings, message
 
 TEMPLATE = "projcat.pot"
 # The placeholders of a text: `{name}` (a lone `{`, as in the field guide's list of characters, is text).

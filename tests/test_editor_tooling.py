@@ -25,7 +25,8 @@ from projcat.content.settings import Accessibility, Paths, SiteConfig, SiteDocum
 from projcat.content.site_file import load_site
 from projcat.editors.fieldguide import editor_files, example_front_matter, field_guide
 from projcat.editors.schema import doc_key, field_kind, record_json_schema, site_json_schema
-from projcat.strings import LANGUAGES, LOCALE_DIR
+from projcat.languages import LANGUAGES
+from projcat.strings import LOCALE_DIR
 
 MODELS = (Project, Funding, Contact, Document, SiteConfig, Theme, SiteDocument, Accessibility, SupervisoryAuthority)
 
@@ -169,7 +170,13 @@ def test_the_guides_example_record_checks_clean(fixture_site: Path) -> None:
 def test_the_guides_example_site_checks_clean(tmp_path: Path) -> None:
     root = tmp_path / "site-src"
     root.mkdir()
-    (root / "site.yaml").write_text(example_front_matter(SiteConfig, "fi"), encoding="utf-8")
+    front = example_front_matter(SiteConfig, "fi")
+    (root / "site.yaml").write_text(front, encoding="utf-8")
+    # The files its favicon and sharing image name, as the site would have them under static/.
+    for key in ("favicon", "image"):
+        file = root / "static" / yaml12(front)[key].lstrip("/")
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_bytes(b"\x89PNG\r\n\x1a\n")
     site, problems = load_site(Paths(root))
     assert site is not None, [p.format("fi") for p in problems]
     assert problems == []

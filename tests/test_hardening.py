@@ -122,6 +122,10 @@ def test_favicon_and_sharing_image_from_site_yaml(fixture_site: Path, tmp_path: 
     site = fixture_site / "site.yaml"
     site.write_text(site.read_text(encoding="utf-8") + "favicon: /kuvat/logo.png\nimage: /kuvat/jako.png\n",
                     encoding="utf-8")
+    # Both must be files of the site: a missing one is an error (tests/test_sitepaths.py).
+    (fixture_site / "static" / "kuvat").mkdir(parents=True, exist_ok=True)
+    for name in ("logo.png", "jako.png"):
+        (fixture_site / "static" / "kuvat" / name).write_bytes(b"\x89PNG\r\n\x1a\n")
     out = tmp_path / "site"
     pipeline.build(fixture_site, out, FIXTURE_AS_OF, base_url=BASE)
     for page in (out / "index.html", out / "hankkeet" / "alfa" / "index.html", out / "404.html"):

@@ -1,6 +1,6 @@
 """The package imports one way: each stage uses the stages below it, never one above.
 
-Layers, lowest first: `strings`; `problems`; `content`; `catalogue`;
+Layers, lowest first: `languages` (the table of languages); `strings`; `problems`; `content`; `catalogue`;
 `render`; then `build`, `preview` and `editors` side by side; `cli` on top.
 A module may import its own layer and the ones below, with two limits
 among the side-by-side three: `preview` may import `build`, `build` may
@@ -22,13 +22,13 @@ from conftest import REPO
 
 PACKAGE = REPO / "projcat"
 
-_LOWER = ("strings", "problems", "content", "catalogue", "render")
+_LOWER = ("languages", "strings", "problems", "content", "catalogue", "render")
 # What each part may import besides itself; the package itself (`projcat.__version__`) is open to all.
 ALLOWED: dict[str, frozenset[str]] = {
     **{part: frozenset(_LOWER[:index]) for index, part in enumerate(_LOWER)},
     "build": frozenset((*_LOWER, "editors")),
     "preview": frozenset((*_LOWER, "build")),
-    "editors": frozenset(("strings", "problems", "content")),
+    "editors": frozenset(("languages", "strings", "problems", "content")),
     "cli": frozenset((*_LOWER, "build", "preview", "editors")),
 }
 

@@ -15,6 +15,7 @@ from typing import TypedDict
 
 import nh3
 
+from projcat.content.sitepaths import ALLOWED_SCHEMES, URL_SCHEME
 from projcat.problems import Problem
 
 ALLOWED_TAGS = {
@@ -31,10 +32,9 @@ ALLOWED_ATTRIBUTES = {
     # A Markdown image; rendering replaces it with the image's resized variants.
     "img": {"src", "alt"},
 }
-URL_SCHEMES = {"https", "http", "mailto", "tel"}
+URL_SCHEMES = set(ALLOWED_SCHEMES)
 # Markdown links `[text](address)`, not images: the address nh3 would drop when its scheme is not allowed.
 _MARKDOWN_LINK = re.compile(r"(?<!!)\[[^\]\n]*\]\(\s*<?([^)\s>]+)")
-_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
 
 
 def clean(raw_html: str) -> str:
@@ -137,7 +137,7 @@ def removed_html(body: str, path: str, body_line: int) -> list[Problem]:
                                              name=name, value=value or "", **where))
     for index, text in enumerate(lines):
         for link in _MARKDOWN_LINK.finditer(text):
-            scheme = _SCHEME.match(link.group(1))
+            scheme = URL_SCHEME.match(link.group(1))
             if scheme and scheme.group(1).lower() not in URL_SCHEMES:
                 problems.append(Problem.make(path, "body.removed_link", severity="warning", value=link.group(1),
                                              scheme=scheme.group(1).lower(), line=body_line + index,

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
+from projcat.content.sitepaths import static_file
 from projcat.content.yamlread import Document as YamlDocument
 from projcat.content.yamlread import dotted
 from projcat.problems import Problem
@@ -39,15 +39,6 @@ class DocumentFile:
     missing: tuple[str, ...] = ()
     # "encrypted" or "broken": a PDF pikepdf could not check.
     unreadable: str = ""
-
-
-def static_file(url: str, root: Path) -> Path | None:
-    """The file under `static/` a site path names, if there is one."""
-    if not url.startswith("/") or url.startswith("//"):
-        return None
-    static = (root / "static").resolve()
-    target = (static / unquote(urlsplit(url).path).lstrip("/")).resolve()
-    return target if target.is_relative_to(static) and target.is_file() else None
 
 
 def pdf_facts(file: Path) -> tuple[tuple[str, ...], str]:
@@ -113,9 +104,14 @@ def _checked(item: dict[str, Any], facts: DocumentFile, loc: tuple[Any, ...], do
     title = title.strip() if isinstance(title, str) else ""
     problems = []
     size = item.get("size")
-    if isinstance(size, str) and not size_agrees(size, facts.size):
-        problems.append(Problem.make(path, "document.size_mismatch", severity="warning", value=size.strip(),
-                                     size=facts.size, **place("size")))
+    # `site.yaml` may give the size once per language (`{fi: 1 Mt, sv: 1 MB}`): each is compared.
+    written: list[tuple[tuple[Any, ...], object]] = (
+        [((), size)] if isinstance(size, str)
+        else [((lang,), text) for lang, text in size.items()] if isinstance(size, dict) else [])
+    for key, text in written:
+        if isinstance(text, str) and not size_agrees(text, facts.size):
+            problems.append(Problem.make(path, "document.size_mismatch", severity="warning", value=text.strip(),
+                                         size=facts.size, **place("size", *key)))
     if facts.unreadable:
         problems.append(Problem.make(path, f"document.pdf_{facts.unreadable}", severity="warning",
                                      title=title, value=str(item.get("url")), **place("url")))

@@ -21,20 +21,19 @@ from urllib.parse import unquote
 
 from projcat.content.bodyhtml import visible_lines
 from projcat.content.load import RawRecord
+from projcat.content.sitepaths import URL_SCHEME, is_site_path, static_target
 from projcat.content.yamlread import Mark
+from projcat.languages import generic_alts
 from projcat.problems import Problem, ProblemParams, Severity
 
 MAX_PIXELS = 40_000_000
 ALT_LIMIT = 250
-# Alternative texts that say nothing about the picture, in the site's languages.
-GENERIC_ALTS = frozenset({"kuva", "valokuva", "image", "photo", "picture", "bild", "foto", "img", "kuvituskuva"})
 _FILE_NAME = re.compile(r"^\S+\.(jpe?g|png|webp|gif|tiff?|bmp|heic|svg)$", re.IGNORECASE)
 _CAMERA_NAME = re.compile(r"^(img|dsc|dscn|pxl|p|photo)[_-]?\d{3,}", re.IGNORECASE)
 SUPPORTED_FORMATS = frozenset({"JPEG", "PNG", "WEBP", "GIF"})
 # `![alt](address "title")`; an alt of `""` written out marks a decorative image.
 _BODY_IMAGE = re.compile(r"!\[([^\]\n]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"\n]*\")?\s*\)")
 _ORIENTATION = 0x0112
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 
 
 @dataclass(frozen=True)
@@ -100,7 +99,7 @@ def alt_problems(use: ImageUse, path: str) -> list[Problem]:
         return []
     if _FILE_NAME.match(alt) or _CAMERA_NAME.match(alt) or alt == use.src.rsplit("/", 1)[-1]:
         return problem("image.alt_file_name", value=alt)
-    if alt.casefold().strip(".!: ") in GENERIC_ALTS:
+    if alt.casefold().strip(".!: ") in generic_alts():
         return problem("image.alt_generic", value=alt)
     if len(alt) > ALT_LIMIT:
         return problem("image.alt_too_long", count=len(alt), limit=ALT_LIMIT)
@@ -109,16 +108,15 @@ def alt_problems(use: ImageUse, path: str) -> list[Problem]:
 
 def locate(src: str, slug: str, root: Path) -> tuple[Path | None, str]:
     """The file an image address names, or the code of why it names none."""
-    if _SCHEME.match(src) or src.startswith("//"):
+    if URL_SCHEME.match(src) or src.startswith("//"):
         return None, "image.remote"
-    relative = unquote(src.split("#", 1)[0].split("?", 1)[0])
-    if relative.startswith("/"):
-        folder = (root / "static").resolve()
-        target = (folder / relative.lstrip("/")).resolve()
+    if is_site_path(src):
+        target = static_target(src, root)
     else:
         folder = (root / "content" / "projects" / slug).resolve()
-        target = (folder / relative).resolve()
-    if not target.is_relative_to(folder):
+        found = (folder / unquote(src.split("#", 1)[0].split("?", 1)[0])).resolve()
+        target = found if found.is_relative_to(folder) else None
+    if target is None:
         return None, "image.outside"
     if not target.is_file():
         return None, "image.missing_file"

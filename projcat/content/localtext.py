@@ -26,6 +26,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
 from projcat.content.records import Kind, as_text, value_kind
+from projcat.languages import LANGUAGES
 
 # The languages a site is validated in, main language first.
 _LANGUAGES: ContextVar[tuple[str, ...]] = ContextVar("site_languages", default=("fi",))
@@ -88,13 +89,10 @@ def _plain(value: LocalText) -> str | dict[str, str]:
     return str(value) if len(value.by_lang) <= 1 else dict(value.by_lang)
 
 
-# Codes people write for a language that has another: a country's, or ISO 639-2's.
-_LANGUAGE_ALIASES = {"se": "sv", "sw": "sv", "swe": "sv", "fin": "fi", "eng": "en", "uk": "en", "gb": "en"}
-
-
 def language_candidate(code: str, choices: Sequence[str]) -> str:
     """The language among `choices` that `code` was probably meant as, or ""."""
-    alias = _LANGUAGE_ALIASES.get(code.lower())
+    # The codes people write for a language that has another (`Language.aliases`).
+    alias = next((lang.code for lang in LANGUAGES.values() if code.lower() in lang.aliases), None)
     if alias is not None and alias in choices:
         return alias
     close = difflib.get_close_matches(code.lower(), list(choices), n=1, cutoff=0.6)

@@ -23,6 +23,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSche
 from pydantic_core import PydanticCustomError
 
 from projcat.content.dates import MAX_YEAR, MIN_YEAR, DateError, PartialDate, parse_partial_date
+from projcat.content.sitepaths import ALLOWED_SCHEMES, URL_SCHEME
 from projcat.strings import message
 
 
@@ -133,8 +134,6 @@ def _phone(value: Any) -> str:
     return text
 
 
-_URL_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
-ALLOWED_SCHEMES = ("https", "http", "mailto", "tel")
 URL_PATTERN = r"^(https?://[^/\s\"<>\\`]+|mailto:|tel:|/(?!/))[^\s\"<>\\`]*$"
 _BAD_URL_CHARS = re.compile(r"[\s\"<>\\`]")
 
@@ -146,7 +145,7 @@ def as_url(value: Any) -> str:
     # and whitespace inside a scheme, so "java&#x09;script:" and
     # "java\tscript:" are still javascript:: judge what a browser would see.
     seen = re.sub(r"[\x00-\x20\x7f]+", "", html.unescape(text))
-    scheme = _URL_SCHEME.match(seen)
+    scheme = URL_SCHEME.match(seen)
     if scheme:
         name = scheme.group(1).lower()
         if name not in ALLOWED_SCHEMES:

@@ -28,7 +28,9 @@ from projcat.content.records import (
     as_text,
     doc,
 )
-from projcat.strings import LANGUAGES, N_
+from projcat.content.sitepaths import STATIC_FOLDER
+from projcat.languages import LANGUAGES
+from projcat.strings import N_
 
 THEME_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -109,6 +111,10 @@ class SiteDocument(Document):
     # Its own fields are `doc.site.document.*`; the inherited ones `doc.document.*`.
     doc_prefix: ClassVar[str] = "site.document."
     title: LocalTextField = Field(description=doc("document.title"))
+    # Every text a reader sees takes one text per language, as the site's other texts do.
+    type: LocalTextField | None = Field(None, description=doc("document.type"))
+    size: LocalTextField | None = Field(None, description=doc("document.size"))
+    accessibility_note: LocalTextField | None = Field(None, description=doc("document.accessibility_note"))
     description: LocalTextField | None = Field(None, description=doc("site.document.description"))
     date: Date | None = Field(None, description=doc("site.document.date"))
 
@@ -297,7 +303,7 @@ class Paths:
 
     @property
     def static(self) -> Path:
-        return self.root / "static"
+        return self.root / STATIC_FOLDER
 
 
 def base_path(base_url: str) -> str:

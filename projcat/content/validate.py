@@ -15,7 +15,6 @@ import unicodedata
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypedDict, TypeVar, cast
-from urllib.parse import unquote, urlsplit
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import PydanticCustomError
@@ -39,6 +38,7 @@ from projcat.content.records import (
     value_kind,
 )
 from projcat.content.settings import SiteConfig, SiteDocument, Theme
+from projcat.content.sitepaths import is_site_path, published_file, static_file
 from projcat.content.yamlread import Document as YamlDocument
 from projcat.content.yamlread import Mark, dotted
 from projcat.problems import Problem, ProblemParams
@@ -208,14 +208,6 @@ def _theme_problems(doc: YamlDocument, path: str, site: SiteConfig | None) -> li
                          candidate=_did_you_mean(theme, ids), **_at(doc, ("theme",)))]
 
 
-def _static_file_exists(url: str, root: Path) -> bool:
-    """A site path (`/tiedostot/x.pdf`) names a file under the site's `static/`."""
-    static = (root / "static").resolve()
-    relative = unquote(urlsplit(url).path).lstrip("/")
-    target = (static / relative).resolve()
-    return target.is_relative_to(static) and target.is_file()
-
-
 def document_problems(doc: YamlDocument, path: str, root: Path) -> list[Problem]:
     """Documents with no address (a warning) and site paths with no file behind them."""
     problems = []
@@ -242,7 +234,7 @@ def document_problems(doc: YamlDocument, path: str, root: Path) -> list[Problem]
             checked = as_url(url)
         except PydanticCustomError:
             continue  # the schema reports it
-        if checked.startswith("/") and not _static_file_exists(checked, root):
+        if is_site_path(checked) and static_file(checked, root) is None:
             problems.append(Problem.make(path, "url.missing_file", field=dotted((*loc, "url")), value=checked,
                                          **_at(doc, (*loc, "url"))))
     return problems
@@ -346,6 +338,27 @@ def _validate_translation(
     return ValidTranslation(raw.lang, raw.path, translation, raw.body, raw.body_line), problems
 
 
+# `site.yaml`'s addresses of files every page links; a document's `url` is checked with its document.
+_SITE_FILES = ("favicon", "image")
+
+
+def _published_file_problems(doc: YamlDocument, path: str, root: Path) -> list[Problem]:
+    """A favicon or sharing image named by a site path with no file under `static/` or the theme's."""
+    assert isinstance(doc.data, dict)
+    problems = []
+    for key in _SITE_FILES:
+        value = doc.data.get(key)
+        if not isinstance(value, str):
+            continue
+        try:
+            checked = as_url(value)
+        except PydanticCustomError:
+            continue  # the schema reports it
+        if is_site_path(checked) and published_file(checked, root) is None:
+            problems.append(Problem.make(path, "url.missing_file", field=key, value=checked, **_at(doc, (key,))))
+    return problems
+
+
 def validate_site(doc: YamlDocument, path: str, root: Path) -> tuple[SiteConfig | None, list[Problem]]:
     problems = list(doc.problems)
     if doc.data is None:
@@ -366,7 +379,7 @@ def validate_site(doc: YamlDocument, path: str, root: Path) -> tuple[SiteConfig 
         if not themes:
             problems.append(Problem.make(path, "site.no_themes", field="themes", **_at(doc, ("themes",))))
     if isinstance(doc.data, dict):
-        problems += document_problems(doc, path, root)
+        problems += document_problems(doc, path, root) + _published_file_problems(doc, path, root)
     if site is None or any(p.is_error for p in problems):
         return None, problems
     return site, problems

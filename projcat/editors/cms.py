@@ -21,6 +21,7 @@ from pydantic.fields import FieldInfo
 from projcat.content.records import Project, Translation
 from projcat.content.settings import Cms, SiteConfig
 from projcat.editors.schema import doc_key, field_kind, item_model, record_json_schema
+from projcat.languages import language
 from projcat.strings import N_, known, message
 
 RECORD_FOLDER = "content/projects"
@@ -28,9 +29,6 @@ STATIC_FOLDER = "static"
 BODY = "body"
 # Free texts that usually run to several sentences get a text area, the rest a one-line input.
 LONG_TEXTS = frozenset({"summary", "funding.note", "document.accessibility_note"})
-# Decap's interface speaks Swedish and English but not Finnish; a Finnish site's editors get English
-# around labels and hints that are in Finnish.
-DECAP_LOCALES = {"fi": "en", "sv": "sv", "en": "en"}
 
 # Composed below as label.<doc key>: each field's short name in a form.
 N_("label.title"), N_("label.short_title"), N_("label.title_lang"), N_("label.theme"), N_("label.start")
@@ -175,7 +173,7 @@ def cms_config(site: SiteConfig, preview_path: str | None = None, local: bool = 
         config["local_backend"] = {"url": f"http://127.0.0.1:{cms.local_port}/api/v1",
                                    "allowed_hosts": ["127.0.0.1", "localhost"]}
     config.update({
-        "locale": DECAP_LOCALES.get(site.language, "en"),
+        "locale": language(site.language).decap_locale,
         **({"site_url": site.base_url, "display_url": site.base_url} if "://" in site.base_url else {}),
         "media_folder": f"{STATIC_FOLDER}/{cms.media_folder}",
         "public_folder": f"/{cms.media_folder}",

@@ -17,7 +17,8 @@ from pydantic import BaseModel
 from projcat.content.records import Project
 from projcat.content.settings import SiteConfig
 from projcat.editors.schema import doc_key, example_text, example_value, field_kind, item_model
-from projcat.strings import LANGUAGES, N_, message
+from projcat.languages import LANGUAGES
+from projcat.strings import N_, message
 
 # A plain YAML value is safe to write unquoted unless one of these holds.
 _NEEDS_QUOTES = re.compile(r"""^[\s@`\[\]{}*&!%|>"'#,?:\-]|: | #|:$|\s$""")

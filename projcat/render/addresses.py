@@ -8,8 +8,8 @@ sub-path, and views, the page plan, the sitemap, the feed, open data, search
 and the templates all take their addresses from here.
 
 The words of the pages' paths are one small table by page kind
-(`PathWords`), one per language (`PATH_WORDS`). The main language keeps the
-addresses at the root; every other language lives under `<lang>/`, with its
+(`PathWords`), one per language (`Language.path_words`, `projcat/languages.py`).
+The main language keeps the addresses at the root; every other language lives under `<lang>/`, with its
 own words and the same slugs. The published files keep their names in
 every language; the files shared by all languages (assets, documents, the
 search bundle, the record schema, the sitemap and robots.txt) stay at the root.
@@ -22,6 +22,7 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from projcat.content.settings import base_path
+from projcat.languages import PathWords, language
 
 Kind = Literal[
     # Pages.
@@ -40,23 +41,8 @@ KEYED: frozenset[Kind] = frozenset({"theme", "project", "asset", "document", "se
                                    "admin_file"})
 
 
-@dataclass(frozen=True)
-class PathWords:
-    """The path word of each page kind that has one."""
-
-    theme: str = "teemat"
-    project: str = "hankkeet"
-    archive: str = "paattyneet"
-    statement: str = "saavutettavuusseloste"
-    search: str = "haku"
-
-
+# The main language's words, whatever the site's language: its addresses are what they always were.
 FINNISH = PathWords()
-SWEDISH = PathWords(theme="teman", project="projekt", archive="avslutade",
-                    statement="tillganglighetsutlatande", search="sok")
-ENGLISH = PathWords(theme="themes", project="projects", archive="ended", statement="accessibility",
-                    search="search")
-PATH_WORDS: dict[str, PathWords] = {"fi": FINNISH, "sv": SWEDISH, "en": ENGLISH}
 
 # The file a folder's address is served from.
 FOLDER_INDEX = "index.html"
@@ -151,7 +137,7 @@ class Urls:
         old (whatever its language), every other one lives under `<lang>/` with its own words."""
         if lang == main:
             return cls.for_site(base_url)
-        return cls(base_path(base_url), origin_of(base_url), PATH_WORDS.get(lang, FINNISH), f"{lang}/")
+        return cls(base_path(base_url), origin_of(base_url), language(lang).path_words, f"{lang}/")
 
     def _relative(self, kind: Kind, key: str) -> str:
         path = relative_path(kind, key, self.words)

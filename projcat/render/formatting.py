@@ -5,7 +5,7 @@ markup versions keep the machine-readable value beside the formatted one.
 
 `lang` is the Babel locale. A one-language site passes its language code and
 keeps the Finnish day pattern it has always had; the language versions of a
-multilingual site pass the locale of each (`LOCALES`): Swedish and English
+multilingual site pass the locale of each (`Language.babel_locale`): Swedish and English
 write dates and euros as Babel has them for that locale.
 """
 
@@ -22,6 +22,7 @@ from babel.numbers import format_currency, format_decimal
 from markupsafe import Markup, escape
 
 from projcat.content.dates import PartialDate
+from projcat.languages import LANGUAGES, language
 from projcat.strings import Strings
 
 
@@ -31,15 +32,14 @@ class PeriodView:
     html: Markup
 
 
-# The Babel locale of each language version of a multilingual site.
-LOCALES: dict[str, str] = {"fi": "fi", "sv": "sv_FI", "en": "en_GB"}
-# Locales that write dates and amounts Babel's way; the others keep the site's Finnish patterns.
-_BABEL_WAY = frozenset({"sv_FI", "en_GB"})
+def _babel_way(locale: str) -> bool:
+    """Whether `locale` writes dates and amounts Babel's way; the others keep the site's Finnish patterns."""
+    return any(lang.babel_way and lang.babel_locale == locale for lang in LANGUAGES.values())
 
 
 def locale_for(lang: str, multilingual: bool) -> str:
     """The locale a page in `lang` formats with: a one-language site's own code, as it always was."""
-    return LOCALES.get(lang, lang) if multilingual else lang
+    return language(lang).babel_locale if multilingual else lang
 
 
 class PageStrings(Strings):
@@ -61,14 +61,14 @@ def _babel(lang: str) -> Locale:
 
 
 def format_day(day: date, lang: str) -> str:
-    return format_date(day, "long" if lang in _BABEL_WAY else "d.M.yyyy", locale=_babel(lang))
+    return format_date(day, "long" if _babel_way(lang) else "d.M.yyyy", locale=_babel(lang))
 
 
 def format_partial(value: PartialDate, lang: str) -> str:
     if value.precision == "day":
         return format_day(value.first_day, lang)
     if value.precision == "month":
-        if lang in _BABEL_WAY:
+        if _babel_way(lang):
             return format_date(value.first_day, "LLLL y", locale=_babel(lang))
         return f"{value.month}/{value.year}"
     return str(value.year)
@@ -76,7 +76,7 @@ def format_partial(value: PartialDate, lang: str) -> str:
 
 def format_amount(amount: Decimal, lang: str) -> str:
     whole = amount == amount.to_integral_value()
-    if lang in _BABEL_WAY:
+    if _babel_way(lang):
         pattern = _babel(lang).currency_formats["standard"].pattern
         if whole:
             pattern = pattern.replace(".00", "")

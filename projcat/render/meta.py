@@ -10,6 +10,7 @@ from __future__ import annotations
 import mimetypes
 from dataclasses import dataclass
 
+from projcat.languages import language
 from projcat.render.addresses import Urls
 
 # The policy every page carries in a `<meta http-equiv>`. Scripts and styles
@@ -27,10 +28,6 @@ CSP_DIRECTIVES: tuple[tuple[str, str], ...] = (
     ("form-action", "'self'"),
 )
 CONTENT_SECURITY_POLICY = "; ".join(f"{name} {value}" for name, value in CSP_DIRECTIVES)
-
-# Open Graph names a language with its country: the Finnish and Swedish of
-# Finland, and British English (the English of the EU's institutions).
-OG_LOCALES: dict[str, str] = {"fi": "fi_FI", "sv": "sv_FI", "en": "en_GB"}
 
 # The theme's favicon, under the site's assets.
 DEFAULT_FAVICON = "favicon.svg"
@@ -61,7 +58,7 @@ class PageMeta:
 
 
 def og_locale(lang: str) -> str:
-    return OG_LOCALES.get(lang, lang)
+    return language(lang).og_locale
 
 
 def absolute_or_none(urls: Urls, address: str | None) -> str | None:

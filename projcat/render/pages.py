@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from projcat.content.sitepaths import STATIC_FOLDER, THEME_FOLDER
+from projcat.languages import language
 from projcat.problems import OutputError
 from projcat.render.addresses import Kind
 from projcat.render.formatting import PageStrings, locale_for
@@ -18,12 +20,12 @@ from projcat.render.meta import PageMeta, og_locale
 from projcat.render.parts import Link
 from projcat.render.statement import build_statement
 from projcat.render.views import ProjectView, SiteView, Views
-from projcat.strings import Strings, message
+from projcat.strings import Strings
 
 if TYPE_CHECKING:
     from projcat.render.memo import RenderMemo
 
-THEME_DIR = Path(__file__).parent.parent / "theme"
+THEME_DIR = THEME_FOLDER
 
 
 @dataclass(frozen=True)
@@ -108,7 +110,7 @@ def static_files(site_static: Path | None) -> dict[str, bytes]:
     """Files copied as they are to the output root: the built-in ones
     (`assets/style.css`), replaced file by file by the site's own `static/`."""
     files: dict[str, bytes] = {}
-    for folder in (THEME_DIR / "static", site_static):
+    for folder in (THEME_FOLDER / STATIC_FOLDER, site_static):
         if folder is None or not folder.is_dir():
             continue
         for file in sorted(folder.rglob("*")):
@@ -217,7 +219,7 @@ def plan_languages(versions: Sequence[Views]) -> list[Page]:
         for page in plan:
             found = urls_of[(page.kind, page.key)]
             alternates = tuple(
-                LanguageLink(other, message(other, "language.own", {}), *found[other], current=other == lang)
+                LanguageLink(other, language(other).own_name, *found[other], current=other == lang)
                 for other in views.site.languages if other in found
             )
             meta = page.meta and replace(page.meta, locale_alternates=tuple(

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from babel.numbers import format_decimal
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from projcat.content.documents import DocumentFile
 from projcat.content.localtext import LocalText
@@ -46,6 +46,11 @@ def other_lang(text_lang: str, page_lang: str) -> str | None:
     return text_lang if text_lang != page_lang else None
 
 
+def in_lang(text: str, lang: str | None) -> Markup:
+    """A text to set inside a sentence of the page, in a `<span lang>` when `lang` says it is in another."""
+    return Markup('<span lang="{}">{}</span>').format(lang, text) if lang else escape(text)
+
+
 @dataclass(frozen=True)
 class FundingView:
     funder: str
@@ -59,6 +64,8 @@ class ContactView:
     role: str | None
     email: str | None
     phone: str | None
+    # The name's language when it is not the page's (a site.yaml text shown in the main language).
+    name_lang: str | None = None
 
     @property
     def tel_href(self) -> str | None:
@@ -84,15 +91,17 @@ class DocumentView:
     # The language of its accessibility note (written in the main file, or with the translation's
     # list of documents) when it is not the page's.
     note_lang: str | None = None
+    # The language of its written type and size when it is not the page's.
+    details_lang: str | None = None
 
     @property
     def details(self) -> str:
         return ", ".join(part for part in (self.type_label, self.size) if part)
 
 
-def _document_type(document: Document) -> str | None:
-    if document.type:
-        return document.type.upper()
+def _document_type(document: Document, written: str) -> str | None:
+    if written:
+        return written.upper()
     if document.url:
         extension = posixpath.splitext(urlsplit(document.url).path)[1].lstrip(".")
         return extension.upper() or None
@@ -104,10 +113,11 @@ def _ask_html(contact: ContactView | None, urls: Urls, t: Strings) -> Markup:
     if contact is None:
         link = Markup('<a href="{}#palaute">{}</a>').format(urls.statement(), t("document.ask_statement_link"))
         return with_markup(t, "document.ask_statement", "link", link)
+    name = in_lang(contact.name, contact.name_lang)
     if contact.email:
-        who = Markup('{}, <a href="mailto:{}">{}</a>').format(contact.name, contact.email, contact.email)
+        who = Markup('{}, <a href="mailto:{}">{}</a>').format(name, contact.email, contact.email)
     else:
-        who = Markup('{}, <a href="{}">{}</a>').format(contact.name, contact.tel_href, contact.phone)
+        who = Markup('{}, <a href="{}">{}</a>').format(name, contact.tel_href, contact.phone)
     return with_markup(t, "document.ask_accessible", "contact", who)
 
 
@@ -117,8 +127,8 @@ def feedback_contact(site: SiteConfig, lang: str | None = None) -> ContactView |
     if facts is None or not (facts.feedback_email or facts.feedback_phone):
         return None
     lang = lang or site.language
-    name, _ = shown(facts.feedback_handler or site.organisation, lang, site.language)
-    return ContactView(name, None, facts.feedback_email, facts.feedback_phone)
+    name, name_from = shown(facts.feedback_handler or site.organisation, lang, site.language)
+    return ContactView(name, None, facts.feedback_email, facts.feedback_phone, other_lang(name_from, lang))
 
 
 def ask_contact(contacts: tuple[ContactView, ...], fallback: ContactView | None) -> ContactView | None:
@@ -144,30 +154,37 @@ def document_view(document: Document, urls: Urls, ask: ContactView | None, t: St
     """`main` is the site's main language; `plain` the language a plain-string title is written in;
     `facts` the document's file as measured, when it is one of the site's own."""
     url = document.url
-    accessible, note = document.accessible, document.accessibility_note
+    main = main or t.lang
+    written_note, note_from = shown(document.accessibility_note, t.lang, main, plain)
+    accessible, note = document.accessible, written_note or None
     if facts is not None and "accessible" not in document.model_fields_set and "tags" in facts.missing:
         # Not marked either way and untagged: not accessible, and the statement says why.
         accessible, note = False, note or t("document.reason.untagged")
     if url and url.startswith("/"):
         url = urls.site_path(url)
-    main = main or t.lang
     title, title_lang = shown(document.title, t.lang, main, plain)
     description, _ = shown(getattr(document, "description", None), t.lang, main, plain)
     day = getattr(document, "date", None)
     # A title and its description are given in the same languages: the title's stands for both.
     text_lang = other_lang(title_lang, t.lang)
+    # A file of the site's own is measured and described in the page's language; a link's type and
+    # size are as written.
+    written_type, type_from = shown(document.type, t.lang, main, plain)
+    written_size, size_from = shown(document.size, t.lang, main, plain)
+    details_from = size_from if written_size else type_from if written_type else t.lang
     return DocumentView(
         title=title,
         url=url,
-        type_label=facts.type if facts is not None else _document_type(document),
-        size=format_size(facts.size, t) if facts is not None else document.size,
+        type_label=facts.type if facts is not None else _document_type(document, written_type),
+        size=format_size(facts.size, t) if facts is not None else written_size or None,
         accessible=accessible,
         accessibility_note=note,
         ask_html=None if accessible else _ask_html(ask, urls, t),
         description=description or None,
         date=date_view(day, locale_of(t)) if day else None,
         lang=text_lang,
-        note_lang=other_lang(plain or main, t.lang) if document.accessibility_note else None,
+        note_lang=other_lang(note_from, t.lang) if written_note else None,
+        details_lang=None if facts is not None else other_lang(details_from, t.lang),
     )
 
 

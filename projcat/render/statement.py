@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 
 from projcat.content.settings import DEFAULT_SUPERVISORY_AUTHORITY, Accessibility, SupervisoryAuthority
 from projcat.render.formatting import date_view, locale_of, with_markup
-from projcat.render.parts import ContactView, DocumentView, Link, ask_contact, other_lang, shown
+from projcat.render.parts import ContactView, DocumentView, Link, ask_contact, in_lang, other_lang, shown
 from projcat.render.views import Views
 from projcat.strings import N_, Strings
 
@@ -47,13 +47,18 @@ class StatementView:
     # The same, each with its language when it is not the page's.
     issues: tuple[IssueView, ...]
     dates_html: Markup
-    assessment_text: str
+    assessment_html: Markup
     feedback: ContactView | None
     feedback_url: str | None
     handler: str
+    # "Feedback is handled by ..." with the handler marked with its language when it is not the page's.
+    handler_html: Markup
+    # Without a feedback channel: "contact the organisation", marked likewise.
+    fallback_html: Markup
     authority: SupervisoryAuthority
-    # Its name in the page's language.
+    # Its name in the page's language (else the main language's), and the sentence naming it.
     authority_name: str
+    authority_name_html: Markup
     # The authority's address and number, shown like any other contact's.
     authority_contact: ContactView
 
@@ -108,12 +113,14 @@ def _dates_html(facts: Accessibility | None, t: Strings) -> Markup:
         t, "statement.reviewed", "date", reviewed)
 
 
-def _assessment_text(facts: Accessibility | None, t: Strings, main: str) -> str:
+def _assessment_html(facts: Accessibility | None, t: Strings, main: str) -> Markup:
     if facts is None or facts.assessment == "self":
-        return t("statement.assessment.self")
+        return escape(t("statement.assessment.self"))
     if facts.assessor:
-        return t("statement.assessment.external_by", assessor=shown(facts.assessor, t.lang, main)[0])
-    return t("statement.assessment.external")
+        assessor, lang = shown(facts.assessor, t.lang, main)
+        return with_markup(t, "statement.assessment.external_by", "assessor",
+                           in_lang(assessor, other_lang(lang, t.lang)))
+    return escape(t("statement.assessment.external"))
 
 
 # Composed below as statement.compliance.<compliance>.
@@ -131,7 +138,13 @@ def build_statement(views: Views, t: Strings) -> StatementView:
     other = tuple(issue.text for issue in issues)
     compliance = derived_compliance(facts.compliance if facts else None, len(items) + len(other))
     authority = facts.supervisory_authority if facts else DEFAULT_SUPERVISORY_AUTHORITY
-    authority_name = shown(authority.name, t.lang, main)[0]
+    authority_name, authority_from = shown(authority.name, t.lang, main)
+    authority_lang = other_lang(authority_from, t.lang)
+    if facts and facts.feedback_handler:
+        handler, handler_from = shown(facts.feedback_handler, t.lang, main)
+        handler_lang = other_lang(handler_from, t.lang)
+    else:
+        handler, handler_lang = site.organisation, site.organisation_lang
     # Only an absolute base URL says where the site is; a path alone would tell a reader nothing.
     scope = (t("statement.scope_address", site=site.title, address=site.base_url)
              if site.base_url.startswith(("http://", "https://")) else t("statement.scope", site=site.title))
@@ -143,12 +156,15 @@ def build_statement(views: Views, t: Strings) -> StatementView:
         other_issues=other,
         issues=issues,
         dates_html=_dates_html(facts, t),
-        assessment_text=_assessment_text(facts, t, main),
+        assessment_html=_assessment_html(facts, t, main),
         feedback=site.feedback,
         feedback_url=facts.feedback_url if facts else None,
-        handler=shown(facts.feedback_handler, t.lang, main)[0] if facts and facts.feedback_handler
-        else site.organisation,
+        handler=handler,
+        handler_html=with_markup(t, "statement.feedback.handler", "handler", in_lang(handler, handler_lang)),
+        fallback_html=with_markup(t, "statement.feedback.fallback", "organisation",
+                                  in_lang(site.organisation, site.organisation_lang)),
         authority=authority,
         authority_name=authority_name,
-        authority_contact=ContactView(authority_name, None, authority.email, authority.phone),
+        authority_name_html=with_markup(t, "statement.authority.name", "name", in_lang(authority_name, authority_lang)),
+        authority_contact=ContactView(authority_name, None, authority.email, authority.phone, authority_lang),
     )
