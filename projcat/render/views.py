@@ -222,8 +222,7 @@ def project_view(entry: Entry, site: SiteConfig, urls: Urls, renderer: Renderer,
         documents, documents_lang = project.documents, main
     # The description sits under the page's h2 "Kuvaus": its headings start at h3.
     images = dict(media.images_of(entry.slug))
-    # Sanitised by nh3 in to_html; its images are placed from the checked files only.
-    body_html = Markup(place_images(renderer.to_html(body, top=3), images, urls))  # noqa: S704
+    body_html = markdown_html(renderer, body, 3, urls, images)
     summary = summary_text or first_sentence(body_html)
     changed = _changed(entry, history)
     theme = next((th for th in site.themes if th.id == project.theme), None)
@@ -270,6 +269,15 @@ def project_view(entry: Entry, site: SiteConfig, urls: Urls, renderer: Renderer,
         card_image=main_image(project.image, images, urls, sizes=CARD_SIZES, decorative=True),
         start_year=str(project.start.year) if project.start else None,
     )
+
+
+def markdown_html(renderer: Renderer, text: str, top: int, urls: Urls,
+                  images: Mapping[str, ImageFile] | None = None) -> Markup:
+    """A Markdown text as a page shows it, with headings from level `top`: the one way every text
+    reaches a page, so no image marker is ever left in one. Its images are placed from the checked
+    files (`images`); a text with none (an intro of site.yaml) has every image dropped."""
+    # Sanitised by nh3 in to_html; a marker is turned into a checked image's <picture> or nothing.
+    return Markup(place_images(renderer.to_html(text, top=top), images or {}, urls))  # noqa: S704
 
 
 def main_image(image: Image | None, images: dict[str, ImageFile], urls: Urls, sizes: str = BODY_SIZES,
@@ -350,8 +358,7 @@ def build_views(
         lang=page_lang,
         urls=urls,
         nav=nav,
-        # Sanitised by nh3 in to_html; an intro has no checked images, so any image in it is dropped.
-        intro_html=Markup(place_images(renderer.to_html(intro, top=2), {}, urls)),  # noqa: S704
+        intro_html=markdown_html(renderer, intro, 2, urls),
         documents=tuple(document_view(d, urls, feedback, t, main, facts=media.documents.get(d.url or ""))
                         for d in site.documents),
         as_of=format_day(catalogue.as_of, locale),
@@ -393,8 +400,7 @@ def _group_view(group: ThemeGroup, projects: dict[str, ProjectView], urls: Urls,
         id=theme.id if theme else "muut",
         heading=heading,
         url=urls.theme(theme.id) if theme else None,
-        # Sanitised by nh3 in to_html.
-        intro_html=Markup(renderer.to_html(intro, top=2)) if theme else Markup(""),  # noqa: S704
+        intro_html=markdown_html(renderer, intro, 2, urls) if theme else Markup(""),
         current=tuple(projects[e.slug] for e in group.current),
         ended=tuple(projects[e.slug] for e in group.ended),
         heading_lang=other_lang(heading_lang, t.lang),
