@@ -101,3 +101,32 @@ def test_the_swedish_page_marks_the_finnish_summary_and_keywords(built: Path) ->
     assert '<dd lang="fi">puisto, esteettömyys</dd>' in page
     # The description is the translation's own: in the page's language, with no note.
     assert '<div class="prose">' in page and "only-in" not in page
+
+
+def test_the_feed_gives_each_summary_with_the_language_the_open_data_names(built: Path) -> None:
+    feed = (built / "sv" / "feed.xml").read_text(encoding="utf-8")
+    rows = {str(row["url"]): row for row in _rows(built, "sv").values()}
+    entries = re.findall(r'<link rel="alternate" type="text/html" href="([^"]+)"/>\s*<category [^>]*/>\s*'
+                         r'<summary(?: xml:lang="([^"]+)")?>([^<]*)</summary>', feed)
+    assert {href for href, _, _ in entries} >= {"/sv/projekt/rantapuisto/"}
+    for href, lang, text in entries:
+        row = rows[href]
+        record = row["record"]
+        assert isinstance(record, dict) and isinstance(row["other_languages"], dict)
+        assert html.unescape(text) == record["summary"]
+        assert (lang or "sv") == row["other_languages"].get("summary", row["language"]), href
+
+
+def test_a_translation_without_a_description_shows_the_main_files_marked(tmp_path: Path) -> None:
+    root = copy_site(EXAMPLE, tmp_path / "src")
+    swedish = root / "content" / "projects" / "nuorisotila.sv.md"
+    text = swedish.read_text(encoding="utf-8")
+    swedish.write_text(text[: text.index("---\n", 4) + 4], encoding="utf-8")
+    out = tmp_path / "site"
+    pipeline.build(root, out, AS_OF)
+    page = (out / "sv" / "projekt" / "nuorisotila" / "index.html").read_text(encoding="utf-8")
+    assert '<div class="prose" lang="fi">' in page and "Nuoret suunnittelevat tilan sisustuksen" in page
+    assert '<p class="only-in">Projektet beskrivs bara på finska.</p>' in page
+    row = _rows(out, "sv")["nuorisotila"]
+    assert row["language"] == "sv" and str(row["description"]).startswith("Nuoret suunnittelevat")
+    assert row["other_languages"] == {"description": "fi"}

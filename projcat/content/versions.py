@@ -51,13 +51,15 @@ class Version:
     image: ShownImage | None
 
     def texts(self) -> dict[str, str]:
-        """Every text field this version shows, by its name in the record, with its language."""
+        """Every text this version shows, by its field's name in the record (the body: `description`,
+        as the open data names it), with its language."""
         found: dict[str, Worded[Any] | None] = {
             "title": self.title, "short_title": self.short_title, "summary": self.summary,
             "keywords": self.keywords if self.keywords.value else None,
             "documents": self.documents if self.documents.value else None,
             "image.alt": self.image.alt if self.image and self.image.alt.value else None,
             "image.caption": self.image.caption if self.image else None,
+            "description": self.body if self.body.value.strip() else None,
         }
         return {name: worded.lang for name, worded in found.items() if worded is not None}
 

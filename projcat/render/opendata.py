@@ -4,16 +4,21 @@
 so it validates against `hanke.schema.json`, the schema of one record
 generated from the same model that validates the editors' files. Beside
 the record: the address, the status on the build's date, the theme's name,
-the last change from git, and the description as Markdown.
+the last change from git, and the description as Markdown. The main image's
+`src` is the published picture's address (the file as uploaded is never
+published). Each language version's files show the texts of
+`content.versions.version`, as its pages do; on a multilingual site a row
+names its `language` and any text it shows in another (`other_languages`).
 
 `hankkeet.csv` is for spreadsheets: UTF-8 with a byte order mark (so Excel
 shows ä and ö), semicolons between fields (the list separator of Finnish
 Excel, which would put a comma-separated row into one cell), one row per
 project. Simple lists are joined with "; "; funding, contacts and documents
 get numbered columns (`funding_1_funder`, ...) so that every fact has a cell
-of its own. A cell that a spreadsheet would run as a formula (it begins with
-`=`, `+`, `-`, `@`, a tab or a carriage return) is written with a leading `'`,
-as OWASP advises against CSV injection; the JSON keeps every value exact.
+of its own; the main image is its address, alt text and caption. A cell that
+a spreadsheet would run as a formula (it begins with `=`, `+`, `-`, `@`, a tab
+or a carriage return) is written with a leading `'`, as OWASP advises against
+CSV injection; the JSON keeps every value exact.
 """
 
 from __future__ import annotations
