@@ -34,7 +34,7 @@ Ett svenskt projekt.
 ENGLISH = "---\ntitle: Alpha\n---\nThe project in English.\n"
 
 
-def _site(root: Path, swedish: str = SWEDISH, main_image: str = MAIN_IMAGE) -> Path:
+def site_with_image(root: Path, swedish: str = SWEDISH, main_image: str = MAIN_IMAGE) -> Path:
     multilingual_root(root, base_url="https://www.example.fi/")
     jpeg_with_gps(root / PROJECTS / "alfa" / "kuvat" / "talkoot.jpg")
     png_with_alpha(root / "static" / "kuvat" / "logo.png")
@@ -58,7 +58,7 @@ def _main_picture(page: str) -> str:
 
 
 def test_a_translation_gives_the_main_image_its_own_words(tmp_path: Path) -> None:
-    root = _site(tmp_path / "src")
+    root = site_with_image(tmp_path / "src")
     assert _check(root) == (0, [])
     out = tmp_path / "site"
     pipeline.build(root, out, FIXTURE_AS_OF)
@@ -78,7 +78,7 @@ def test_a_translation_gives_the_main_image_its_own_words(tmp_path: Path) -> Non
 
 
 def test_the_open_data_gives_the_published_picture_with_each_rows_words(tmp_path: Path) -> None:
-    root = _site(tmp_path / "src")
+    root = site_with_image(tmp_path / "src")
     out = tmp_path / "site"
     pipeline.build(root, out, FIXTURE_AS_OF)
     page = (out / "hankkeet" / "alfa" / "index.html").read_text(encoding="utf-8")
@@ -122,7 +122,7 @@ def test_a_one_language_sites_csv_gives_the_images_address(fixture_site: Path, t
 
 def test_a_translation_that_names_a_picture_is_told_it_is_the_main_files(tmp_path: Path) -> None:
     swedish = SWEDISH.replace("image:\n", "image:\n  src: kuvat/annan.jpg\n")
-    root = _site(tmp_path / "src", swedish)
+    root = site_with_image(tmp_path / "src", swedish)
     code, lines = _check(root)
     assert code == 1
     assert lines == [
@@ -132,11 +132,11 @@ def test_a_translation_that_names_a_picture_is_told_it_is_the_main_files(tmp_pat
 
 def test_a_translations_alt_text_is_checked_and_needs_an_image(tmp_path: Path) -> None:
     generic = SWEDISH.replace("alt: Invånarna planterar träd i parken", "alt: Bild")
-    code, lines = _check(_site(tmp_path / "generic", generic))
+    code, lines = _check(site_with_image(tmp_path / "generic", generic))
     assert code == 0 and len(lines) == 1
     assert lines[0].startswith("content/projects/alfa.sv.md:4:8: varoitus: image.alt: kuvan vaihtoehtoinen teksti "
                                "'Bild' ei kerro kuvasta mitään")
-    code, lines = _check(_site(tmp_path / "no-image", main_image=""))
+    code, lines = _check(site_with_image(tmp_path / "no-image", main_image=""))
     assert code == 0
     assert lines == ["content/projects/alfa.sv.md:3:1: varoitus: image: tiedostossa alfa.md ei ole kuvaa, joten tätä "
                      "vaihtoehtoista tekstiä ja kuvatekstiä ei näytetä - lisää kuva tiedostoon alfa.md tai poista "
@@ -145,7 +145,7 @@ def test_a_translations_alt_text_is_checked_and_needs_an_image(tmp_path: Path) -
 
 
 def test_new_gives_a_translation_the_images_words_to_translate_not_its_picture(tmp_path: Path) -> None:
-    root = _site(tmp_path / "src")
+    root = site_with_image(tmp_path / "src")
     (root / PROJECTS / "alfa.sv.md").unlink()
     done = run_cli("new", "--root", str(root), "--lang", "sv", "--slug", "alfa")
     assert done.returncode == 0, done.stderr
