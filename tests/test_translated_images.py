@@ -18,6 +18,7 @@ from language_site import multilingual_root
 from conftest import FIXTURE_AS_OF, run_cli
 from media_files import jpeg_with_gps, png_with_alpha
 from projcat.build import pipeline
+from projcat.build.memory import MemoryCache
 
 PROJECTS = Path("content") / "projects"
 MAIN_IMAGE = "image:\n  src: kuvat/talkoot.jpg\n  alt: Asukkaat istuttavat puita puistossa\n  caption: Talkoot\n"
@@ -153,3 +154,28 @@ def test_new_gives_a_translation_the_images_words_to_translate_not_its_picture(t
     assert "image:\n  alt: Asukkaat istuttavat puita puistossa\n  caption: Talkoot\n" in skeleton
     assert "src:" not in skeleton
     assert _check(root) == (0, [])
+
+
+def test_the_preview_cache_follows_a_replaced_photo_and_an_edited_alt_text(tmp_path: Path) -> None:
+    root = site_with_image(tmp_path / "src")
+    cache = MemoryCache()
+
+    def render(with_cache: bool) -> dict[str, bytes]:
+        result = pipeline.check(root, FIXTURE_AS_OF, cache=cache if with_cache else None)
+        files = pipeline.render(result, root, cache=cache if with_cache else None)
+        if with_cache:
+            cache.finish_build()
+        return files
+
+    render(True)
+    # The same name, another picture: its published address (by digest) changes in the open data too.
+    jpeg_with_gps(root / PROJECTS / "alfa" / "kuvat" / "talkoot.jpg", size=(1200, 900))
+    cached = render(True)
+    assert cached == render(False)
+    swedish = root / PROJECTS / "alfa.sv.md"
+    swedish.write_text(swedish.read_text(encoding="utf-8").replace("Invånarna planterar", "Barnen planterar"),
+                       encoding="utf-8")
+    cached = render(True)
+    assert cached == render(False)
+    rows = json.loads(cached["sv/hankkeet.json"])["projects"]
+    assert next(r for r in rows if r["slug"] == "alfa")["record"]["image"]["alt"].startswith("Barnen planterar")
