@@ -60,7 +60,7 @@ N_("document.pdf_no_title"), N_("document.pdf_encrypted"), N_("document.pdf_brok
 N_("site.duplicate_language.hint"), N_("site.language_mismatch.hint"), N_("site.text_language.hint")
 N_("site.text_no_main.hint"), N_("translation.fact.hint"), N_("translation.main_language.hint")
 N_("translation.no_main.hint"), N_("translation.one_language.hint"), N_("translation.stale.hint")
-N_("translation.unknown_language.hint")
+N_("translation.unknown_language.hint"), N_("translation.image_src.hint"), N_("translation.image_no_main.hint")
 # The value kinds `_params` composes as kind.<kind> (`value_kind` in content.records).
 N_("kind.text"), N_("kind.list"), N_("kind.mapping"), N_("kind.empty")
 

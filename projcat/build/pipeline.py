@@ -195,6 +195,8 @@ def _publish(versions: list[tuple[Views, Catalogue]], result: CheckResult, histo
     digest.update(site.model_dump_json().encode())
     digest.update(f"\0{catalogue.as_of}\0{views.site.stylesheet}\0{views.site.search_script}\0".encode())
     digest.update(pickle.dumps(history, protocol=pickle.HIGHEST_PROTOCOL))
+    # The open data gives each main image's published address, named by its file's digest.
+    digest.update(repr(sorted(result.media.images.items())).encode())
     for entry in catalogue.entries:
         paths = [entry.record.path, *(t.path for t in entry.record.translations.values())]
         for path in paths:

@@ -63,11 +63,17 @@ def _mark(mark: Mark | None) -> tuple[int | None, int | None]:
 
 
 def image_uses(raw: RawRecord) -> list[ImageUse]:
-    """The main image of the front matter (a main file only) and every Markdown image of the body."""
+    """The main image of the front matter and every Markdown image of the body. A translation's
+    `image:` gives only the main file's picture its words: its alt text is checked with no address."""
     uses: list[ImageUse] = []
     data: Any = raw.fields.data
     image = data.get("image") if isinstance(data, dict) else None
-    if isinstance(image, dict) and isinstance(image.get("src"), str) and image["src"].strip():
+    if raw.lang:
+        alt = image.get("alt") if isinstance(image, dict) else None
+        if isinstance(alt, str) and alt.strip():
+            line, col = _mark(raw.fields.mark(("image", "alt")))
+            uses.append(ImageUse("", alt.strip(), line, col, "image.alt"))
+    elif isinstance(image, dict) and isinstance(image.get("src"), str) and image["src"].strip():
         alt = image.get("alt")
         line, col = _mark(raw.fields.mark(("image", "src")))
         if ("image", "alt") in getattr(raw.fields, "blank", ()):
@@ -162,6 +168,8 @@ def image_problems(raw: RawRecord, root: Path) -> tuple[list[Problem], dict[str,
     found: dict[str, ImageFile] = {}
     for use in image_uses(raw):
         problems += alt_problems(use, raw.path)
+        if not use.src:
+            continue  # a translation's words for the main file's picture, which the main file locates
         file, code = locate(use.src, raw.slug, root)
         if file is None:
             problems.append(Problem.make(raw.path, code, line=use.line, col=use.col, field=use.field,

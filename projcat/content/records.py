@@ -297,6 +297,14 @@ class Project(Strict):
     keywords: TextList = Field(default_factory=list, description=doc("keywords"))
 
 
+class TranslatedImage(Strict):
+    """The main image in a translation: its alt text and caption in that language, never its picture."""
+
+    doc_prefix: ClassVar[str] = "image."
+    alt: Alt | None = Field(None, description=doc("image.alt"))
+    caption: Text | None = Field(None, description=doc("image.caption"))
+
+
 class Translation(Strict):
     """A record in another language: the front matter of `content/projects/<slug>.<lang>.md`.
 
@@ -308,6 +316,7 @@ class Translation(Strict):
     summary: Text | None = Field(None, description=doc("summary"))
     keywords: TextList = Field(default_factory=list, description=doc("keywords"))
     documents: Items[Document] = Field(default_factory=list, description=doc("documents"))
+    image: Annotated[TranslatedImage, Kind("section")] | None = Field(None, description=doc("translation.image"))
 
 
 @dataclass(frozen=True)
@@ -335,5 +344,6 @@ class ValidRecord:
 
 
 FIELD_NAMES: dict[type[BaseModel], tuple[str, ...]] = {
-    model: tuple(model.model_fields) for model in (Project, Funding, Contact, Document, Image, Translation)
+    model: tuple(model.model_fields)
+    for model in (Project, Funding, Contact, Document, Image, Translation, TranslatedImage)
 }

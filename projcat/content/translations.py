@@ -23,13 +23,22 @@ def _closest(slug: str, slugs: Sequence[str]) -> str:
     return close[0] if close else ""
 
 
+def _image_words_problem(raw: RawRecord) -> Problem:
+    """A warning at a translation that gives an alt text or caption while its main file has no image."""
+    mark = raw.fields.mark(("image",), key=True)
+    return Problem.make(raw.path, "translation.image_no_main", severity="warning", field="image", slug=raw.slug,
+                        line=mark.line if mark else 1, col=mark.col if mark else 1)
+
+
 def join_translations(validated: Sequence[Validated]) -> tuple[list[ValidRecord], list[Problem]]:
     """Each valid record with its valid translations, in the files' order; and the
-    translations whose main file does not exist."""
+    translations whose main file does not exist, or has no image for their image's words."""
     mains = [raw.slug for raw, _ in validated if not raw.lang]
     present = set(mains)
     by_slug: dict[str, dict[str, ValidTranslation]] = {}
     problems: list[Problem] = []
+    # The translations that give the main image's words, by slug.
+    worded: dict[str, list[RawRecord]] = {}
     for raw, result in validated:
         if not raw.lang:
             continue
@@ -38,10 +47,14 @@ def join_translations(validated: Sequence[Validated]) -> tuple[list[ValidRecord]
                                          candidate=_closest(raw.slug, mains)))
         elif isinstance(result, ValidTranslation):
             by_slug.setdefault(raw.slug, {})[result.lang] = result
+            if result.translation.image is not None:
+                worded.setdefault(raw.slug, []).append(raw)
     records: list[ValidRecord] = []
     for raw, result in validated:
         if raw.lang or not isinstance(result, ValidRecord):
             continue
+        if result.project.image is None:
+            problems += [_image_words_problem(translation) for translation in worded.get(raw.slug, ())]
         found = by_slug.get(raw.slug)
         records.append(replace(result, translations=dict(sorted(found.items()))) if found else result)
     return records, problems

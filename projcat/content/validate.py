@@ -31,6 +31,7 @@ from projcat.content.records import (
     Funding,
     Image,
     Project,
+    TranslatedImage,
     Translation,
     ValidRecord,
     ValidTranslation,
@@ -48,6 +49,7 @@ M = TypeVar("M", bound=BaseModel)
 # Which model a path inside a record belongs to, for "did you mean" hints.
 _NESTED: dict[str, type[BaseModel]] = {"funding": Funding, "contacts": Contact, "documents": Document,
                                        "image": Image}
+_TRANSLATION_NESTED: dict[str, type[BaseModel]] = {**_NESTED, "image": TranslatedImage}
 _SITE_NESTED: dict[str, type[BaseModel]] = {"themes": Theme, "documents": SiteDocument}
 _INVISIBLE = re.compile("[\u00a0\u200b\u200c\u200d\u2060\ufeff\u202f\u00ad]")
 _PROBLEM_PREFIXES = ("field.", "date.", "amount.", "flag.", "email.", "phone.", "url.", "lang.",
@@ -328,9 +330,16 @@ def _validate_translation(
         for key in facts:
             problems.append(Problem.make(raw.path, "translation.fact", field=key, key=key, slug=raw.slug,
                                          **_at(doc, (key,), key=True)))
-        if facts:
-            words = replace(doc, data={k: v for k, v in doc.data.items() if k not in facts})
-    translation, schema_problems = validate_model(Translation, words, raw.path, _NESTED)
+        data = {k: v for k, v in doc.data.items() if k not in facts}
+        image = data.get("image")
+        if isinstance(image, dict) and "src" in image:
+            # The picture is the main file's in every language; only its words are translated.
+            problems.append(Problem.make(raw.path, "translation.image_src", field="image.src", slug=raw.slug,
+                                         **_at(doc, ("image", "src"), key=True)))
+            data["image"] = {k: v for k, v in image.items() if k != "src"}
+        if data != doc.data:
+            words = replace(doc, data=data)
+    translation, schema_problems = validate_model(Translation, words, raw.path, _TRANSLATION_NESTED)
     problems += schema_problems
     problems += _words_problems(raw, root)
     if translation is None or any(p.is_error for p in problems):

@@ -66,6 +66,10 @@ def _words(front: object) -> dict[str, object]:
         # Each document's title to translate, and its address, which may be replaced by the language's own.
         words["documents"] = [{key: item[key] for key in ("title", "url") if key in item}
                               for item in documents if isinstance(item, dict)]
+    image = words.get("image")
+    if isinstance(image, dict):
+        # The picture is the main file's: a translation gives only its words.
+        words["image"] = {key: image[key] for key in ("alt", "caption") if key in image}
     return words
 
 

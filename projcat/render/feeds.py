@@ -172,7 +172,7 @@ def feed_xml(views: Views, catalogue: Catalogue, site: SiteConfig, history: Hist
             "    " + _element("updated", _timestamp(event.day, zone)),
             f'    <link rel="alternate" type="text/html" href={quoteattr(link)}/>',
             f"    <category term={quoteattr(event.event)} label={quoteattr(t(f'feed.category.{event.event}'))}/>",
-            "    " + _summary(project.description, project.text_lang),
+            "    " + _summary(project.description, project.description_lang),
             "  </entry>",
         ]
     lines.append("</feed>")

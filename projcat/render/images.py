@@ -69,17 +69,23 @@ class ImageView:
     alt: str
     caption: str | None = None
     lazy: bool = True
+    # The languages of the alt text and of the caption when they are not the page's (a translated
+    # page showing the main file's words).
+    alt_lang: str | None = None
+    caption_lang: str | None = None
 
     @property
     def html(self) -> Markup:
         # Below the first screen the browser fetches it when it comes near; near the top, at once.
         loading = "lazy" if self.lazy else "eager"
+        # On an <img>, `lang` is the language of its alt text.
+        lang = Markup(' lang="{}"').format(self.alt_lang) if self.alt_lang else Markup("")
         return Markup(
             '<picture><source type="image/webp" srcset="{}" sizes="{}">'
-            '<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}" loading="{}" decoding="async">'
+            '<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}"{} loading="{}" decoding="async">'
             "</picture>"
         ).format(self.webp_srcset, self.sizes, self.src, self.srcset, self.sizes, self.width, self.height,
-                 self.alt, loading)
+                 self.alt, lang, loading)
 
 
 def image_view(image: ImageFile, alt: str, urls: Urls, sizes: str = BODY_SIZES, caption: str | None = None,

@@ -4,16 +4,21 @@
 so it validates against `hanke.schema.json`, the schema of one record
 generated from the same model that validates the editors' files. Beside
 the record: the address, the status on the build's date, the theme's name,
-the last change from git, and the description as Markdown.
+the last change from git, and the description as Markdown. The main image's
+`src` is the published picture's address (the file as uploaded is never
+published). Each language version's files show the texts of
+`content.versions.version`, as its pages do; on a multilingual site a row
+names its `language` and any text it shows in another (`other_languages`).
 
 `hankkeet.csv` is for spreadsheets: UTF-8 with a byte order mark (so Excel
 shows ä and ö), semicolons between fields (the list separator of Finnish
 Excel, which would put a comma-separated row into one cell), one row per
 project. Simple lists are joined with "; "; funding, contacts and documents
 get numbered columns (`funding_1_funder`, ...) so that every fact has a cell
-of its own. A cell that a spreadsheet would run as a formula (it begins with
-`=`, `+`, `-`, `@`, a tab or a carriage return) is written with a leading `'`,
-as OWASP advises against CSV injection; the JSON keeps every value exact.
+of its own; the main image is its address, alt text and caption. A cell that
+a spreadsheet would run as a formula (it begins with `=`, `+`, `-`, `@`, a tab
+or a carriage return) is written with a leading `'`, as OWASP advises against
+CSV injection; the JSON keeps every value exact.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from projcat.content.dates import PartialDate
 from projcat.content.history import History
 from projcat.content.records import Contact, Document, Funding, Project
 from projcat.content.settings import SiteConfig
+from projcat.content.versions import Version, published_project, version
 from projcat.render.views import Views
 
 LIST_SEPARATOR = "; "
@@ -74,38 +80,44 @@ def _address(views: Views, url: str) -> str:
     return views.site.urls.absolute(url) or url
 
 
-def shown_project(entry: Entry) -> tuple[Project, str, str | None]:
-    """The record as the entry's language version publishes it: the translation's words over the
-    main file's facts, its description, and the language they are in (None: the main language's)."""
-    translated = entry.translation
-    if translated is None:
-        return entry.project, entry.record.body, None
-    words = translated.translation
-    update: dict[str, Any] = {"title": words.title, "short_title": words.short_title, "title_lang": None}
-    if words.summary:
-        update["summary"] = words.summary
-    if words.keywords:
-        update["keywords"] = list(words.keywords)
-    if words.documents:
-        update["documents"] = list(words.documents)
-    return entry.project.model_copy(update=update), translated.body, translated.lang
+def shown_project(entry: Entry, main: str) -> tuple[Project, Version]:
+    """The record as the entry's language version publishes it, and the version it comes from
+    (`content.versions`: the same texts, in the same languages, as the version's pages show)."""
+    shown = version(entry.record, entry.lang or main, main)
+    return published_project(shown, entry.project), shown
+
+
+def _image_address(views: Views, entry: Entry) -> str | None:
+    """The public address of the project's main image: its largest variant in its own format."""
+    image = views.projects[entry.slug].image
+    return _address(views, image.src) if image is not None else None
+
+
+def _main_language(views: Views) -> str:
+    return (views.site.languages or (views.site.lang,))[0]
 
 
 def _published(entry: Entry, views: Views, history: History) -> dict[str, Any]:
     view = views.projects[entry.slug]
     changed = history.changed(entry.record.path)
-    project, body, lang = shown_project(entry)
+    project, shown = shown_project(entry, _main_language(views))
+    record = record_data(project)
+    if record.get("image") is not None:
+        # The picture as published (a resized variant, without its metadata), not the file as uploaded.
+        record["image"]["src"] = _image_address(views, entry)
     published: dict[str, Any] = {"slug": entry.slug}
     if views.site.multilingual:
-        # Only on a multilingual site: a one-language site's files stay as they were.
-        published["language"] = lang or views.site.languages[0]
+        # Only on a multilingual site: a one-language site's files stay as they were. Each text
+        # in another language than the row's (the main file's, where a translation gives none) is named.
+        published["language"] = shown.language
+        published["other_languages"] = shown.other_languages()
     published.update({
         "url": _address(views, view.url),
         "status": entry.status,
         "theme_name": view.theme.text if view.theme else None,
         "last_changed": changed.isoformat() if changed else None,
-        "record": record_data(project),
-        "description": body.strip(),
+        "record": record,
+        "description": shown.body.value.strip(),
     })
     return published
 
@@ -122,7 +134,7 @@ LinesMemo = Callable[[str, object, Callable[[], ProjectLines]], ProjectLines]
 def project_lines(entry: Entry, views: Views, history: History, columns: tuple[str, ...]) -> ProjectLines:
     """A project as published, once, written as its JSON line and its CSV row."""
     published = _published(entry, views, history)
-    row = _row(entry, published)
+    row = _row(published)
     buffer = io.StringIO()
     csv.writer(buffer, delimiter=CSV_DELIMITER, lineterminator="\r\n").writerow(
         [defused(row.get(column, "")) for column in columns])
@@ -135,7 +147,7 @@ def all_project_lines(catalogue: Catalogue, views: Views, history: History,
     """Every project's lines by slug. `memo(slug, inputs, produce)` may return the lines kept
     from an earlier build for equal inputs (see `cache.BuildCache.project_data`): with
     thousands of projects, writing them all again was most of a one-record rebuild."""
-    columns = tuple(csv_columns(catalogue, views.site.multilingual))
+    columns = tuple(csv_columns(catalogue, _main_language(views), views.site.multilingual))
 
     def one(entry: Entry) -> ProjectLines:
         return project_lines(entry, views, history, columns)
@@ -149,7 +161,8 @@ def all_project_lines(catalogue: Catalogue, views: Views, history: History,
         view = views.projects[entry.slug]
         # Everything `_published` and `_row` read, beside the entry itself.
         inputs = (entry.inputs, _address(views, view.url), view.theme.text if view.theme else None,
-                  history.changed(entry.record.path), columns, views.site.languages)
+                  history.changed(entry.record.path), columns, views.site.languages,
+                  _image_address(views, entry))
         lines[entry.slug] = memo(prefix + entry.slug, inputs, functools.partial(one, entry))
     return lines
 
@@ -187,31 +200,46 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def csv_columns(catalogue: Catalogue, multilingual: bool = False) -> list[str]:
-    """The header: published facts, then the record's fields in declared order."""
+def csv_columns(catalogue: Catalogue, main: str, multilingual: bool = False) -> list[str]:
+    """The header: published facts, then the record's fields in declared order; `main` is the
+    site's main language."""
     columns = ["slug", *(["language"] if multilingual else []), "url", "status", "theme_name", "last_changed"]
+    if multilingual:
+        columns.append("other_languages")
     for name in Project.model_fields:
+        if name == "image":
+            # The published picture's address, and its words in the row's language version.
+            columns += ["image", "image_alt", "image_caption"]
+            continue
         nested = dict(_NESTED).get(name)
         if nested is None:
             columns.append("record_status" if name == "status" else name)
             continue
-        most = max((len(getattr(shown_project(e)[0], name)) for e in catalogue.entries), default=0)
+        most = max((len(getattr(shown_project(e, main)[0], name)) for e in catalogue.entries), default=0)
         for number in range(1, most + 1):
             columns += [f"{name}_{number}_{field}" for field in nested.model_fields]
     columns.append("description")
     return columns
 
 
-def _row(entry: Entry, published: dict[str, Any]) -> dict[str, str]:
+def _row(published: dict[str, Any]) -> dict[str, str]:
+    """A project's CSV cells, from what its JSON line publishes."""
     row: dict[str, str] = {key: _cell(published[key])
            for key in ("slug", "language", "url", "status", "theme_name", "last_changed") if key in published}
-    project, _, _ = shown_project(entry)
+    if "other_languages" in published:
+        row["other_languages"] = LIST_SEPARATOR.join(f"{name}={lang}"
+                                                     for name, lang in published["other_languages"].items())
+    record = published["record"]
     for name in Project.model_fields:
-        value = getattr(project, name)
-        if name in dict(_NESTED):
+        value = record[name]
+        if name == "image":
+            image = value or {}
+            row.update({"image": _cell(image.get("src")), "image_alt": _cell(image.get("alt")),
+                        "image_caption": _cell(image.get("caption"))})
+        elif name in dict(_NESTED):
             for number, item in enumerate(value, start=1):
-                for field in type(item).model_fields:
-                    row[f"{name}_{number}_{field}"] = _cell(getattr(item, field))
+                for field, cell in item.items():
+                    row[f"{name}_{number}_{field}"] = _cell(cell)
         elif name in _SIMPLE_LISTS:
             row[name] = LIST_SEPARATOR.join(value)
         else:
@@ -225,6 +253,6 @@ def projects_csv(catalogue: Catalogue, views: Views, history: History,
     lines = lines if lines is not None else all_project_lines(catalogue, views, history)
     header = io.StringIO()
     csv.writer(header, delimiter=CSV_DELIMITER, lineterminator="\r\n").writerow(
-        csv_columns(catalogue, views.site.multilingual))
+        csv_columns(catalogue, _main_language(views), views.site.multilingual))
     rows = "".join(lines[e.slug][1] for e in _by_slug(catalogue))
     return ("\ufeff" + header.getvalue() + rows).encode("utf-8")

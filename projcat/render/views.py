@@ -18,8 +18,8 @@ from projcat.catalogue import Catalogue, Entry, ThemeGroup, YearGroup, site_upda
 from projcat.content.history import NO_HISTORY, History
 from projcat.content.images import ImageFile
 from projcat.content.media import NO_MEDIA, Media
-from projcat.content.records import Image
 from projcat.content.settings import Accessibility, SiteConfig
+from projcat.content.versions import ShownImage, version
 from projcat.render.addresses import DATA_CSV, DATA_JSON, DATA_SCHEMA, FEED, Urls
 from projcat.render.formatting import (
     PageStrings,
@@ -75,9 +75,12 @@ class ProjectView:
     absolute_url: str | None = None
     # "Last changed <date>." from the record file's last commit; None outside a git checkout.
     last_changed: PeriodView | None = None
-    # On a language version: the language of the project's texts (summary, description,
-    # keywords) when they are not in the page's language, and the note saying so.
+    # On a language version: the language of the description (the body) when not the page's, and the
+    # note saying it is given only in the main language.
     text_lang: str | None = None
+    # The languages of the summary and of the description (summary or title) when not the page's.
+    summary_lang: str | None = None
+    description_lang: str | None = None
     only_in: str | None = None
     keywords_lang: str | None = None
     # The language of the facts written only in the main file (roles, notes, names of bodies)
@@ -209,22 +212,18 @@ def project_view(entry: Entry, site: SiteConfig, urls: Urls, renderer: Renderer,
     main = site.language
     lang = t.lang
     locale = locale_of(t)
-    translated = entry.translation
-    if translated is not None:
-        words = translated.translation
-        title, title_lang, text_lang = words.title, lang, lang
-        summary_text, body, keywords = words.summary, translated.body, tuple(words.keywords or project.keywords)
-        keywords_lang = lang if words.keywords else main
-        documents, documents_lang = (words.documents, lang) if words.documents else (project.documents, main)
-    else:
-        title, title_lang, text_lang = project.title, project.title_lang or main, main
-        summary_text, body, keywords, keywords_lang = project.summary, entry.record.body, tuple(project.keywords), main
-        documents, documents_lang = project.documents, main
+    # Which text of each field this language shows, and in which language: decided in `version` alone.
+    shown_texts = version(entry.record, lang, main)
+    title, title_lang = shown_texts.title.value, shown_texts.title.lang
+    text_lang, keywords = shown_texts.body.lang, shown_texts.keywords.value
+    documents, documents_lang = shown_texts.documents.value, shown_texts.documents.lang
     # The description sits under the page's h2 "Kuvaus": its headings start at h3.
     images = dict(media.images_of(entry.slug))
-    # Sanitised by nh3 in to_html; its images are placed from the checked files only.
-    body_html = Markup(place_images(renderer.to_html(body, top=3), images, urls))  # noqa: S704
-    summary = summary_text or first_sentence(body_html)
+    body_html = markdown_html(renderer, shown_texts.body.value, 3, urls, images)
+    # A record that gives no summary is listed with the first sentence of its description.
+    summary, summary_lang = ((shown_texts.summary.value, shown_texts.summary.lang) if shown_texts.summary
+                             else (first_sentence(body_html), text_lang))
+    description, description_lang = (summary, summary_lang) if summary else (title, title_lang)
     changed = _changed(entry, history)
     theme = next((th for th in site.themes if th.id == project.theme), None)
     theme_name, theme_lang = shown(theme.name, lang, main) if theme else ("", lang)
@@ -258,28 +257,44 @@ def project_view(entry: Entry, site: SiteConfig, urls: Urls, renderer: Renderer,
                         for d in documents),
         keywords=keywords,
         source_path=entry.record.path,
-        description=summary or title,
+        description=description,
+        description_lang=other_lang(description_lang, lang),
+        summary_lang=other_lang(summary_lang, lang),
         absolute_url=urls.absolute(urls.project(entry.slug)),
         last_changed=dated_sentence(t, "project.last_changed", changed) if changed else None,
         text_lang=other_lang(text_lang, lang),
-        keywords_lang=other_lang(keywords_lang, lang) if keywords else None,
+        keywords_lang=other_lang(shown_texts.keywords.lang, lang) if keywords else None,
         only_in=t("project.only_in", language=t(f"language.in.{main}")) if other_lang(text_lang, lang) else None,
         fact_lang=other_lang(main, lang),
-        image=main_image(project.image, images, urls, lazy=False),
+        image=main_image(shown_texts.image, images, urls, lang, lazy=False),
         # On a card the title's link says what the image is of: there it is decorative.
-        card_image=main_image(project.image, images, urls, sizes=CARD_SIZES, decorative=True),
+        card_image=main_image(shown_texts.image, images, urls, lang, sizes=CARD_SIZES, decorative=True),
         start_year=str(project.start.year) if project.start else None,
     )
 
 
-def main_image(image: Image | None, images: dict[str, ImageFile], urls: Urls, sizes: str = BODY_SIZES,
-               lazy: bool = True, decorative: bool = False) -> ImageView | None:
-    """A project's main image as a page shows it, when it has one and its file was read."""
+def markdown_html(renderer: Renderer, text: str, top: int, urls: Urls,
+                  images: Mapping[str, ImageFile] | None = None) -> Markup:
+    """A Markdown text as a page shows it, with headings from level `top`: the one way every text
+    reaches a page, so no image marker is ever left in one. Its images are placed from the checked
+    files (`images`); a text with none (an intro of site.yaml) has every image dropped."""
+    # Sanitised by nh3 in to_html; a marker is turned into a checked image's <picture> or nothing.
+    return Markup(place_images(renderer.to_html(text, top=top), images or {}, urls))  # noqa: S704
+
+
+def main_image(image: ShownImage | None, images: Mapping[str, ImageFile], urls: Urls, page_lang: str,
+               sizes: str = BODY_SIZES, lazy: bool = True, decorative: bool = False) -> ImageView | None:
+    """A project's main image as a page in `page_lang` shows it, when it has one and its file was
+    read: its alt text and caption marked with their language when it is not the page's."""
     found = images.get(image.src) if image is not None else None
     if image is None or found is None:
         return None
-    return image_view(found, "" if decorative else image.alt, urls, sizes,
-                      None if decorative else image.caption, lazy)
+    if decorative:
+        return image_view(found, "", urls, sizes, None, lazy)
+    caption = image.caption
+    return replace(image_view(found, image.alt.value, urls, sizes, caption.value if caption else None, lazy),
+                   alt_lang=other_lang(image.alt.lang, page_lang) if image.alt.value else None,
+                   caption_lang=other_lang(caption.lang, page_lang) if caption else None)
 
 
 def _changed(entry: Entry, history: History) -> date | None:
@@ -350,8 +365,7 @@ def build_views(
         lang=page_lang,
         urls=urls,
         nav=nav,
-        # Sanitised by nh3 in to_html; an intro has no checked images, so any image in it is dropped.
-        intro_html=Markup(place_images(renderer.to_html(intro, top=2), {}, urls)),  # noqa: S704
+        intro_html=markdown_html(renderer, intro, 2, urls),
         documents=tuple(document_view(d, urls, feedback, t, main, facts=media.documents.get(d.url or ""))
                         for d in site.documents),
         as_of=format_day(catalogue.as_of, locale),
@@ -393,8 +407,7 @@ def _group_view(group: ThemeGroup, projects: dict[str, ProjectView], urls: Urls,
         id=theme.id if theme else "muut",
         heading=heading,
         url=urls.theme(theme.id) if theme else None,
-        # Sanitised by nh3 in to_html.
-        intro_html=Markup(renderer.to_html(intro, top=2)) if theme else Markup(""),  # noqa: S704
+        intro_html=markdown_html(renderer, intro, 2, urls) if theme else Markup(""),
         current=tuple(projects[e.slug] for e in group.current),
         ended=tuple(projects[e.slug] for e in group.ended),
         heading_lang=other_lang(heading_lang, t.lang),
