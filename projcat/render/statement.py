@@ -118,6 +118,7 @@ def _assessment_text(facts: Accessibility | None, t: Strings, main: str) -> str:
 
 # Composed below as statement.compliance.<compliance>.
 N_("statement.compliance.full"), N_("statement.compliance.partial"), N_("statement.compliance.none")
+N_("statement.compliance.not-assessed")
 
 
 def build_statement(views: Views, t: Strings) -> StatementView:
