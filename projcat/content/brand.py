@@ -1,17 +1,20 @@
 """The brand colours of `site.yaml`, checked for WCAG 2.x contrast before anything is built.
 
-`brand.colour` is the colour of links and of the focus outline on the
-white page and on the footer's light band; `brand.header_colour` is the
-header's background under white text. Each must keep the contrast WCAG AA
-asks of its use (1.4.3 text 4.5:1, 1.4.11 outlines and other non-text 3:1);
-a colour that does not is an error at its line, with its ratio and the
-nearest shade (darker, step by step) that passes.
+`brand.colour` is the colour of links on the white page and on the
+footer's light band; `brand.header_colour` is the header's background under
+white text, and the search button's. Both carry text, so WCAG AA asks 4.5:1
+of each (1.4.3); the 3:1 of outlines and other non-text parts (1.4.11), which
+the header colour also draws (the footer's top border), follows from it.
+A colour below is an error at its line, with its ratio and the nearest
+shade (darker, step by step) that passes every use.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
+from projcat.content.images import locate, read_image
 from projcat.content.settings import SiteConfig
 from projcat.content.yamlread import Document
 from projcat.problems import Problem
@@ -37,8 +40,8 @@ class Need:
 NEEDS: tuple[Need, ...] = (
     Need("colour", WHITE, TEXT_RATIO, "text"),
     Need("colour", BAND, TEXT_RATIO, "text"),
-    Need("colour", WHITE, NON_TEXT_RATIO, "outline"),
     Need("header_colour", WHITE, TEXT_RATIO, "header"),
+    Need("header_colour", WHITE, NON_TEXT_RATIO, "border"),
 )
 
 
@@ -118,3 +121,37 @@ def brand_problems(site: SiteConfig, document: Document | None, shown: str) -> l
         problems.append(Problem.make(shown, "brand.logo_alt_missing", line=mark.line if mark else None,
                                      col=mark.col if mark else None, field="brand.logo_alt"))
     return problems
+
+
+def _svg_problem(file: Path) -> str:
+    """Why an SVG logo cannot be shown, or ""."""
+    from xml.etree import ElementTree
+
+    try:
+        root = ElementTree.parse(file).getroot()
+    except (ElementTree.ParseError, OSError) as exc:
+        return str(exc) or type(exc).__name__
+    return "" if root.tag.rpartition("}")[2] == "svg" else root.tag
+
+
+def logo_problems(site: SiteConfig, document: Document | None, shown: str, root: Path) -> list[Problem]:
+    """The logo is a local file a browser can show, checked as a record's image is (`content.images`)."""
+    logo = site.brand.logo if site.brand else None
+    if not logo:
+        return []
+    mark = document.mark(("brand", "logo")) if document else None
+
+    def problem(code: str, detail: str = "") -> list[Problem]:
+        return [Problem.make(shown, code, line=mark.line if mark else None, col=mark.col if mark else None,
+                             field="brand.logo", value=logo, slug="", detail=detail)]
+
+    if not logo.startswith("/"):
+        return problem("image.remote" if "://" in logo else "image.outside")
+    file, code = locate(logo, "", root)
+    if file is None:
+        return problem(code)
+    if file.suffix.lower() == ".svg":
+        detail = _svg_problem(file)
+        return problem("image.broken", detail) if detail else []
+    facts = read_image(file, root)
+    return problem(*facts) if isinstance(facts, tuple) else []
