@@ -10,13 +10,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
 import yaml
+from test_new_command import Terminal
 
 from conftest import run_cli
 from projcat.content.settings import SiteConfig
 from projcat.editors.init import Given, answers
-from test_new_command import Terminal
 
 FLAGS = ("--organisation", "Hämeen liitto", "--title", "Hankkeet", "--languages", "fi,sv",
          "--themes", "Asuminen, Hyvinvointi ja terveys", "--base-url", "https://example.org/hankkeet/")
