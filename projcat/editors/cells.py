@@ -56,6 +56,8 @@ def read_date(cell: Cell) -> str:
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
 _UP_TO = re.compile(r"^(enintään|max\.?|högst|up to|upto)\s*", re.IGNORECASE)
 _THOUSANDS_DOTS = re.compile(r"^\d{1,3}(\.\d{3})+(,\d+)?$")
+# `2,000` or `1,250,000.50` in an English sheet: euros have two decimals, so three after a comma are thousands.
+_THOUSANDS_COMMAS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
 
 
 def read_amount(cell: Cell) -> tuple[int | float, bool]:
@@ -74,6 +76,8 @@ def read_amount(cell: Cell) -> tuple[int | float, bool]:
         text = _SPACES.sub("", text)
         if _THOUSANDS_DOTS.match(text):
             text = text.replace(".", "")
+        elif _THOUSANDS_COMMAS.match(text):
+            text = text.replace(",", "")
         text = text.replace(",", ".")
         try:
             number = Decimal(text)

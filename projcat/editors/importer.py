@@ -73,6 +73,7 @@ N_("import.no_title"), N_("import.no_title.hint"), N_("import.duplicate_slug"), 
 N_("import.exists"), N_("import.exists.hint"), N_("import.unknown_theme"), N_("import.unknown_theme.hint")
 N_("import.amounts_unpaired"), N_("import.amounts_unpaired.hint"), N_("import.bad_map"), N_("import.bad_slug")
 N_("import.bad_slug.hint"), N_("import.empty"), N_("import.unreadable"), N_("import.no_sheet"), N_("import.bad_kind")
+N_("import.amount_without_funder"), N_("import.amount_without_funder.hint")
 N_("import.written"), N_("import.dry_run"), N_("import.not_written"), N_("import.link_title")
 
 
@@ -139,7 +140,8 @@ class Row:
     title: str = ""
     slug: str = ""
     values: dict[str, Any] = field(default_factory=dict)
-    body: str | None = None
+    # Empty without a description: a `new` record's skeleton of headings would be published empty.
+    body: str = ""
     cells: dict[str, Cell] = field(default_factory=dict)
 
 
@@ -212,6 +214,9 @@ def read_row(sheet: Sheet, cells: tuple[Cell, ...], cols: list[Column], site: Si
                 row.values[target] = text
         except CellError as error:
             problems.append(_problem(sheet, cell, error.code, col.cell.text))
+    if amounts and not funders:
+        problems.append(_problem(sheet, amounts[0][0], "import.amount_without_funder", ""))
+        amounts = []
     if funders or amounts:
         if amounts and len(amounts) not in (1, len(funders)):
             problems.append(_problem(sheet, amounts[0][0], "import.amounts_unpaired", "",
