@@ -149,6 +149,14 @@ def test_each_bad_cell_is_reported_at_its_sheet_row_and_column_and_nothing_is_wr
     assert not (site / "content").exists()
 
 
+def test_the_header_is_found_below_a_title_and_a_blank_row(tmp_path: Path) -> None:
+    site = _site(tmp_path / "site")
+    sheet = _workbook(tmp_path / "h.xlsx", [["Kehittämishankkeet 2024"], [], ["Nimi", "Alkaa"], ["Pyörätiet", "x"]])
+    done = run_cli("import", str(sheet), "--root", str(site))
+    assert done.returncode == 1
+    assert "h.xlsx:Taulukko1:4:B: virhe: Alkaa: 'x' ei ole päivämäärä" in done.stderr
+
+
 def test_dry_run_writes_nothing_and_an_existing_record_is_never_replaced(tmp_path: Path) -> None:
     site = _site(tmp_path / "site")
     sheet = _workbook(tmp_path / "h.xlsx", [["Otsikko", "Aloitus"], ["Vanha hanke", "2020"], ["Uusi hanke", "2021"]])
@@ -195,7 +203,7 @@ def test_a_map_file_overrides_the_usual_names(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("target", "alias"), [(t, a) for t, names in ALIASES.items() for a in names if t != "-"])
 def test_every_usual_column_name_is_recognised(target: str, alias: str) -> None:
     header = (Cell(alias.upper() if len(alias) > 3 else alias, 1, 1), Cell("Nimi", 1, 2))
-    found, _problems = columns(Sheet("x.csv", header, ()), {})
+    found, _problems = columns(Sheet("x.csv", (header,)), header, {})
     assert found[0].target == target
 
 

@@ -149,6 +149,9 @@ def test_the_github_workflow_builds_nightly_and_publishes_with_the_pages_actions
 def test_the_gitlab_job_publishes_public_with_the_whole_history(tmp_path: Path) -> None:
     done = run_cli("init", str(tmp_path / "s"), *FLAGS, "--host", "gitlab")
     assert done.returncode == 0 and "Pipeline schedules" in done.stdout
+    assert "base_url" not in done.stdout
+    relative = run_cli("init", str(tmp_path / "r"), "--organisation", "Kunta", "--themes", "A", "--host", "gitlab")
+    assert "base_url" in relative.stdout
     text = (tmp_path / "s" / ".gitlab-ci.yml").read_text(encoding="utf-8")
     job = yaml.safe_load(text)["pages"]
     assert job["variables"]["GIT_DEPTH"] == 0

@@ -34,14 +34,15 @@ class Need:
     field: str
     against: str
     ratio: float
-    use: str
 
 
 NEEDS: tuple[Need, ...] = (
-    Need("colour", WHITE, TEXT_RATIO, "text"),
-    Need("colour", BAND, TEXT_RATIO, "text"),
-    Need("header_colour", WHITE, TEXT_RATIO, "header"),
-    Need("header_colour", WHITE, NON_TEXT_RATIO, "border"),
+    # Links on the page and on the footer's band.
+    Need("colour", WHITE, TEXT_RATIO),
+    Need("colour", BAND, TEXT_RATIO),
+    # White text on the header, and the footer's top border on the white page.
+    Need("header_colour", WHITE, TEXT_RATIO),
+    Need("header_colour", WHITE, NON_TEXT_RATIO),
 )
 
 

@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
 import yaml
 
@@ -28,7 +28,7 @@ from projcat.content.validate import validate_record
 from projcat.editors.cells import CellError, read_amount, read_date, split_items
 from projcat.editors.sheets import Cell, Sheet, SheetError, column_letter, read_sheet
 from projcat.editors.template import record_text
-from projcat.problems import Problem, ProblemParams, has_errors
+from projcat.problems import Problem, ProblemParams, Severity, has_errors
 from projcat.strings import N_, message
 
 # The targets a column can be mapped to: a record field, a field of the row's one funder, contact or
@@ -99,19 +99,32 @@ def _place(sheet: Sheet, row: int, col: int | None = None) -> str:
     return f"{sheet.place}:{row}" + (f":{column_letter(col)}" if col else "")
 
 
-def _problem(sheet: Sheet, cell: Cell, code: str, name: str = "", severity: str = "error",
-             **params: Any) -> Problem:
-    typed: ProblemParams = {"value": cell.text, **params}  # type: ignore[typeddict-item]
-    return Problem.make(_place(sheet, cell.row, cell.col), code, field=name,
-                        severity="warning" if severity == "warning" else "error", **typed)
+def _problem(sheet: Sheet, cell: Cell, code: str, column: str = "", severity: Severity = "error",
+             **params: Unpack[ProblemParams]) -> Problem:
+    """A problem at a cell, naming the cell's value (`value`) and its column's name as the field."""
+    named: ProblemParams = {"value": cell.text, **params}
+    return Problem.make(_place(sheet, cell.row, cell.col), code, field=column, severity=severity, **named)
 
 
-def columns(sheet: Sheet, mapping: Mapping[str, str]) -> tuple[list[Column], list[Problem]]:
+# How far down a header is looked for: a sheet often has its own title and a blank line above it.
+HEADER_SEARCH = 10
+
+
+def header_index(sheet: Sheet, mapping: Mapping[str, str]) -> int:
+    """The first row that names a project's title column (by `mapping` or the usual names), else the first."""
+    explicit = {_normal(name): target for name, target in mapping.items()}
+    for index, row in enumerate(sheet.rows[:HEADER_SEARCH]):
+        if any((explicit.get(_normal(c.text)) or _BY_ALIAS.get(_normal(c.text))) == "title" for c in row):
+            return index
+    return 0
+
+
+def columns(sheet: Sheet, header: tuple[Cell, ...], mapping: Mapping[str, str]) -> tuple[list[Column], list[Problem]]:
     """Each header cell's target: the `--map` file's first, then the usual names."""
     found: list[Column] = []
     problems: list[Problem] = []
     explicit = {_normal(name): target for name, target in mapping.items()}
-    for cell in sheet.header:
+    for cell in header:
         name = _normal(cell.text)
         if not name:
             continue
@@ -127,7 +140,7 @@ def columns(sheet: Sheet, mapping: Mapping[str, str]) -> tuple[list[Column], lis
         if target != "-":
             found.append(Column(cell, target))
     if not any(c.target == "title" for c in found):
-        problems.append(Problem.make(_place(sheet, sheet.header[0].row), "import.no_title_column",
+        problems.append(Problem.make(_place(sheet, header[0].row), "import.no_title_column",
                                      choices=", ".join(ALIASES["title"][1:6])))
     return found, problems
 
@@ -165,7 +178,7 @@ def _cell_text(cell: Cell) -> str:
 
 
 def read_row(sheet: Sheet, cells: tuple[Cell, ...], cols: list[Column], site: SiteConfig,
-             problems: list[Problem]) -> Row | None:
+             problems: list[Problem]) -> Row:
     by_col = {cell.col: cell for cell in cells}
     row = Row(cells[0].row if cells else 0)
     funders: list[str] = []
@@ -264,19 +277,18 @@ class Planned:
 def plan(sheet: Sheet, site: SiteConfig, root: Path, mapping: Mapping[str, str],
          lang: str) -> tuple[list[Planned], list[Problem]]:
     """Every record the sheet makes, and every problem, in row order; nothing is written."""
-    cols, problems = columns(sheet, mapping)
+    header, rows = sheet.split(header_index(sheet, mapping))
+    cols, problems = columns(sheet, header, mapping)
     if has_errors(problems):
         return [], problems
     planned: list[Planned] = []
     taken: set[str] = set()
     theme_ids = [t.id for t in site.themes]
     content = Paths(root).content
-    for cells in sheet.rows:
+    for cells in rows:
         found: list[Problem] = []
         row = read_row(sheet, cells, cols, site, found)
         problems += found
-        if row is None:
-            continue
         title_col = next(c for c in cols if c.target == "title").cell.col
         if not row.title:
             problems.append(Problem.make(_place(sheet, row.number, title_col), "import.no_title"))

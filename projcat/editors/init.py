@@ -44,7 +44,7 @@ N_("init.workflow.gitlab_schedule"), N_("init.gitignore"), N_("init.precommit"),
 # The questions, and the refusals of an answer (`Refused`).
 N_("init.ask_organisation"), N_("init.ask_title"), N_("init.ask_languages"), N_("init.ask_themes")
 N_("init.ask_base_url"), N_("init.ask_host"), N_("init.bad_languages"), N_("init.bad_host"), N_("init.no_themes")
-N_("init.duplicate_theme"), N_("init.missing")
+N_("init.duplicate_theme"), N_("init.missing"), N_("init.base_url_note")
 
 
 @dataclass(frozen=True)
@@ -338,6 +338,9 @@ def init_site(folder: Path, given: Given, today: date, ask: Ask | None = None) -
         target.write_text(text, encoding="utf-8")
     print(message(a.lang, "init.created", {"folder": folder, "count": len(texts)}))
     print(message(a.lang, "init.next", {"folder": folder}))
+    if a.host != "none" and "://" not in a.base_url:
+        # Pages serves a project's site under a path of its own host: a bare "/" would break every link.
+        print(message(a.lang, "init.base_url_note", {"base_url": a.base_url}))
     if a.host == "gitlab":
         print(message(a.lang, "init.gitlab_schedule", {}))
     return 0

@@ -29,11 +29,16 @@ class Cell:
 
 @dataclass(frozen=True)
 class Sheet:
-    """`place` names the file (and the sheet of a workbook) as problems show it: `hankkeet.xlsx:Taulukko1`."""
+    """`place` names the file (and the sheet of a workbook) as problems show it: `hankkeet.xlsx:Taulukko1`.
+
+    `rows` are the rows that hold anything, each cell with its own row and column."""
 
     place: str
-    header: tuple[Cell, ...]
     rows: tuple[tuple[Cell, ...], ...]
+
+    def split(self, header: int) -> tuple[tuple[Cell, ...], tuple[tuple[Cell, ...], ...]]:
+        """The header row (`header` indexes `rows`) and the rows below it."""
+        return self.rows[header], self.rows[header + 1:]
 
 
 class SheetError(Exception):
@@ -73,10 +78,10 @@ def _delimiter(text: str) -> str:
 def _table(place: str, rows: list[list[CellValue]]) -> Sheet:
     cells = [tuple(Cell(value, number, col) for col, value in enumerate(row, start=1))
              for number, row in enumerate(rows, start=1)]
-    filled = [row for row in cells if any(cell.text for cell in row)]
+    filled = tuple(row for row in cells if any(cell.text for cell in row))
     if not filled:
         raise SheetError("import.empty", file=place)
-    return Sheet(place, filled[0], tuple(filled[1:]))
+    return Sheet(place, filled)
 
 
 def read_csv(path: Path) -> Sheet:
