@@ -157,6 +157,20 @@ def test_the_header_is_found_below_a_title_and_a_blank_row(tmp_path: Path) -> No
     assert "h.xlsx:Taulukko1:4:B: virhe: Alkaa: 'x' ei ole päivämäärä" in done.stderr
 
 
+def test_a_file_that_is_not_a_sheet_is_named_without_a_traceback(tmp_path: Path) -> None:
+    site = _site(tmp_path / "site")
+    (tmp_path / "rikki.xlsx").write_bytes(b"not a zip file")
+    (tmp_path / "lista.ods").write_bytes(b"")
+    broken = run_cli("import", str(tmp_path / "rikki.xlsx"), "--root", str(site))
+    assert broken.returncode == 2 and broken.stderr.startswith("Tiedostoa rikki.xlsx ei voi lukea:")
+    other = run_cli("import", str(tmp_path / "lista.ods"), "--root", str(site))
+    assert other.returncode == 2 and "lista.ods: anna .xlsx- tai .csv-tiedosto." in other.stderr
+    sheet = _workbook(tmp_path / "h.xlsx", [["Nimi"], ["A"]])
+    missing = run_cli("import", str(sheet), "--root", str(site), "--sheet", "Muu")
+    assert missing.returncode == 2 and "Taulukot: Taulukko1." in missing.stderr
+    assert "Traceback" not in broken.stderr + other.stderr + missing.stderr
+
+
 def test_dry_run_writes_nothing_and_an_existing_record_is_never_replaced(tmp_path: Path) -> None:
     site = _site(tmp_path / "site")
     sheet = _workbook(tmp_path / "h.xlsx", [["Otsikko", "Aloitus"], ["Vanha hanke", "2020"], ["Uusi hanke", "2021"]])

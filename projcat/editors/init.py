@@ -37,7 +37,7 @@ HOSTS: tuple[str, ...] = ("github", "gitlab", "none")
 WORKFLOWS = {"github": (".github/workflows/pages.yml", "github-pages.yml"), "gitlab": (".gitlab-ci.yml",
                                                                                         "gitlab-ci.yml")}
 # The editors' guide, named in its language.
-N_("init.guide_file")
+N_("init.guide_file"), N_("init.guide")
 # Comments of the starter files, replaced at their `@@key@@` markers.
 N_("init.workflow.intro"), N_("init.workflow.nightly"), N_("init.workflow.history"), N_("init.workflow.build")
 N_("init.workflow.gitlab_schedule"), N_("init.gitignore"), N_("init.precommit"), N_("init.requirements")
@@ -285,9 +285,8 @@ def site_files(a: Answers, today: date) -> dict[str, str]:
     out["requirements.txt"] = _filled(_starter("requirements.txt"), lang, {"version": __version__})
     out.update(_vscode())
     out["static/.gitkeep"] = ""
-    out[message(lang, "init.guide_file", {})] = _filled(
-        _starter(f"guide.{lang}.md"), lang,
-        {"title": a.title, "example": f"content/projects/{example_slug(a.languages[0])}.md"})
+    out[message(lang, "init.guide_file", {})] = message(lang, "init.guide", {
+        "title": a.title, "example": f"content/projects/{example_slug(a.languages[0])}.md"})
     if a.host in WORKFLOWS:
         target, source = WORKFLOWS[a.host]
         out[target] = _filled(_starter(source), lang)
