@@ -306,3 +306,22 @@ def test_the_sites_own_csv_imported_into_an_empty_site_builds_the_same_pages(
     assert done.returncode == 0, done.stderr
     pipeline.build(copy, base / "out2", AS_OF)
     assert _pages(base / "out2") == _pages(base / "out1")
+
+
+def test_a_multilingual_sites_csv_files_imported_language_by_language_build_the_same_pages(
+        tmp_path: Path) -> None:
+    example = Path(__file__).resolve().parents[1] / "examples" / "kaksikielinen"
+    original = tmp_path / "original"
+    shutil.copytree(example, original)
+    pipeline.build(original, tmp_path / "out1", AS_OF)
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    shutil.copy(original / "site.yaml", copy / "site.yaml")
+    # The main language's file first: each translation row joins the record written from it.
+    for csv_file in ("hankkeet.csv", "sv/hankkeet.csv", "en/hankkeet.csv"):
+        done = run_cli("import", str(tmp_path / "out1" / csv_file), "--root", str(copy))
+        assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in (copy / "content" / "projects").iterdir()) == sorted(
+        p.name for p in (original / "content" / "projects").iterdir())
+    pipeline.build(copy, tmp_path / "out2", AS_OF)
+    assert _pages(tmp_path / "out2") == _pages(tmp_path / "out1")

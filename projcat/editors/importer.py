@@ -20,8 +20,8 @@ from typing import Any, Unpack
 
 import yaml
 
-from projcat.content.load import SLUG_RE, record_from_bytes
-from projcat.content.records import Project
+from projcat.content.load import SLUG_RE, read_record, record_from_bytes
+from projcat.content.records import Project, Translation
 from projcat.content.settings import Paths, SiteConfig
 from projcat.content.site_file import load_site
 from projcat.content.validate import validate_record
@@ -60,7 +60,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "keywords": ("keywords", "avainsanat", "asiasanat", "nyckelord"),
     "slug": ("slug", "tunniste"),
     # The site's own CSV: what the build derives, not what an editor writes.
-    "-": ("url", "status", "last_changed", "language", "image"),
+    "language": ("language",),
+    "-": ("url", "status", "last_changed", "image"),
 }
 TARGETS = tuple(name for name in ALIASES if name != "-")
 _NESTED = re.compile(r"^(funding|contacts|documents)_(\d+)_([a-z_]+)$")
@@ -74,6 +75,7 @@ N_("import.exists"), N_("import.exists.hint"), N_("import.unknown_theme"), N_("i
 N_("import.amounts_unpaired"), N_("import.amounts_unpaired.hint"), N_("import.bad_map"), N_("import.bad_slug")
 N_("import.bad_slug.hint"), N_("import.empty"), N_("import.unreadable"), N_("import.no_sheet"), N_("import.bad_kind")
 N_("import.amount_without_funder"), N_("import.amount_without_funder.hint")
+N_("import.no_main"), N_("import.no_main.hint")
 N_("import.written"), N_("import.dry_run"), N_("import.not_written"), N_("import.link_title")
 
 
@@ -152,6 +154,8 @@ class Row:
     number: int
     title: str = ""
     slug: str = ""
+    # The language of a row of a multilingual site's own CSV; "" (or the main language) for a record.
+    lang: str = ""
     values: dict[str, Any] = field(default_factory=dict)
     # Empty without a description: a `new` record's skeleton of headings would be published empty.
     body: str = ""
@@ -197,6 +201,8 @@ def read_row(sheet: Sheet, cells: tuple[Cell, ...], cols: list[Column], site: Si
                 row.title = text
             elif target == "slug":
                 row.slug = text
+            elif target == "language":
+                row.lang = text
             elif target in ("start", "end"):
                 row.values[target] = read_date(cell)
             elif target == "theme":
@@ -285,6 +291,8 @@ def plan(sheet: Sheet, site: SiteConfig, root: Path, mapping: Mapping[str, str],
     taken: set[str] = set()
     theme_ids = [t.id for t in site.themes]
     content = Paths(root).content
+    # Each record's row by the slug the sheet gives it, and the slug it was written under.
+    mains: dict[str, tuple[Row, str]] = {}
     for cells in rows:
         found: list[Problem] = []
         row = read_row(sheet, cells, cols, site, found)
@@ -292,6 +300,9 @@ def plan(sheet: Sheet, site: SiteConfig, root: Path, mapping: Mapping[str, str],
         title_col = next(c for c in cols if c.target == "title").cell.col
         if not row.title:
             problems.append(Problem.make(_place(sheet, row.number, title_col), "import.no_title"))
+            continue
+        if row.lang and row.lang != site.languages[0]:
+            planned += _translation(sheet, row, mains, site, root, cols, lang, problems)
             continue
         base = row.slug or _slug(row.title)
         if not SLUG_RE.match(base):
@@ -310,6 +321,7 @@ def plan(sheet: Sheet, site: SiteConfig, root: Path, mapping: Mapping[str, str],
             problems.append(Problem.make(_place(sheet, row.number, title_col), "import.duplicate_slug",
                                          field="title", severity="warning", slug=base, suggestion=slug))
         taken.add(slug)
+        mains[row.slug or base] = (row, slug)
         if found and has_errors(found):
             continue
         values = _ordered(row.values)
@@ -322,10 +334,56 @@ def plan(sheet: Sheet, site: SiteConfig, root: Path, mapping: Mapping[str, str],
     return planned, problems
 
 
-def _validated(sheet: Sheet, row: Row, slug: str, text: str, site: SiteConfig, root: Path,
+def _translation(sheet: Sheet, row: Row, mains: dict[str, tuple[Row, str]], site: SiteConfig, root: Path,
+                 cols: list[Column], lang: str, problems: list[Problem]) -> list[Planned]:
+    """A row of another language (the site's own CSV): `<slug>.<lang>.md` with the words that are its own.
+
+    The CSV repeats the main file's summary, keywords and documents where a
+    translation has none; those are left out, so the page still shows them
+    as the main language's."""
+    title_col = next(c for c in cols if c.target == "title").cell.col
+    main = _main_values(row.slug, mains, root)
+    if main is None or row.lang not in site.languages:
+        problems.append(Problem.make(_place(sheet, row.number, title_col), "import.no_main", field="language",
+                                     slug=row.slug, value=row.lang, choices=", ".join(site.languages[1:])))
+        return []
+    main_values, slug = main
+    target = Paths(root).content / f"{slug}.{row.lang}.md"
+    if target.exists():
+        problems.append(Problem.make(_place(sheet, row.number, title_col), "import.exists", field="title",
+                                     severity="warning", other=f"content/projects/{target.name}"))
+        return []
+    front: dict[str, Any] = {"title": row.title}
+    for name in Translation.model_fields:
+        value = row.values.get(name)
+        if name != "title" and value not in (None, "", []) and value != main_values.get(name):
+            front[name] = value
+    comment = message(lang, "import.comment", {"file": sheet.place, "row": row.number})
+    dumped = yaml.safe_dump(front, allow_unicode=True, sort_keys=False, width=1000)
+    text = f"---\n# {comment}\n{dumped}---\n{row.body.rstrip(chr(10))}\n"
+    problems += _validated(sheet, row, f"{slug}.{row.lang}", text, site, root, cols)
+    return [Planned(target, text, row.number)]
+
+
+def _main_values(slug: str, mains: dict[str, tuple[Row, str]], root: Path) -> tuple[dict[str, Any], str] | None:
+    """The main record's fields and slug: a row of this sheet, else a record written before
+    (each language's `hankkeet.csv` is a file of its own, imported after the main one's)."""
+    if slug in mains:
+        row, written = mains[slug]
+        return row.values, written
+    if not SLUG_RE.match(slug):
+        return None
+    file = Paths(root).content / f"{slug}.md"
+    if not file.is_file():
+        return None
+    data = read_record(file, file.name).fields.data
+    return (data if isinstance(data, dict) else {}), slug
+
+
+def _validated(sheet: Sheet, row: Row, stem: str, text: str, site: SiteConfig, root: Path,
                cols: list[Column]) -> list[Problem]:
     """The record as `check` will see it: each of its problems moved to the row and the field's column."""
-    raw = record_from_bytes(root / "content" / "projects" / f"{slug}.md", f"{slug}.md", text.encode("utf-8"))
+    raw = record_from_bytes(root / "content" / "projects" / f"{stem}.md", f"{stem}.md", text.encode("utf-8"))
     _record, found = validate_record(raw, site, root)
     by_field = {c.target: c.cell.col for c in cols}
     by_field |= {"funding": by_field.get("funder") or by_field.get("amount") or 0,
