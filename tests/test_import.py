@@ -127,6 +127,7 @@ def test_each_bad_cell_is_reported_at_its_sheet_row_and_column_and_nothing_is_wr
         ["Huono osoite", "", "2020", "", "", "", "ei osoite", ""],
         ["Väärin päin", "", "2022", "2020", "", "", "", ""],
         ["Kenen rahaa", "", "2022", "", "", "5 000", "", ""],
+        ["Yhteinen summa", "", "2022", "", "EU; Kunta", "5 000", "", ""],
     ]
     sheet = _workbook(tmp_path / "hankkeet.xlsx", rows)
     done = run_cli("import", str(sheet), "--root", str(site))
@@ -142,6 +143,7 @@ def test_each_bad_cell_is_reported_at_its_sheet_row_and_column_and_nothing_is_wr
         "hankkeet.xlsx:Taulukko1:7:G: virhe: contacts[0].email:",
         "hankkeet.xlsx:Taulukko1:8:D: virhe: end:",
         "hankkeet.xlsx:Taulukko1:9:F: virhe: summalla ei ole rahoittajaa",
+        "hankkeet.xlsx:Taulukko1:10:F: virhe: summia on eri määrä kuin rahoittajia (2)",
     ]
     for start in expected:
         assert any(line.startswith(start) for line in lines), f"{start!r} not in:\n{done.stderr}"

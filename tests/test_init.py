@@ -7,6 +7,7 @@ its host. (Its pages in a browser: test_init_browser.py.)
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -199,3 +200,12 @@ def test_in_a_terminal_it_asks_in_the_chosen_language(tmp_path: Path) -> None:
     assert data["base_url"] == "https://example.org/projects/"
     assert (tmp_path / "s" / "GUIDE.md").is_file()
     assert (tmp_path / "s" / "content" / "projects" / "example-project.fi.md").is_file()
+
+
+def test_the_end_of_input_in_a_terminal_stops_without_writing(tmp_path: Path) -> None:
+    terminal = Terminal("init", str(tmp_path / "s"), "--lang", "fi")
+    terminal.read_until("Organisaation nimi: ")
+    os.write(terminal.master, b"\x04")
+    code, shown = terminal.finish()
+    assert code == 2 and "Mitään ei kirjoitettu." in shown
+    assert not (tmp_path / "s").exists()

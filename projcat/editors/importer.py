@@ -236,16 +236,18 @@ def read_row(sheet: Sheet, cells: tuple[Cell, ...], cols: list[Column], site: Si
     if amounts and not funders:
         problems.append(_problem(sheet, amounts[0][0], "import.amount_without_funder", ""))
         amounts = []
-    if funders or amounts:
-        if amounts and len(amounts) not in (1, len(funders)):
-            problems.append(_problem(sheet, amounts[0][0], "import.amounts_unpaired", "",
-                                     count=len(funders)))
-        items: list[dict[str, Any]] = [{"funder": funder} for funder in funders] or [{"funder": ""}]
+    if amounts and len(amounts) != len(funders):
+        # One total for several funders cannot be told apart: the sheet must say whose is what.
+        problems.append(_problem(sheet, amounts[0][0], "import.amounts_unpaired", "", count=len(funders)))
+        amounts = []
+    if funders:
+        items: list[dict[str, Any]] = [{"funder": funder} for funder in funders]
         for item, (_cell, amount, up_to) in zip(items, amounts, strict=False):
             item["amount_eur"] = amount
             if up_to:
                 item["up_to"] = True
-        nested.update({("funding", -len(items) + i): item for i, item in enumerate(items)})
+        # Numbered below zero: before any `funding_<n>_...` column's items.
+        nested.update({("funding", i - len(items)): item for i, item in enumerate(items)})
     if contact:
         nested[("contacts", 0)] = contact
     for (name, _number), item in sorted(nested.items(), key=lambda kv: (kv[0][0], kv[0][1])):

@@ -118,7 +118,9 @@ def _terminal_ask(prompt: str) -> str:
     try:
         return input(prompt).strip()
     except EOFError:
-        return ""
+        # Ctrl-D: the editor wants out, not the same question again.
+        print()
+        raise Refused("init.not_written") from None
 
 
 def answers(given: Given, ask: Ask | None) -> Answers:
