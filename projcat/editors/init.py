@@ -79,6 +79,8 @@ class Refused(Exception):
     def __init__(self, key: str, **params: object) -> None:
         super().__init__(key)
         self.key, self.params = key, params
+        # The language to say it in, once the editors have chosen one.
+        self.lang: str | None = None
 
 
 def split_list(text: str) -> tuple[str, ...]:
@@ -152,12 +154,16 @@ def answers(given: Given, ask: Ask | None) -> Answers:
             except Refused as refused:
                 print(message(lang, refused.key, refused.params), file=sys.stderr)
 
-    organisation = get(given.organisation, "init.ask_organisation", None, str.strip)
-    title = get(given.title, "init.ask_title", message(lang, "init.default_title", {}), str.strip)
-    languages = get(given.languages, "init.ask_languages", lang, _languages, choices=", ".join(LANGUAGES))
-    themes = get(given.themes, "init.ask_themes", None, _themes)
-    base_url = get(given.base_url, "init.ask_base_url", "/", str.strip)
-    host = get(given.host, "init.ask_host", "github", _host, choices=", ".join(HOSTS))
+    try:
+        organisation = get(given.organisation, "init.ask_organisation", None, str.strip)
+        title = get(given.title, "init.ask_title", message(lang, "init.default_title", {}), str.strip)
+        languages = get(given.languages, "init.ask_languages", lang, _languages, choices=", ".join(LANGUAGES))
+        themes = get(given.themes, "init.ask_themes", None, _themes)
+        base_url = get(given.base_url, "init.ask_base_url", "/", str.strip)
+        host = get(given.host, "init.ask_host", "github", _host, choices=", ".join(HOSTS))
+    except Refused as refused:
+        refused.lang = lang
+        raise
     return Answers(lang, organisation, title, languages, themes, base_url, host)
 
 
@@ -321,7 +327,7 @@ def init_site(folder: Path, given: Given, today: date, ask: Ask | None = None) -
     try:
         a = answers(given, ask)
     except Refused as refused:
-        print(message(lang, refused.key, refused.params), file=sys.stderr)
+        print(message(refused.lang or lang, refused.key, refused.params), file=sys.stderr)
         return 2
     texts, problems = _checked(site_files(a, today))
     if problems:
