@@ -38,6 +38,8 @@ def test_flags_make_a_site_that_checks_and_builds_as_it_is(tmp_path: Path) -> No
     assert built.returncode == 0, built.stderr
     statement = (site / "site" / "saavutettavuusseloste" / "index.html").read_text(encoding="utf-8")
     assert "Tämän sivuston saavutettavuutta ei ole vielä arvioitu." in statement
+    # Nothing claims an assessment that was not made.
+    assert "itsearvio" not in statement and "arvioinnin jälkeen" in statement
     swedish = site / "site" / "sv" / "tillganglighetsutlatande" / "index.html"
     assert "Webbplatsens tillgänglighet har ännu inte bedömts." in swedish.read_text(encoding="utf-8")
 

@@ -109,6 +109,9 @@ def _dates_html(facts: Accessibility | None, t: Strings) -> Markup:
 
 
 def _assessment_text(facts: Accessibility | None, t: Strings, main: str) -> str:
+    if facts is not None and facts.compliance == "not-assessed":
+        # Not "based on a self-assessment": none has been made yet.
+        return t("statement.assessment.not_yet")
     if facts is None or facts.assessment == "self":
         return t("statement.assessment.self")
     if facts.assessor:
