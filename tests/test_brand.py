@@ -81,13 +81,18 @@ def test_a_logo_needs_its_file_and_its_text(tmp_path: Path) -> None:
     site = _site(tmp_path / "s", "brand:\n  logo: /puuttuu.svg\n")
     checked = run_cli("check", "--root", str(site), "--lang", "en")
     assert checked.returncode == 1
-    assert "site.yaml:12:9: error: brand.logo: the image file '/puuttuu.svg' is not found" in checked.stderr
+    assert "site.yaml:12:9: error: brand.logo: the logo file '/puuttuu.svg' is not found - put it under static/" \
+        in checked.stderr
     assert "error: brand.logo_alt: the logo has no text alternative" in checked.stderr
     (site / "static" / "rikki.svg").write_text("<html>not an svg</html>", encoding="utf-8")
     (site / "site.yaml").write_text(SITE_YAML.format(brand="brand:\n  logo: /rikki.svg\n  logo_alt: Kaupunki\n"),
                                     encoding="utf-8")
     checked = run_cli("check", "--root", str(site), "--lang", "en")
     assert checked.returncode == 1 and "brand.logo:" in checked.stderr
+    (site / "site.yaml").write_text(SITE_YAML.format(
+        brand="brand:\n  logo: https://example.org/logo.svg\n  logo_alt: Kaupunki\n"), encoding="utf-8")
+    checked = run_cli("check", "--root", str(site), "--lang", "en")
+    assert "brand.logo: the logo 'https://example.org/logo.svg' is not a file of this site" in checked.stderr
 
 
 def test_the_brand_is_in_the_stylesheet_and_the_logo_in_the_header(tmp_path: Path) -> None:

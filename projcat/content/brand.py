@@ -88,7 +88,8 @@ def _shown(ratio: float) -> str:
 
 
 N_("brand.low_contrast"), N_("brand.low_contrast.hint"), N_("brand.logo_alt_missing")
-N_("brand.logo_alt_missing.hint")
+N_("brand.logo_alt_missing.hint"), N_("brand.logo_missing"), N_("brand.logo_missing.hint")
+N_("brand.logo_not_local"), N_("brand.logo_not_local.hint")
 
 
 def brand_problems(site: SiteConfig, document: Document | None, shown: str) -> list[Problem]:
@@ -146,11 +147,11 @@ def logo_problems(site: SiteConfig, document: Document | None, shown: str, root:
         return [Problem.make(shown, code, line=mark.line if mark else None, col=mark.col if mark else None,
                              field="brand.logo", value=logo, slug="", detail=detail)]
 
-    if not logo.startswith("/"):
-        return problem("image.remote" if "://" in logo else "image.outside")
+    if not logo.startswith("/") or logo.startswith("//"):
+        return problem("brand.logo_not_local")
     file, code = locate(logo, "", root)
     if file is None:
-        return problem(code)
+        return problem("brand.logo_missing" if code == "image.missing_file" else "brand.logo_not_local")
     if file.suffix.lower() == ".svg":
         detail = _svg_problem(file)
         return problem("image.broken", detail) if detail else []
