@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli
+from media_files import jpeg_with_gps
 from projcat.content.brand import BAND, WHITE, contrast, passing_shade
 
 SITE_YAML = """title: Hankkeet
@@ -93,6 +94,14 @@ def test_a_logo_needs_its_file_and_its_text(tmp_path: Path) -> None:
         brand="brand:\n  logo: https://example.org/logo.svg\n  logo_alt: Kaupunki\n"), encoding="utf-8")
     checked = run_cli("check", "--root", str(site), "--lang", "en")
     assert "brand.logo: the logo 'https://example.org/logo.svg' is not a file of this site" in checked.stderr
+
+
+def test_a_raster_logo_with_photo_metadata_is_refused(tmp_path: Path) -> None:
+    site = _site(tmp_path / "s", "brand:\n  logo: /logo.jpg\n  logo_alt: Kaupunki\n")
+    jpeg_with_gps(site / "static" / "logo.jpg", (200, 60))
+    checked = run_cli("check", "--root", str(site), "--lang", "en")
+    assert checked.returncode == 1
+    assert "brand.logo: the logo '/logo.jpg' carries photo metadata" in checked.stderr
 
 
 def test_the_brand_is_in_the_stylesheet_and_the_logo_in_the_header(tmp_path: Path) -> None:
