@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from projcat.content.records import ValidRecord
     from projcat.content.settings import SiteConfig
 
-COMMANDS = ("build", "check", "serve", "new", "schema")
+COMMANDS = ("build", "check", "serve", "new", "schema", "init", "import")
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 
@@ -41,7 +41,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="build.py",
         description="Validate project records and build the static site.",
     )
-    sub = parser.add_subparsers(dest="command", metavar="{build,check,serve,new,schema}")
+    sub = parser.add_subparsers(dest="command", metavar="{build,check,serve,new,schema,init,import}")
 
     def common(p: argparse.ArgumentParser, lang_help: str = "language of messages (default: the site's)") -> None:
         p.add_argument("--root", type=Path, default=Path("."), help="site folder holding site.yaml (default: .)")
@@ -84,6 +84,26 @@ def _parser() -> argparse.ArgumentParser:
     p_schema = sub.add_parser("schema", help="write the editors' JSON Schemas and field guide from the data model")
     common(p_schema)
     p_schema.add_argument("--check", action="store_true", help="only report files that are out of date (exit 1)")
+
+    p_init = sub.add_parser("init", help="make a new site folder (asks in a terminal; every answer is also a flag)")
+    p_init.add_argument("folder", type=Path, metavar="DIR", help="the new site's folder (made if missing)")
+    p_init.add_argument("--lang", choices=LANGUAGES, default=None, help="the editors' language (questions, comments)")
+    p_init.add_argument("--organisation", default=None, help="the organisation's name")
+    p_init.add_argument("--title", default=None, help="the site's title")
+    p_init.add_argument("--languages", default=None, metavar="fi,sv", help="the site's languages, main first")
+    p_init.add_argument("--themes", default=None, metavar='"A,B"', help="the themes' names, comma-separated")
+    p_init.add_argument("--base-url", default=None, metavar="URL", help="the address the site is published at")
+    p_init.add_argument("--host", default=None, choices=("github", "gitlab", "none"),
+                        help="the host whose publishing workflow to write")
+    p_init.set_defaults(root=Path("."))
+
+    p_import = sub.add_parser("import", help="write one record per row of a spreadsheet (.xlsx or .csv)")
+    common(p_import)
+    p_import.add_argument("file", type=Path, metavar="FILE", help="an .xlsx or .csv file")
+    p_import.add_argument("--map", type=Path, default=None, metavar="MAP.yaml",
+                          help="column name -> field (title, theme, start, ...); overrides the usual names")
+    p_import.add_argument("--sheet", default=None, help="the sheet of a workbook to read (default: the first)")
+    p_import.add_argument("--dry-run", action="store_true", help="report what would be written; write nothing")
     return parser
 
 
@@ -361,6 +381,22 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_PROBLEMS if stale else EXIT_OK
 
 
+def cmd_init(args: argparse.Namespace) -> int:
+    from projcat.build.stamp import today_in
+    from projcat.content.settings import SiteConfig
+    from projcat.editors.init import Given, ask_in_terminal, init_site
+
+    given = Given(args.lang, args.organisation, args.title, args.languages, args.themes, args.base_url, args.host)
+    today = today_in(str(SiteConfig.model_fields["time_zone"].default))
+    return init_site(args.folder, given, today, ask_in_terminal())
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from projcat.editors.importer import import_sheet
+
+    return import_sheet(args.root, args.file, args.map, args.sheet, args.dry_run, args.lang)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         # A terminal that cannot show 'ä' must not turn a message into a traceback.
@@ -370,7 +406,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not (args.root / "site.yaml").exists() and not args.root.is_dir():
         print(message(args.lang or "fi", "usage.no_root", {"root": args.root}), file=sys.stderr)
         return EXIT_USAGE
-    handlers = {"build": cmd_build, "check": cmd_check, "serve": cmd_serve, "new": cmd_new, "schema": cmd_schema}
+    handlers = {"build": cmd_build, "check": cmd_check, "serve": cmd_serve, "new": cmd_new, "schema": cmd_schema,
+                "init": cmd_init, "import": cmd_import}
     try:
         return handlers[args.command](args)
     except KeyboardInterrupt:

@@ -21,6 +21,7 @@ from projcat.build.images import image_files
 from projcat.build.output import WriteReport, check_output_folder, write_site
 from projcat.build.stamp import DEFAULT_TIME_ZONE, today_in
 from projcat.catalogue import Catalogue, build_catalogue
+from projcat.content.brand import brand_problems, logo_problems
 from projcat.content.history import History, read_history
 from projcat.content.load import display_path, read_record, record_files
 from projcat.content.media import NO_MEDIA, Media, check_media
@@ -32,6 +33,7 @@ from projcat.content.translations import Validated, join_translations
 from projcat.content.validate import collision_problems, validate_record
 from projcat.problems import ContentError, OutputError, Problem, has_errors, sort_problems
 from projcat.render.addresses import output_path
+from projcat.render.brand import with_brand
 from projcat.render.feeds import publish_languages
 from projcat.render.markup import Renderer
 from projcat.render.pages import Page, fingerprint, make_environment, plan_languages, render_site, static_files
@@ -103,6 +105,8 @@ def check(
     problems += media_problems
     if site is not None:
         problems += statement_problems(site, [r.project for r in records], site_file.document, site_file.shown)
+        problems += brand_problems(site, site_file.document, site_file.shown)
+        problems += logo_problems(site, site_file.document, site_file.shown, root)
     problems = sort_problems(problems)
     day = as_of or (today(site) if site is not None else None)
     catalogue = None
@@ -130,6 +134,8 @@ def render(
     # included): the file as an editor put it under static/ would still carry them.
     used = {image.source for image in result.media.images.values()}
     assets = {name: data for name, data in static_files(paths.static).items() if f"static/{name}" not in used}
+    # The brand's colours are part of the stylesheet, so its fingerprint below follows them.
+    assets = with_brand(assets, result.site.brand)
     stylesheet_hash = fingerprint(assets.get("assets/style.css", b""))
     script_hash = fingerprint(assets.get("assets/search.js", b""))
     site = result.site

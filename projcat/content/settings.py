@@ -119,7 +119,8 @@ class SiteDocument(Document):
     date: Date | None = Field(None, description=doc("site.document.date"))
 
 
-COMPLIANCE_LEVELS: tuple[str, ...] = ("full", "partial", "none")
+# `not-assessed`: a new site whose organisation has not yet assessed it (what `init` writes).
+COMPLIANCE_LEVELS: tuple[str, ...] = ("full", "partial", "none", "not-assessed")
 ASSESSMENT_KINDS: tuple[str, ...] = ("self", "external")
 
 
@@ -227,6 +228,32 @@ class Cms(Strict):
     local_port: Port = Field(8081, description=doc("site.cms.local_port"))
 
 
+COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def _colour(value: Any) -> str:
+    text = as_text(value)
+    if not COLOUR.match(text):
+        raise PydanticCustomError("site.bad_colour", "bad colour", {"value": text})
+    return text.lower()
+
+
+N_("site.bad_colour.hint"), N_("example.site.brand.logo"), N_("example.site.brand.logo_alt")
+N_("example.site.brand.colour"), N_("example.site.brand.header_colour")
+Colour = Annotated[str, BeforeValidator(_colour), WithJsonSchema({"type": "string", "pattern": COLOUR.pattern}),
+                   Kind("colour")]
+
+
+class Brand(Strict):
+    """The organisation's look: a logo in the header and two colours (checked for contrast in `content.brand`)."""
+
+    doc_prefix: ClassVar[str] = "site.brand."
+    logo: Url | None = Field(None, description=doc("site.brand.logo"))
+    logo_alt: LocalTextField | None = Field(None, description=doc("site.brand.logo_alt"))
+    colour: Colour | None = Field(None, description=doc("site.brand.colour"))
+    header_colour: Colour | None = Field(None, description=doc("site.brand.header_colour"))
+
+
 def _no_default(schema: dict[str, Any]) -> None:
     # The default is the site's `language`, not a value an editor could write.
     schema.pop("default", None)
@@ -250,6 +277,7 @@ class SiteConfig(Strict):
     accessibility: Annotated[Accessibility, Kind("section")] | None = Field(
         None, description=doc("site.accessibility"))
     cms: Annotated[Cms, Kind("section")] | None = Field(None, description=doc("site.cms"))
+    brand: Annotated[Brand, Kind("section")] | None = Field(None, description=doc("site.brand"))
 
     @model_validator(mode="wrap")
     @classmethod

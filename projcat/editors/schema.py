@@ -19,7 +19,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from projcat.content.records import Contact, Document, Funding, Image, Kind, Project
-from projcat.content.settings import Accessibility, Cms, SiteConfig, SiteDocument, SupervisoryAuthority, Theme
+from projcat.content.settings import Accessibility, Brand, Cms, SiteConfig, SiteDocument, SupervisoryAuthority, Theme
 from projcat.strings import N_, known, message
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
@@ -28,7 +28,7 @@ SITE_SCHEMA_FILE = "schema/site.schema.json"
 _MODELS: dict[str, type[BaseModel]] = {
     m.__name__: m
     for m in (Project, Funding, Contact, Document, Image, SiteConfig, Theme, SiteDocument, Accessibility,
-              SupervisoryAuthority, Cms)
+              SupervisoryAuthority, Cms, Brand)
 }
 
 

@@ -10,9 +10,10 @@ once its title is filled in.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+import yaml
 from pydantic import BaseModel
 
 from projcat.content.records import Project
@@ -52,11 +53,16 @@ def _sub_fields(model: type[BaseModel], values: dict[str, Any], indent: str, fir
     return lines
 
 
-def _field(name: str, lang: str) -> list[str]:
-    """One optional field of a record as YAML, its explanation first; not yet commented out."""
-    info = Project.model_fields[name]
+def explanation(model: type[BaseModel], name: str, lang: str) -> str:
+    """A field's one-line explanation from the strings table, in `lang`."""
+    return _explanation(model, name, lang)
+
+
+def example_lines(name: str, lang: str, model: type[BaseModel] = Project) -> list[str]:
+    """One optional field of `model` as YAML with its example value; not yet commented out."""
+    info = model.model_fields[name]
     kind, _ = field_kind(info)
-    value = example_value(Project, name, lang)
+    value = example_value(model, name, lang)
     sub = item_model(info)
     if kind == "items" and sub is not None:
         return [f"{name}:", *_sub_fields(sub, value[0], "  ", "- ", lang)]
@@ -67,9 +73,21 @@ def _field(name: str, lang: str) -> list[str]:
     return [f"{name}: {_value(value)}"]
 
 
-def record_text(title: str, theme: str | None, theme_ids: Sequence[str], lang: str) -> str:
-    """The whole new record: front matter and the description's skeleton."""
-    lines = ["---", f"# {message(lang, 'new.template_intro', {})}"]
+def _written(name: str, value: Any) -> list[str]:
+    """A field with its value, as YAML lines."""
+    return yaml.safe_dump({name: value}, allow_unicode=True, sort_keys=False, width=1000).splitlines()
+
+
+def record_text(title: str, theme: str | None, theme_ids: Sequence[str], lang: str,
+                values: Mapping[str, Any] | None = None, intro: str | None = None, body: str | None = None) -> str:
+    """The whole new record: front matter and the description's skeleton.
+
+    `values` are fields already known (an imported row, the example record):
+    written out under their explanation instead of commented out; `intro`
+    replaces the first comment line and `body` the description's skeleton.
+    """
+    values = values or {}
+    lines = ["---", f"# {intro or message(lang, 'new.template_intro', {})}"]
     for name in Project.model_fields:
         explanation = _explanation(Project, name, lang)
         if name == "theme" and theme_ids:
@@ -79,11 +97,15 @@ def record_text(title: str, theme: str | None, theme_ids: Sequence[str], lang: s
             lines.append(f"title: {yaml_scalar(title)}" if title else "title:")
         elif name == "theme" and theme:
             lines.append(f"theme: {theme}")
+        elif name in values:
+            lines += _written(name, values[name])
         elif name == "theme":
             lines.append(f"# theme: {theme_ids[0] if theme_ids else example_value(Project, name, lang)}")
         else:
-            lines += ["# " + line for line in _field(name, lang)]
+            lines += ["# " + line for line in example_lines(name, lang)]
     lines += ["---", ""]
+    if body is not None:
+        return "\n".join(lines) + body.rstrip("\n") + "\n"
     for section in BODY_SECTIONS:
         lines += [f"## {message(lang, f'new.body.{section}', {})}", "",
                   f"<!-- {message(lang, f'new.body.{section}.hint', {})} -->", ""]

@@ -114,6 +114,9 @@ def _dates_html(facts: Accessibility | None, t: Strings) -> Markup:
 
 
 def _assessment_html(facts: Accessibility | None, t: Strings, main: str) -> Markup:
+    if facts is not None and facts.compliance == "not-assessed":
+        # Not "based on a self-assessment": none has been made yet.
+        return escape(t("statement.assessment.not_yet"))
     if facts is None or facts.assessment == "self":
         return escape(t("statement.assessment.self"))
     if facts.assessor:
@@ -125,6 +128,7 @@ def _assessment_html(facts: Accessibility | None, t: Strings, main: str) -> Mark
 
 # Composed below as statement.compliance.<compliance>.
 N_("statement.compliance.full"), N_("statement.compliance.partial"), N_("statement.compliance.none")
+N_("statement.compliance.not-assessed")
 
 
 def build_statement(views: Views, t: Strings) -> StatementView:

@@ -21,6 +21,7 @@ from projcat.content.media import NO_MEDIA, Media
 from projcat.content.settings import Accessibility, SiteConfig
 from projcat.content.versions import ShownImage, version
 from projcat.render.addresses import DATA_CSV, DATA_JSON, DATA_SCHEMA, FEED, Urls
+from projcat.render.brand import LogoView, logo_view
 from projcat.render.formatting import (
     PageStrings,
     PeriodView,
@@ -168,6 +169,8 @@ class SiteView:
     # The favicon every page links, and the sharing image (absolute; None: none or no host known).
     icon: Icon | None = None
     image: str | None = None
+    # The organisation's logo in the header (`brand:` in site.yaml); None: none.
+    logo: LogoView | None = None
 
     @property
     def content_security_policy(self) -> str:
@@ -389,6 +392,7 @@ def build_views(
         organisation_lang=other_lang(organisation_lang, page_lang),
         icon=site_icon(urls, site.favicon),
         image=absolute_or_none(urls, site.image),
+        logo=logo_view(site.brand, urls, page_lang, main),
     )
     return Views(
         site=site_view,
