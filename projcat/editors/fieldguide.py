@@ -36,6 +36,7 @@ N_("guide.kind.phone"), N_("guide.kind.url"), N_("guide.kind.lang"), N_("guide.k
 N_("guide.kind.theme_id"), N_("guide.kind.time_zone"), N_("guide.kind.base_url"), N_("guide.kind.items")
 N_("guide.kind.local_text"), N_("guide.kind.alt")
 N_("guide.kind.section"), N_("guide.kind.choice"), N_("guide.kind.port"), N_("guide.kind.media_folder")
+N_("guide.kind.programme")
 N_("guide.col.field"), N_("guide.col.type"), N_("guide.col.required"), N_("guide.col.description")
 N_("guide.col.example"), N_("guide.items"), N_("guide.section"), N_("guide.required.yes"), N_("guide.required.no")
 

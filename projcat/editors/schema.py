@@ -18,8 +18,16 @@ from typing import Any, get_args
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from projcat.content.records import Contact, Document, Funding, Image, Kind, Project
-from projcat.content.settings import Accessibility, Cms, SiteConfig, SiteDocument, SupervisoryAuthority, Theme
+from projcat.content.records import Contact, Document, Funding, Image, Indicator, Kind, Project
+from projcat.content.settings import (
+    Accessibility,
+    Cms,
+    Programme,
+    SiteConfig,
+    SiteDocument,
+    SupervisoryAuthority,
+    Theme,
+)
 from projcat.strings import N_, known, message
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
@@ -27,8 +35,8 @@ RECORD_SCHEMA_FILE = "schema/hanke.schema.json"
 SITE_SCHEMA_FILE = "schema/site.schema.json"
 _MODELS: dict[str, type[BaseModel]] = {
     m.__name__: m
-    for m in (Project, Funding, Contact, Document, Image, SiteConfig, Theme, SiteDocument, Accessibility,
-              SupervisoryAuthority, Cms)
+    for m in (Project, Funding, Indicator, Contact, Document, Image, SiteConfig, Theme, SiteDocument, Accessibility,
+              SupervisoryAuthority, Cms, Programme)
 }
 
 
@@ -98,6 +106,11 @@ N_("example.site.languages"), N_("example.image.src"), N_("example.image.alt"), 
 N_("example.site.cms.backend"), N_("example.site.cms.repo"), N_("example.site.cms.branch")
 N_("example.site.cms.base_url"), N_("example.site.cms.auth_endpoint"), N_("example.site.cms.app_id")
 N_("example.site.cms.api_root"), N_("example.site.cms.media_folder"), N_("example.site.cms.local_port")
+N_("example.aims"), N_("example.results"), N_("example.funding.programme"), N_("example.funding.code")
+N_("example.indicator.name"), N_("example.indicator.unit"), N_("example.indicator.target")
+N_("example.indicator.actual"), N_("example.site.programme.id"), N_("example.site.programme.rules")
+N_("example.site.programme.name"), N_("example.site.programme.fund"), N_("example.site.programme.statement")
+N_("example.site.programme.logo"), N_("example.site.programme.logo_alt")
 
 
 def example_text(model: type[BaseModel], name: str, lang: str) -> str:

@@ -31,6 +31,7 @@ from projcat.render.formatting import (
     locale_of,
     period_view,
 )
+from projcat.render.funding_blocks import FundingBlockView, funding_blocks
 from projcat.render.images import BODY_SIZES, CARD_SIZES, ImageView, image_view, place_images
 from projcat.render.markup import Renderer, first_sentence
 from projcat.render.meta import CONTENT_SECURITY_POLICY, Icon, absolute_or_none, site_icon
@@ -88,6 +89,21 @@ class ProjectView:
     card_image: ImageView | None = None
     # The start's year, for the search page's year filter; None without a start date.
     start_year: str | None = None
+    # EU funding (`render.funding_blocks`): a block per programme near the top; aims, results and
+    # indicators under their own headings, in `aims_lang` when not in the page's language.
+    funding_blocks: tuple[FundingBlockView, ...] = ()
+    aims_html: Markup = field(default_factory=Markup)
+    results_html: Markup = field(default_factory=Markup)
+    aims_lang: str | None = None
+    indicators: tuple[IndicatorView, ...] = ()
+
+
+@dataclass(frozen=True)
+class IndicatorView:
+    name: str
+    unit: str
+    target: str
+    actual: str
 
 
 @dataclass(frozen=True)
@@ -214,11 +230,14 @@ def project_view(entry: Entry, site: SiteConfig, urls: Urls, renderer: Renderer,
         words = translated.translation
         title, title_lang, text_lang = words.title, lang, lang
         summary_text, body, keywords = words.summary, translated.body, tuple(words.keywords or project.keywords)
+        aims, results = words.aims or project.aims, words.results or project.results
+        aims_lang = lang if words.aims or not project.aims else main
         keywords_lang = lang if words.keywords else main
         documents, documents_lang = (words.documents, lang) if words.documents else (project.documents, main)
     else:
         title, title_lang, text_lang = project.title, project.title_lang or main, main
         summary_text, body, keywords, keywords_lang = project.summary, entry.record.body, tuple(project.keywords), main
+        aims, results, aims_lang = project.aims, project.results, main
         documents, documents_lang = project.documents, main
     # The description sits under the page's h2 "Kuvaus": its headings start at h3.
     images = dict(media.images_of(entry.slug))
@@ -250,6 +269,9 @@ def project_view(entry: Entry, site: SiteConfig, urls: Urls, renderer: Renderer,
                 (t("funding.up_to", amount=format_amount(f.amount_eur, locale)) if f.up_to
                  else format_amount(f.amount_eur, locale)) if f.amount_eur is not None else None,
                 f.note,
+                *_programme_of(f.programme, site, lang),
+                f.code,
+                p.rules if (p := site.programme(f.programme)) else None,
             )
             for f in project.funding
         ),
@@ -269,7 +291,26 @@ def project_view(entry: Entry, site: SiteConfig, urls: Urls, renderer: Renderer,
         # On a card the title's link says what the image is of: there it is decorative.
         card_image=main_image(project.image, images, urls, sizes=CARD_SIZES, decorative=True),
         start_year=str(project.start.year) if project.start else None,
+        funding_blocks=funding_blocks(project, site, urls, t),
+        # Sanitised by nh3 in to_html; under their own h2, their headings start at h3.
+        # An image in them is not one the record's checks read: dropped, as in a theme's intro.
+        aims_html=Markup(place_images(renderer.to_html(aims, top=3), {}, urls)) if aims else Markup(""),  # noqa: S704
+        results_html=Markup(place_images(renderer.to_html(results, top=3), {}, urls)) if results else Markup(""),  # noqa: S704
+        aims_lang=other_lang(aims_lang, lang),
+        indicators=tuple(IndicatorView(i.name, i.unit or "", i.target or "", i.actual or "")
+                         for i in project.indicators),
     )
+
+
+def _programme_of(programme_id: str | None, site: SiteConfig, lang: str) -> tuple[str | None, str | None]:
+    """A funding entry's programme as a page in `lang` names it: its name, else its id."""
+    programme = site.programme(programme_id)
+    if programme is None:
+        return None, None
+    if programme.name is None:
+        return programme.id, None
+    name, name_lang = shown(programme.name, lang, site.language)
+    return name, other_lang(name_lang, lang)
 
 
 def main_image(image: Image | None, images: dict[str, ImageFile], urls: Urls, sizes: str = BODY_SIZES,
