@@ -170,6 +170,10 @@ def test_the_guides_example_site_checks_clean(tmp_path: Path) -> None:
     root = tmp_path / "site-src"
     root.mkdir()
     (root / "site.yaml").write_text(example_front_matter(SiteConfig, "fi"), encoding="utf-8")
+    # Its programme's logo is a file under static/, as a site would have it.
+    logo = root / "static" / yaml12(example_front_matter(SiteConfig, "fi"))["programmes"][0]["logo"].lstrip("/")
+    logo.parent.mkdir(parents=True)
+    logo.write_text('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 3 1"/>', encoding="utf-8")
     site, problems = load_site(Paths(root))
     assert site is not None, [p.format("fi") for p in problems]
     assert problems == []

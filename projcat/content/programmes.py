@@ -36,7 +36,7 @@ N_("programme.needs_logo")
 # Words of a funder's name that mean EU money: the Finnish, Swedish and English names of the
 # funds and programmes editors write.
 _EU_WORDS = re.compile(
-    r"\b(ESR\+?|EAKR|ESF\+?|ERDF|EMKVR|JTF|EU:n|EU:s|Euroopan|Europeiska|European Union|Interreg|Horizon|"
+    r"\b(EU|ESR\+?|EAKR|ESF\+?|ERDF|EMKVR|JTF|EU:n|EU:s|Euroopan|Europeiska|European Union|Interreg|Horizon|"
     r"Horisontti|Erasmus\+?|LIFE|NextGenerationEU)\b|NextGenerationEU",
 )
 
@@ -157,6 +157,8 @@ def site_programme_problems(doc: YamlDocument, path: str, site: SiteConfig, root
                        where["line"], where["col"], dotted((*loc, "logo_alt")))
         problems += alt_problems(use, path)
         _, code = locate(programme.logo, "", root)
+        # A site path names a file under static/, as a document's does.
+        code = "url.missing_file" if code == "image.missing_file" else code
         if code:
             problems.append(_problem(doc, path, code, (*loc, "logo"), value=programme.logo, slug=""))
     return problems

@@ -233,8 +233,18 @@ PROGRAMME_RULES: tuple[str, ...] = ("eu-2021-2027", "eu-2014-2020", "nextgenerat
                                     "national")
 STATEMENT_KINDS: tuple[str, ...] = ("funded", "co-funded")
 N_("site.bad_rules.hint"), N_("site.bad_statement.hint"), N_("programme.needs_fund.hint")
-N_("programme.needs_logo.hint"), N_("programme.duplicate.hint")
+N_("programme.needs_logo.hint"), N_("programme.duplicate.hint"), N_("site.bad_programme_id.hint")
 
+def _programme_id(value: Any) -> str:
+    text = as_text(value)
+    if not THEME_ID.match(text):
+        raise PydanticCustomError("site.bad_programme_id", "bad programme id", {"value": text})
+    return text
+
+
+# Written like a theme's id, so that it is as easy to name from a record.
+ProgrammeId = Annotated[str, BeforeValidator(_programme_id),
+                        WithJsonSchema({"type": "string", "pattern": THEME_ID.pattern}), Kind("theme_id")]
 ProgrammeRules = Annotated[str, BeforeValidator(_one_of("site.bad_rules", PROGRAMME_RULES)),
                            WithJsonSchema({"enum": list(PROGRAMME_RULES)}), Kind("choice")]
 StatementKind = Annotated[str, BeforeValidator(_one_of("site.bad_statement", STATEMENT_KINDS)),
@@ -245,7 +255,7 @@ class Programme(Strict):
     """A funding programme the site's records name (`funding[].programme`): how its support is shown."""
 
     doc_prefix: ClassVar[str] = "site.programme."
-    id: ThemeId = Field(description=doc("site.programme.id"))
+    id: ProgrammeId = Field(description=doc("site.programme.id"))
     rules: ProgrammeRules = Field(description=doc("site.programme.rules"))
     name: LocalTextField | None = Field(None, description=doc("site.programme.name"))
     fund: LocalTextField | None = Field(None, description=doc("site.programme.fund"))

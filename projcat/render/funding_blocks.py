@@ -78,6 +78,10 @@ def funding_blocks(project: Project, site: SiteConfig, urls: Urls, t: Strings) -
                 programme.id, None, (), urls.site_path(programme.logo) if programme.logo else None,
                 alt, other_lang(alt_lang, t.lang)))
             continue
+        # A programme's own logo, when it has one, beside the emblem and never larger (the stylesheet).
+        alt, alt_lang = shown(programme.logo_alt, t.lang, site.language)
         blocks.append(FundingBlockView(programme.id, urls.asset(EMBLEM),
-                                       statement_lines(programme, funding.code, t, site.language)))
+                                       statement_lines(programme, funding.code, t, site.language),
+                                       urls.site_path(programme.logo) if programme.logo else None,
+                                       alt, other_lang(alt_lang, t.lang)))
     return tuple(blocks)
