@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from projcat.content.dates import DateError, parse_partial_date
-from projcat.content.images import ImageUse, alt_problems, locate
+from projcat.content.images import MAX_PIXELS, ImageUse, alt_problems, locate, read_image
 from projcat.content.records import Project
 from projcat.content.settings import Programme, SiteConfig
 from projcat.content.yamlread import Document as YamlDocument
@@ -156,9 +156,15 @@ def site_programme_problems(doc: YamlDocument, path: str, site: SiteConfig, root
         use = ImageUse(programme.logo, str(programme.logo_alt) if programme.logo_alt is not None else None,
                        where["line"], where["col"], dotted((*loc, "logo_alt")))
         problems += alt_problems(use, path)
-        _, code = locate(programme.logo, "", root)
+        file, code = locate(programme.logo, "", root)
         # A site path names a file under static/, as a document's does.
         code = "url.missing_file" if code == "image.missing_file" else code
         if code:
             problems.append(_problem(doc, path, code, (*loc, "logo"), value=programme.logo, slug=""))
+        elif file is not None and file.suffix.lower() != ".svg":
+            # A raster logo is read like any image: a broken or unpublishable file is named here.
+            facts = read_image(file, root)
+            if isinstance(facts, tuple):
+                problems.append(_problem(doc, path, facts[0], (*loc, "logo"), value=programme.logo,
+                                         detail=facts[1], limit=MAX_PIXELS // 1_000_000))
     return problems

@@ -177,7 +177,7 @@ def cms_config(site: SiteConfig, preview_path: str | None = None, local: bool = 
     (the addresses are render's to know); `local` lets `serve --cms` edit the files on this computer."""
     assert site.cms is not None
     cms = site.cms
-    schema = record_json_schema([t.id for t in site.themes], site.language)
+    schema = record_json_schema([t.id for t in site.themes], site.language, [p.id for p in site.programmes])
     fields = _Fields(site, schema)
     config: dict[str, Any] = {"backend": _backend(cms)}
     if local:

@@ -171,7 +171,8 @@ def editor_files(site: SiteConfig) -> dict[str, str]:
 
     lang = site.language
     return {
-        RECORD_SCHEMA_FILE: schema_text(record_json_schema([t.id for t in site.themes], lang)),
+        RECORD_SCHEMA_FILE: schema_text(record_json_schema([t.id for t in site.themes], lang,
+                                                           [p.id for p in site.programmes])),
         SITE_SCHEMA_FILE: schema_text(site_json_schema(lang)),
         "docs/" + message(lang, "guide.file", {}): field_guide(site, lang),
     }

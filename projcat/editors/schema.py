@@ -187,11 +187,13 @@ def _generate(model: type[BaseModel], lang: str, title_key: str) -> dict[str, An
     return schema
 
 
-def record_json_schema(theme_ids: Sequence[str] | None = None, lang: str = "fi") -> dict[str, Any]:
+def record_json_schema(theme_ids: Sequence[str] | None = None, lang: str = "fi",
+                       programme_ids: Sequence[str] | None = None) -> dict[str, Any]:
     """The JSON Schema of a project's front matter.
 
     With `theme_ids` (a site's themes, in order) the `theme` field offers
-    exactly those; without, any text.
+    exactly those; without, any text. `programme_ids` (a site's programmes)
+    do the same for each funding entry's `programme`.
     """
     schema = _generate(Project, lang, "schema.record")
     if theme_ids:
@@ -199,6 +201,11 @@ def record_json_schema(theme_ids: Sequence[str] | None = None, lang: str = "fi")
         theme.pop("type", None)
         theme["enum"] = list(theme_ids)
         theme["examples"] = [theme_ids[0]]
+    if programme_ids:
+        programme = schema["definitions"]["Funding"]["properties"]["programme"]
+        programme.pop("type", None)
+        programme["enum"] = list(programme_ids)
+        programme["examples"] = [programme_ids[0]]
     return schema
 
 
