@@ -227,3 +227,18 @@ def test_the_shipped_project_names_its_programme_and_keeps_its_sentence_as_its_a
     warnings = [p for p in result.problems if p.path.endswith("international-talents.md") and p.code.startswith(
         "programme.")]
     assert [(p.code, p.severity, p.field) for p in warnings] == [("programme.no_results", "warning", "results")]
+
+
+def test_results_not_translated_are_marked_with_the_main_language(tmp_path: Path) -> None:
+    """A translation with its own aims but no results: the results are the main file's, marked as Finnish."""
+    site = copy_site(EXAMPLE, tmp_path / "src")
+    swedish = site / "content" / "projects" / "kosteikot.sv.md"
+    text = swedish.read_text(encoding="utf-8")
+    start = text.index("results: |")
+    swedish.write_text(text[:start] + text[text.index("keywords:"):], encoding="utf-8")
+    pipeline.build(site, tmp_path / "out", AS_OF, search=False)
+    page = _page(tmp_path / "out", "sv/projekt/kosteikot")
+    aims = page.split("<h2>Mål</h2>", 1)[1].split("</div>", 1)[0]
+    results = page.split("<h2>Resultat</h2>", 1)[1].split("</div>", 1)[0]
+    assert aims.startswith('\n<div class="prose">') and "Projektets mål var" in aims
+    assert results.startswith('\n<div class="prose" lang="fi">') and "Hankkeessa rakennettiin" in results

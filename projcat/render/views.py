@@ -90,11 +90,12 @@ class ProjectView:
     # The start's year, for the search page's year filter; None without a start date.
     start_year: str | None = None
     # EU funding (`render.funding_blocks`): a block per programme near the top; aims, results and
-    # indicators under their own headings, in `aims_lang` when not in the page's language.
+    # indicators under their own headings, aims and results marked with their language when not the page's.
     funding_blocks: tuple[FundingBlockView, ...] = ()
     aims_html: Markup = field(default_factory=Markup)
     results_html: Markup = field(default_factory=Markup)
     aims_lang: str | None = None
+    results_lang: str | None = None
     indicators: tuple[IndicatorView, ...] = ()
 
 
@@ -232,12 +233,13 @@ def project_view(entry: Entry, site: SiteConfig, urls: Urls, renderer: Renderer,
         summary_text, body, keywords = words.summary, translated.body, tuple(words.keywords or project.keywords)
         aims, results = words.aims or project.aims, words.results or project.results
         aims_lang = lang if words.aims or not project.aims else main
+        results_lang = lang if words.results or not project.results else main
         keywords_lang = lang if words.keywords else main
         documents, documents_lang = (words.documents, lang) if words.documents else (project.documents, main)
     else:
         title, title_lang, text_lang = project.title, project.title_lang or main, main
         summary_text, body, keywords, keywords_lang = project.summary, entry.record.body, tuple(project.keywords), main
-        aims, results, aims_lang = project.aims, project.results, main
+        aims, results, aims_lang, results_lang = project.aims, project.results, main, main
         documents, documents_lang = project.documents, main
     # The description sits under the page's h2 "Kuvaus": its headings start at h3.
     images = dict(media.images_of(entry.slug))
@@ -297,6 +299,7 @@ def project_view(entry: Entry, site: SiteConfig, urls: Urls, renderer: Renderer,
         aims_html=Markup(place_images(renderer.to_html(aims, top=3), {}, urls)) if aims else Markup(""),  # noqa: S704
         results_html=Markup(place_images(renderer.to_html(results, top=3), {}, urls)) if results else Markup(""),  # noqa: S704
         aims_lang=other_lang(aims_lang, lang),
+        results_lang=other_lang(results_lang, lang),
         indicators=tuple(IndicatorView(i.name, i.unit or "", i.target or "", i.actual or "")
                          for i in project.indicators),
     )
