@@ -177,6 +177,10 @@ def test_the_guides_example_site_checks_clean(tmp_path: Path) -> None:
         file = root / "static" / yaml12(front)[key].lstrip("/")
         file.parent.mkdir(parents=True, exist_ok=True)
         file.write_bytes(b"\x89PNG\r\n\x1a\n")
+    # Its programme's logo is a file under static/, as a site would have it.
+    logo = root / "static" / yaml12(front)["programmes"][0]["logo"].lstrip("/")
+    logo.parent.mkdir(parents=True, exist_ok=True)
+    logo.write_text('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 3 1"/>', encoding="utf-8")
     site, problems = load_site(Paths(root))
     assert site is not None, [p.format("fi") for p in problems]
     assert problems == []

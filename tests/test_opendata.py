@@ -16,7 +16,7 @@ import pytest
 
 from conftest import FIXTURE_AS_OF, FIXTURE_SITE, REPO
 from projcat.build import pipeline
-from projcat.content.records import Contact, Document, Funding, Project
+from projcat.content.records import Contact, Document, Funding, Indicator, Project
 
 SITES = {
     "fixture": (FIXTURE_SITE, FIXTURE_AS_OF, "https://www.example.fi/hankkeet/"),
@@ -75,8 +75,8 @@ def _from_row(row: dict[str, str]) -> dict[str, Any]:
     """A record as its front matter, read back from one CSV row."""
     front: dict[str, Any] = {}
     for name in Project.model_fields:
-        if name in ("funding", "contacts", "documents"):
-            model = {"funding": Funding, "contacts": Contact, "documents": Document}[name]
+        if name in ("funding", "contacts", "documents", "indicators"):
+            model = {"funding": Funding, "contacts": Contact, "documents": Document, "indicators": Indicator}[name]
             items = []
             number = 1
             while f"{name}_{number}_{next(iter(model.model_fields))}" in row:

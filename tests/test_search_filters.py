@@ -58,7 +58,7 @@ def test_the_filters_are_fieldsets_with_legends_and_counts(built: Path, static_s
     groups = page.locator("[data-search-filters] fieldset")
     assert groups.evaluate_all("fs => fs.every(f => f.firstElementChild.tagName === 'LEGEND')")
     legends = page.eval_on_selector_all("[data-search-filters] fieldset > legend", "ls => ls.map(l => l.textContent)")
-    assert legends == ["Teema", "Tila", "Alkamisvuosi", "Rahoittaja"]
+    assert legends == ["Teema", "Tila", "Alkamisvuosi", "Rahoittaja", "Rahoitusohjelma"]
     theme = page.get_by_role("group", name="Teema")
     labels = theme.locator("label").all_inner_texts()
     assert labels == ["Asuminen (2)", "Ei teemaa (2)", "Hyvinvointi (3)"]
@@ -71,6 +71,7 @@ def test_the_filters_are_fieldsets_with_legends_and_counts(built: Path, static_s
     ("Tila", "Päättynyt (4)", {"beeta", "delta", "smart-city", "zeta-paattynyt"}),
     ("Alkamisvuosi", "2024 (2)", {"alfa", "smart-city"}),
     ("Rahoittaja", "Ympäristöministeriö (1)", {"alfa"}),
+    ("Rahoitusohjelma", "Uudistuva ja osaava Suomi 2021–2027 (1)", {"smart-city"}),
 ])
 def test_one_filter_lists_exactly_its_projects(built: Path, static_server: Any, page_in: Any, group: str,
                                                label: str, expected: set[str]) -> None:

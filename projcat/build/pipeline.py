@@ -20,11 +20,12 @@ from projcat.build.cache import BuildCache
 from projcat.build.images import image_files
 from projcat.build.output import WriteReport, check_output_folder, write_site
 from projcat.build.stamp import DEFAULT_TIME_ZONE, today_in
-from projcat.catalogue import Catalogue, build_catalogue
+from projcat.catalogue import Catalogue, build_catalogue, status_of
 from projcat.content.brand import brand_problems, logo_problems
 from projcat.content.history import History, read_history
-from projcat.content.load import display_path, read_record, record_files
+from projcat.content.load import RawRecord, display_path, read_record, record_files
 from projcat.content.media import NO_MEDIA, Media, check_media
+from projcat.content.programmes import results_problems
 from projcat.content.records import ValidRecord
 from projcat.content.settings import Paths, SiteConfig
 from projcat.content.site_file import SiteFile, read_site
@@ -112,7 +113,17 @@ def check(
     catalogue = None
     if site is not None and day is not None and not has_errors(problems):
         catalogue = build_catalogue(records, site, day)
+    if site is not None and day is not None:
+        problems = sort_problems(problems + _results_problems(records, site, raws, day))
     return CheckResult(site, records, problems, catalogue, len(files) + 1, day, media)
+
+
+def _results_problems(records: list[ValidRecord], site: SiteConfig, raws: list[RawRecord], day: date) -> list[Problem]:
+    """Ended EU-funded projects without results: whether a project has ended depends on the build's date."""
+    docs = {raw.path: raw.fields for raw in raws if not raw.lang}
+    return [problem for record in records if record.path in docs
+            for problem in results_problems(docs[record.path], record.path, record.project,
+                                            status_of(record.project, day) == "ended", site)]
 
 
 def render(

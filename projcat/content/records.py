@@ -223,6 +223,7 @@ Lang = Annotated[str, BeforeValidator(_lang), WithJsonSchema({"type": "string", 
 Status = Annotated[Literal["ended"], BeforeValidator(_status), WithJsonSchema({"enum": ["ended"]}), Kind("status")]
 Alt = Annotated[str, BeforeValidator(_alt), WithJsonSchema({"type": ["string", "number"]}), Kind("alt")]
 ThemeRef = Annotated[str, BeforeValidator(as_text), WithJsonSchema({"type": "string"}), Kind("theme")]
+ProgrammeRef = Annotated[str, BeforeValidator(as_text), WithJsonSchema({"type": "string"}), Kind("programme")]
 
 
 def doc(name: str) -> str:
@@ -245,6 +246,8 @@ class Funding(Strict):
     amount_eur: Amount | None = Field(None, description=doc("funding.amount_eur"))
     up_to: Flag = Field(False, description=doc("funding.up_to"))
     note: Text | None = Field(None, description=doc("funding.note"))
+    programme: ProgrammeRef | None = Field(None, description=doc("funding.programme"))
+    code: Text | None = Field(None, description=doc("funding.code"))
 
 
 class Contact(Strict):
@@ -263,6 +266,14 @@ class Document(Strict):
     size: Text | None = Field(None, description=doc("document.size"))
     accessible: Flag = Field(True, description=doc("document.accessible"))
     accessibility_note: Text | None = Field(None, description=doc("document.accessibility_note"))
+
+
+class Indicator(Strict):
+    doc_prefix: ClassVar[str] = "indicator."
+    name: Text = Field(description=doc("indicator.name"))
+    unit: Text | None = Field(None, description=doc("indicator.unit"))
+    target: Text | None = Field(None, description=doc("indicator.target"))
+    actual: Text | None = Field(None, description=doc("indicator.actual"))
 
 
 class Image(Strict):
@@ -292,6 +303,9 @@ class Project(Strict):
     image: Annotated[Image, Kind("section")] | None = Field(None, description=doc("image"))
     partners: TextList = Field(default_factory=list, description=doc("partners"))
     funding: Items[Funding] = Field(default_factory=list, description=doc("funding"))
+    aims: Text | None = Field(None, description=doc("aims"))
+    results: Text | None = Field(None, description=doc("results"))
+    indicators: Items[Indicator] = Field(default_factory=list, description=doc("indicators"))
     contacts: Items[Contact] = Field(default_factory=list, description=doc("contacts"))
     documents: Items[Document] = Field(default_factory=list, description=doc("documents"))
     keywords: TextList = Field(default_factory=list, description=doc("keywords"))
@@ -314,6 +328,8 @@ class Translation(Strict):
     title: Text = Field(description=doc("title"))
     short_title: Text | None = Field(None, description=doc("short_title"))
     summary: Text | None = Field(None, description=doc("summary"))
+    aims: Text | None = Field(None, description=doc("aims"))
+    results: Text | None = Field(None, description=doc("results"))
     keywords: TextList = Field(default_factory=list, description=doc("keywords"))
     documents: Items[Document] = Field(default_factory=list, description=doc("documents"))
     image: Annotated[TranslatedImage, Kind("section")] | None = Field(None, description=doc("translation.image"))
@@ -345,5 +361,5 @@ class ValidRecord:
 
 FIELD_NAMES: dict[type[BaseModel], tuple[str, ...]] = {
     model: tuple(model.model_fields)
-    for model in (Project, Funding, Contact, Document, Image, Translation, TranslatedImage)
+    for model in (Project, Funding, Indicator, Contact, Document, Image, Translation, TranslatedImage)
 }

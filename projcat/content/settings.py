@@ -259,6 +259,48 @@ def _no_default(schema: dict[str, Any]) -> None:
     schema.pop("default", None)
 
 
+# Which rules a programme's funding is shown by (README, "EU funding"): the EU's rules of 2021–2027
+# (Regulation (EU) 2021/1060), of 2014–2020 (Regulation 1303/2013 and 821/2014), the Recovery and
+# Resilience Facility, directly managed EU programmes, Interreg, or national funding with no EU rules.
+PROGRAMME_RULES: tuple[str, ...] = ("eu-2021-2027", "eu-2014-2020", "nextgenerationeu", "eu-direct", "interreg",
+                                    "national")
+STATEMENT_KINDS: tuple[str, ...] = ("funded", "co-funded")
+N_("site.bad_rules.hint"), N_("site.bad_statement.hint"), N_("programme.needs_fund.hint")
+N_("programme.needs_logo.hint"), N_("programme.duplicate.hint"), N_("site.bad_programme_id.hint")
+
+def _programme_id(value: Any) -> str:
+    text = as_text(value)
+    if not THEME_ID.match(text):
+        raise PydanticCustomError("site.bad_programme_id", "bad programme id", {"value": text})
+    return text
+
+
+# Written like a theme's id, so that it is as easy to name from a record.
+ProgrammeId = Annotated[str, BeforeValidator(_programme_id),
+                        WithJsonSchema({"type": "string", "pattern": THEME_ID.pattern}), Kind("theme_id")]
+ProgrammeRules = Annotated[str, BeforeValidator(_one_of("site.bad_rules", PROGRAMME_RULES)),
+                           WithJsonSchema({"enum": list(PROGRAMME_RULES)}), Kind("choice")]
+StatementKind = Annotated[str, BeforeValidator(_one_of("site.bad_statement", STATEMENT_KINDS)),
+                          WithJsonSchema({"enum": list(STATEMENT_KINDS)}), Kind("choice")]
+
+
+class Programme(Strict):
+    """A funding programme the site's records name (`funding[].programme`): how its support is shown."""
+
+    doc_prefix: ClassVar[str] = "site.programme."
+    id: ProgrammeId = Field(description=doc("site.programme.id"))
+    rules: ProgrammeRules = Field(description=doc("site.programme.rules"))
+    name: LocalTextField | None = Field(None, description=doc("site.programme.name"))
+    fund: LocalTextField | None = Field(None, description=doc("site.programme.fund"))
+    statement: StatementKind = Field("funded", description=doc("site.programme.statement"))
+    logo: Url | None = Field(None, description=doc("site.programme.logo"))
+    logo_alt: LocalTextField | None = Field(None, description=doc("site.programme.logo_alt"))
+
+    @property
+    def is_eu(self) -> bool:
+        return self.rules != "national"
+
+
 class SiteConfig(Strict):
     doc_prefix: ClassVar[str] = "site."
     title: LocalTextField = Field(description=doc("site.title"))
@@ -274,6 +316,7 @@ class SiteConfig(Strict):
     image: Url | None = Field(None, description=doc("site.image"))
     themes: Items[Theme] = Field(description=doc("site.themes"))
     documents: Items[SiteDocument] = Field(default_factory=list, description=doc("site.documents"))
+    programmes: Items[Programme] = Field(default_factory=list, description=doc("site.programmes"))
     accessibility: Annotated[Accessibility, Kind("section")] | None = Field(
         None, description=doc("site.accessibility"))
     cms: Annotated[Cms, Kind("section")] | None = Field(None, description=doc("site.cms"))
@@ -296,6 +339,9 @@ class SiteConfig(Strict):
             raise PydanticCustomError("site.language_mismatch", "language is not the first of languages",
                                       {"value": self.language, "expected": self.languages[0]})
         return self
+
+    def programme(self, programme_id: str | None) -> Programme | None:
+        return next((p for p in self.programmes if p.id == programme_id), None)
 
 
 def _raw_languages(data: Any) -> tuple[str, ...]:

@@ -24,12 +24,14 @@ from projcat.content.dates import DateError, parse_partial_date
 from projcat.content.formulas import formula_warnings
 from projcat.content.load import RawRecord
 from projcat.content.localtext import language_candidate
+from projcat.content.programmes import funding_problems, site_programme_problems
 from projcat.content.records import (
     FIELD_NAMES,
     Contact,
     Document,
     Funding,
     Image,
+    Indicator,
     Project,
     TranslatedImage,
     Translation,
@@ -38,7 +40,7 @@ from projcat.content.records import (
     as_url,
     value_kind,
 )
-from projcat.content.settings import SiteConfig, SiteDocument, Theme
+from projcat.content.settings import Programme, SiteConfig, SiteDocument, Theme
 from projcat.content.sitepaths import is_site_path, published_file, static_file
 from projcat.content.yamlread import Document as YamlDocument
 from projcat.content.yamlread import Mark, dotted
@@ -48,9 +50,9 @@ M = TypeVar("M", bound=BaseModel)
 
 # Which model a path inside a record belongs to, for "did you mean" hints.
 _NESTED: dict[str, type[BaseModel]] = {"funding": Funding, "contacts": Contact, "documents": Document,
-                                       "image": Image}
+                                       "image": Image, "indicators": Indicator}
 _TRANSLATION_NESTED: dict[str, type[BaseModel]] = {**_NESTED, "image": TranslatedImage}
-_SITE_NESTED: dict[str, type[BaseModel]] = {"themes": Theme, "documents": SiteDocument}
+_SITE_NESTED: dict[str, type[BaseModel]] = {"themes": Theme, "documents": SiteDocument, "programmes": Programme}
 _INVISIBLE = re.compile("[\u00a0\u200b\u200c\u200d\u2060\ufeff\u202f\u00ad]")
 _PROBLEM_PREFIXES = ("field.", "date.", "amount.", "flag.", "email.", "phone.", "url.", "lang.",
                      "status.", "site.", "image.")
@@ -286,6 +288,7 @@ def validate_record(
     if isinstance(doc.data, dict):
         problems += _theme_problems(doc, raw.path, site)
         problems += _dates_in_order(doc, raw.path)
+        problems += funding_problems(doc, raw.path, site)
     problems += _words_problems(raw, root)
     if project is None or any(p.is_error for p in problems):
         return None, problems
@@ -389,6 +392,8 @@ def validate_site(doc: YamlDocument, path: str, root: Path) -> tuple[SiteConfig 
             problems.append(Problem.make(path, "site.no_themes", field="themes", **_at(doc, ("themes",))))
     if isinstance(doc.data, dict):
         problems += document_problems(doc, path, root) + _published_file_problems(doc, path, root)
+    if site is not None:
+        problems += site_programme_problems(doc, path, site, root)
     if site is None or any(p.is_error for p in problems):
         return None, problems
     return site, problems

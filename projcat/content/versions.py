@@ -49,6 +49,9 @@ class Version:
     keywords: Worded[tuple[str, ...]]
     documents: Worded[tuple[Document, ...]]
     image: ShownImage | None
+    # Markdown, shown under their own headings (EU-funded projects must state them).
+    aims: Worded[str] | None = None
+    results: Worded[str] | None = None
 
     def texts(self) -> dict[str, str]:
         """Every text this version shows, by its field's name in the record (the body: `description`,
@@ -60,6 +63,8 @@ class Version:
             "image.alt": self.image.alt if self.image and self.image.alt.value else None,
             "image.caption": self.image.caption if self.image else None,
             "description": self.body if self.body.value.strip() else None,
+            "aims": self.aims,
+            "results": self.results,
         }
         return {name: worded.lang for name, worded in found.items() if worded is not None}
 
@@ -89,6 +94,8 @@ def version(record: ValidRecord, lang: str, main: str) -> Version:
             keywords=Worded(tuple(project.keywords), main),
             documents=Worded(tuple(project.documents), main),
             image=image,
+            aims=Worded(project.aims, main) if project.aims else None,
+            results=Worded(project.results, main) if project.results else None,
         )
     words = translation.translation
     given = words.image
@@ -112,6 +119,9 @@ def version(record: ValidRecord, lang: str, main: str) -> Version:
         documents=(Worded(tuple(words.documents), lang) if words.documents
                    else Worded(tuple(project.documents), main)),
         image=image,
+        aims=Worded(words.aims, lang) if words.aims else (Worded(project.aims, main) if project.aims else None),
+        results=(Worded(words.results, lang) if words.results
+                 else (Worded(project.results, main) if project.results else None)),
     )
 
 
@@ -132,6 +142,8 @@ def published_project(shown: Version, project: Project) -> Project:
         "summary": shown.summary.value if shown.summary else None,
         "keywords": list(shown.keywords.value),
         "documents": list(shown.documents.value),
+        "aims": shown.aims.value if shown.aims else None,
+        "results": shown.results.value if shown.results else None,
     }
     if shown.image is not None and project.image is not None:
         update["image"] = project.image.model_copy(update={

@@ -29,6 +29,8 @@ STATIC_FOLDER = "static"
 BODY = "body"
 # Free texts that usually run to several sentences get a text area, the rest a one-line input.
 LONG_TEXTS = frozenset({"summary", "funding.note", "document.accessibility_note"})
+# Markdown like the body: shown under their own headings on the page.
+MARKDOWN_TEXTS = frozenset({"aims", "results"})
 
 # Composed below as label.<doc key>: each field's short name in a form.
 N_("label.title"), N_("label.short_title"), N_("label.title_lang"), N_("label.theme"), N_("label.start")
@@ -38,6 +40,8 @@ N_("label.funding.funder"), N_("label.funding.amount_eur"), N_("label.funding.up
 N_("label.contact.name"), N_("label.contact.role"), N_("label.contact.email"), N_("label.contact.phone")
 N_("label.document.title"), N_("label.document.url"), N_("label.document.type"), N_("label.document.size")
 N_("label.document.accessible"), N_("label.document.accessibility_note")
+N_("label.aims"), N_("label.results"), N_("label.indicators"), N_("label.funding.programme"), N_("label.funding.code")
+N_("label.indicator.name"), N_("label.indicator.unit"), N_("label.indicator.target"), N_("label.indicator.actual")
 # Composed below as cms.pattern.<kind>: why a value that does not match its pattern is refused.
 N_("cms.pattern.date"), N_("cms.pattern.email"), N_("cms.pattern.url"), N_("cms.pattern.lang")
 N_("cms.pattern.other")
@@ -109,6 +113,12 @@ class _Fields:
             options = [{"label": theme.name.get(self.lang, self.site.language)[0], "value": theme.id}
                        for theme in self.site.themes]
             return {"widget": "select", "options": options}
+        if kind == "programme" and self.site.programmes:
+            options = [{"label": (p.name.get(self.lang, self.site.language)[0] if p.name else p.id), "value": p.id}
+                       for p in self.site.programmes]
+            return {"widget": "select", "options": options}
+        if key in MARKDOWN_TEXTS:
+            return {"widget": "markdown"}
         if kind == "status":
             return {"widget": "select", "options": [{"label": message(self.lang, "status.ended", {}),
                                                      "value": "ended"}]}
@@ -165,7 +175,7 @@ def cms_config(site: SiteConfig, preview_path: str | None = None, local: bool = 
     (the addresses are render's to know); `local` lets `serve --cms` edit the files on this computer."""
     assert site.cms is not None
     cms = site.cms
-    schema = record_json_schema([t.id for t in site.themes], site.language)
+    schema = record_json_schema([t.id for t in site.themes], site.language, [p.id for p in site.programmes])
     fields = _Fields(site, schema)
     config: dict[str, Any] = {"backend": _backend(cms)}
     if local:

@@ -38,6 +38,7 @@ N_("guide.kind.theme_id"), N_("guide.kind.time_zone"), N_("guide.kind.base_url")
 N_("guide.kind.local_text"), N_("guide.kind.alt")
 N_("guide.kind.section"), N_("guide.kind.choice"), N_("guide.kind.port"), N_("guide.kind.media_folder")
 N_("guide.kind.colour")
+N_("guide.kind.programme")
 N_("guide.col.field"), N_("guide.col.type"), N_("guide.col.required"), N_("guide.col.description")
 N_("guide.col.example"), N_("guide.items"), N_("guide.section"), N_("guide.required.yes"), N_("guide.required.no")
 
@@ -172,7 +173,8 @@ def editor_files(site: SiteConfig) -> dict[str, str]:
 
     lang = site.language
     return {
-        RECORD_SCHEMA_FILE: schema_text(record_json_schema([t.id for t in site.themes], lang)),
+        RECORD_SCHEMA_FILE: schema_text(record_json_schema([t.id for t in site.themes], lang,
+                                                           [p.id for p in site.programmes])),
         SITE_SCHEMA_FILE: schema_text(site_json_schema(lang)),
         "docs/" + message(lang, "guide.file", {}): field_guide(site, lang),
     }

@@ -29,8 +29,9 @@ from projcat.content.site_file import load_site
 from projcat.editors.fieldguide import editor_files, yaml_scalar
 from projcat.editors.schema import SITE_SCHEMA_FILE
 from projcat.editors.template import example_lines, explanation, record_text
+from projcat.languages import LANGUAGES
 from projcat.problems import Problem
-from projcat.strings import LANGUAGES, N_, message
+from projcat.strings import N_, message
 
 HOSTS: tuple[str, ...] = ("github", "gitlab", "none")
 # The file each host reads its publishing steps from.

@@ -18,8 +18,17 @@ from typing import Any, get_args
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from projcat.content.records import Contact, Document, Funding, Image, Kind, Project
-from projcat.content.settings import Accessibility, Brand, Cms, SiteConfig, SiteDocument, SupervisoryAuthority, Theme
+from projcat.content.records import Contact, Document, Funding, Image, Indicator, Kind, Project
+from projcat.content.settings import (
+    Accessibility,
+    Brand,
+    Cms,
+    Programme,
+    SiteConfig,
+    SiteDocument,
+    SupervisoryAuthority,
+    Theme,
+)
 from projcat.strings import N_, known, message
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
@@ -27,8 +36,8 @@ RECORD_SCHEMA_FILE = "schema/hanke.schema.json"
 SITE_SCHEMA_FILE = "schema/site.schema.json"
 _MODELS: dict[str, type[BaseModel]] = {
     m.__name__: m
-    for m in (Project, Funding, Contact, Document, Image, SiteConfig, Theme, SiteDocument, Accessibility,
-              SupervisoryAuthority, Cms, Brand)
+    for m in (Project, Funding, Indicator, Contact, Document, Image, SiteConfig, Theme, SiteDocument, Accessibility,
+              SupervisoryAuthority, Cms, Brand, Programme)
 }
 
 
@@ -98,6 +107,11 @@ N_("example.site.languages"), N_("example.image.src"), N_("example.image.alt"), 
 N_("example.site.cms.backend"), N_("example.site.cms.repo"), N_("example.site.cms.branch")
 N_("example.site.cms.base_url"), N_("example.site.cms.auth_endpoint"), N_("example.site.cms.app_id")
 N_("example.site.cms.api_root"), N_("example.site.cms.media_folder"), N_("example.site.cms.local_port")
+N_("example.aims"), N_("example.results"), N_("example.funding.programme"), N_("example.funding.code")
+N_("example.indicator.name"), N_("example.indicator.unit"), N_("example.indicator.target")
+N_("example.indicator.actual"), N_("example.site.programme.id"), N_("example.site.programme.rules")
+N_("example.site.programme.name"), N_("example.site.programme.fund"), N_("example.site.programme.statement")
+N_("example.site.programme.logo"), N_("example.site.programme.logo_alt")
 
 
 def example_text(model: type[BaseModel], name: str, lang: str) -> str:
@@ -174,11 +188,13 @@ def _generate(model: type[BaseModel], lang: str, title_key: str) -> dict[str, An
     return schema
 
 
-def record_json_schema(theme_ids: Sequence[str] | None = None, lang: str = "fi") -> dict[str, Any]:
+def record_json_schema(theme_ids: Sequence[str] | None = None, lang: str = "fi",
+                       programme_ids: Sequence[str] | None = None) -> dict[str, Any]:
     """The JSON Schema of a project's front matter.
 
     With `theme_ids` (a site's themes, in order) the `theme` field offers
-    exactly those; without, any text.
+    exactly those; without, any text. `programme_ids` (a site's programmes)
+    do the same for each funding entry's `programme`.
     """
     schema = _generate(Project, lang, "schema.record")
     if theme_ids:
@@ -186,6 +202,11 @@ def record_json_schema(theme_ids: Sequence[str] | None = None, lang: str = "fi")
         theme.pop("type", None)
         theme["enum"] = list(theme_ids)
         theme["examples"] = [theme_ids[0]]
+    if programme_ids:
+        programme = schema["definitions"]["Funding"]["properties"]["programme"]
+        programme.pop("type", None)
+        programme["enum"] = list(programme_ids)
+        programme["examples"] = [programme_ids[0]]
     return schema
 
 

@@ -36,7 +36,7 @@ from pydantic import BaseModel
 from projcat.catalogue import Catalogue, Entry, site_updated
 from projcat.content.dates import PartialDate
 from projcat.content.history import History
-from projcat.content.records import Contact, Document, Funding, Project
+from projcat.content.records import Contact, Document, Funding, Indicator, Project
 from projcat.content.settings import SiteConfig
 from projcat.content.versions import Version, published_project, version
 from projcat.render.views import Views
@@ -46,7 +46,7 @@ CSV_DELIMITER = ";"
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 # Nested lists in the CSV: the column stem and the record model of one item.
 _NESTED: tuple[tuple[str, type[BaseModel]], ...] = (
-    ("funding", Funding), ("contacts", Contact), ("documents", Document),
+    ("funding", Funding), ("contacts", Contact), ("documents", Document), ("indicators", Indicator),
 )
 _SIMPLE_LISTS = ("partners", "keywords")
 # What Excel, LibreOffice and Google Sheets read as the start of a formula.
@@ -116,6 +116,8 @@ def _published(entry: Entry, views: Views, history: History) -> dict[str, Any]:
         "status": entry.status,
         "theme_name": view.theme.text if view.theme else None,
         "last_changed": changed.isoformat() if changed else None,
+        # Each funding entry's programme rules (`site.yaml`), in the order of `record.funding`.
+        "funding_rules": [f.rules for f in view.funding],
         "record": record,
         "description": shown.body.value.strip(),
     })
@@ -160,7 +162,7 @@ def all_project_lines(catalogue: Catalogue, views: Views, history: History,
     for entry in catalogue.entries:
         view = views.projects[entry.slug]
         # Everything `_published` and `_row` read, beside the entry itself.
-        inputs = (entry.inputs, _address(views, view.url), view.theme.text if view.theme else None,
+        inputs = (entry.inputs, _address(views, view.url), view.theme.text if view.theme else None, view.funding,
                   history.changed(entry.record.path), columns, views.site.languages,
                   _image_address(views, entry))
         lines[entry.slug] = memo(prefix + entry.slug, inputs, functools.partial(one, entry))
@@ -218,6 +220,8 @@ def csv_columns(catalogue: Catalogue, main: str, multilingual: bool = False) -> 
         most = max((len(getattr(shown_project(e, main)[0], name)) for e in catalogue.entries), default=0)
         for number in range(1, most + 1):
             columns += [f"{name}_{number}_{field}" for field in nested.model_fields]
+            if name == "funding":
+                columns.append(f"funding_{number}_rules")
     columns.append("description")
     return columns
 
@@ -240,6 +244,9 @@ def _row(published: dict[str, Any]) -> dict[str, str]:
             for number, item in enumerate(value, start=1):
                 for field, cell in item.items():
                     row[f"{name}_{number}_{field}"] = _cell(cell)
+            if name == "funding":
+                for number, rules in enumerate(published["funding_rules"], start=1):
+                    row[f"funding_{number}_rules"] = _cell(rules)
         elif name in _SIMPLE_LISTS:
             row[name] = LIST_SEPARATOR.join(value)
         else:

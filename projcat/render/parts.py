@@ -56,6 +56,12 @@ class FundingView:
     funder: str
     amount: str | None
     note: str | None
+    # The programme it names (`site.yaml`'s `programmes`), as the page's language shows it, and its code.
+    programme: str | None = None
+    programme_lang: str | None = None
+    code: str | None = None
+    # The programme's rules (`settings.PROGRAMME_RULES`), for the open data.
+    rules: str | None = None
 
 
 @dataclass(frozen=True)

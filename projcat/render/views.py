@@ -32,6 +32,7 @@ from projcat.render.formatting import (
     locale_of,
     period_view,
 )
+from projcat.render.funding_blocks import FundingBlockView, funding_blocks
 from projcat.render.images import BODY_SIZES, CARD_SIZES, ImageView, image_view, place_images
 from projcat.render.markup import Renderer, first_sentence
 from projcat.render.meta import CONTENT_SECURITY_POLICY, Icon, absolute_or_none, site_icon
@@ -92,6 +93,22 @@ class ProjectView:
     card_image: ImageView | None = None
     # The start's year, for the search page's year filter; None without a start date.
     start_year: str | None = None
+    # EU funding (`render.funding_blocks`): a block per programme near the top; aims, results and
+    # indicators under their own headings, aims and results marked with their language when not the page's.
+    funding_blocks: tuple[FundingBlockView, ...] = ()
+    aims_html: Markup = field(default_factory=Markup)
+    results_html: Markup = field(default_factory=Markup)
+    aims_lang: str | None = None
+    results_lang: str | None = None
+    indicators: tuple[IndicatorView, ...] = ()
+
+
+@dataclass(frozen=True)
+class IndicatorView:
+    name: str
+    unit: str
+    target: str
+    actual: str
 
 
 @dataclass(frozen=True)
@@ -252,6 +269,9 @@ def project_view(entry: Entry, site: SiteConfig, urls: Urls, renderer: Renderer,
                 (t("funding.up_to", amount=format_amount(f.amount_eur, locale)) if f.up_to
                  else format_amount(f.amount_eur, locale)) if f.amount_eur is not None else None,
                 f.note,
+                *_programme_of(f.programme, site, lang),
+                f.code,
+                p.rules if (p := site.programme(f.programme)) else None,
             )
             for f in project.funding
         ),
@@ -273,7 +293,28 @@ def project_view(entry: Entry, site: SiteConfig, urls: Urls, renderer: Renderer,
         # On a card the title's link says what the image is of: there it is decorative.
         card_image=main_image(shown_texts.image, images, urls, lang, sizes=CARD_SIZES, decorative=True),
         start_year=str(project.start.year) if project.start else None,
+        funding_blocks=funding_blocks(project, site, urls, t),
+        # Sanitised by nh3 in to_html; under their own h2, their headings start at h3.
+        # An image in them is not one the record's checks read: dropped, as in a theme's intro.
+        aims_html=markdown_html(renderer, shown_texts.aims.value, 3, urls) if shown_texts.aims else Markup(""),
+        results_html=(markdown_html(renderer, shown_texts.results.value, 3, urls) if shown_texts.results
+                      else Markup("")),
+        aims_lang=other_lang(shown_texts.aims.lang, lang) if shown_texts.aims else None,
+        results_lang=other_lang(shown_texts.results.lang, lang) if shown_texts.results else None,
+        indicators=tuple(IndicatorView(i.name, i.unit or "", i.target or "", i.actual or "")
+                         for i in project.indicators),
     )
+
+
+def _programme_of(programme_id: str | None, site: SiteConfig, lang: str) -> tuple[str | None, str | None]:
+    """A funding entry's programme as a page in `lang` names it: its name, else its id."""
+    programme = site.programme(programme_id)
+    if programme is None:
+        return None, None
+    if programme.name is None:
+        return programme.id, None
+    name, name_lang = shown(programme.name, lang, site.language)
+    return name, other_lang(name_lang, lang)
 
 
 def markdown_html(renderer: Renderer, text: str, top: int, urls: Urls,

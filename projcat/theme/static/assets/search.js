@@ -7,7 +7,7 @@
 
 const MAX_RESULTS = 50;
 // The filters the project pages carry (data-pagefind-filter), in the order shown.
-const FILTERS = ["theme", "status", "year", "funder"];
+const FILTERS = ["theme", "status", "year", "funder", "programme"];
 
 function message(root, name, values = {}) {
   const text = root.dataset[name] || "";
