@@ -56,15 +56,19 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "phone": ("phone", "puhelin", "puhelinnumero", "puh", "telefon", "telephone"),
     "summary": ("summary", "tiivistelmä", "lyhyt kuvaus", "sammanfattning"),
     "description": ("description", "kuvaus", "hankkeen kuvaus", "beskrivning"),
+    "aims": ("aims", "tavoitteet", "tavoite", "hankkeen tavoitteet", "mål", "syfte", "objectives"),
+    "results": ("results", "tulokset", "hankkeen tulokset", "resultat", "outcomes"),
     "link": ("link", "www", "linkki", "verkkosivu", "verkkosivut", "kotisivu", "webbplats", "länk", "website"),
     "keywords": ("keywords", "avainsanat", "asiasanat", "nyckelord"),
     "slug": ("slug", "tunniste"),
     # The site's own CSV: what the build derives, not what an editor writes.
     "language": ("language",),
-    "-": ("url", "status", "last_changed", "image"),
+    "-": ("url", "status", "last_changed", "image", "image_alt", "image_caption", "other_languages"),
 }
 TARGETS = tuple(name for name in ALIASES if name != "-")
-_NESTED = re.compile(r"^(funding|contacts|documents)_(\d+)_([a-z_]+)$")
+_NESTED = re.compile(r"^(funding|contacts|documents|indicators)_(\d+)_([a-z_]+)$")
+# Published facts of a funding entry that come from site.yaml's programme, not from the record.
+_DERIVED_NESTED = re.compile(r"^funding_\d+_rules$")
 # A cell the site's CSV defused (`opendata.defused`): the `'` before what a spreadsheet would run.
 _DEFUSED = re.compile(r"^'(?=[=+\-@\t\r])")
 
@@ -131,6 +135,8 @@ def columns(sheet: Sheet, header: tuple[Cell, ...], mapping: Mapping[str, str]) 
         if not name:
             continue
         target = explicit.get(name) or _BY_ALIAS.get(name)
+        if target is None and _DERIVED_NESTED.match(name):
+            target = "-"
         if target is None and _NESTED.match(name):
             target = name
         if target is None:
@@ -224,6 +230,8 @@ def read_row(sheet: Sheet, cells: tuple[Cell, ...], cols: list[Column], site: Si
                 contact[{"contact": "name"}.get(target, target)] = text
             elif target == "description":
                 row.body = text.replace("\r\n", "\n")
+            elif target in ("aims", "results"):
+                row.values[target] = text.replace("\r\n", "\n")
             elif target == "link":
                 nested[("documents", 0)] = {"title": message(site.language, "import.link_title", {}), "url": text}
             elif (m := _NESTED.match(target)) is not None:
