@@ -112,7 +112,7 @@ def test_the_editors_schema_accepts_a_string_or_a_mapping() -> None:
 
 def test_a_translation_holds_only_words() -> None:
     assert set(Translation.model_fields) == {"title", "short_title", "summary", "aims", "results", "keywords",
-                                             "documents"}
+                                             "documents", "image"}
     assert set(Translation.model_fields) < set(Project.model_fields)
     record = ValidRecord("x", "x.md", Project.model_validate({"title": "X"}), "", 4)
     assert dict(record.translations) == {}
