@@ -39,12 +39,12 @@ def with_cms(root: Path, section: str = CMS_SECTION) -> Path:
 
 
 def schema_paths(schema: dict[str, Any]) -> set[str]:
-    """Every field the JSON Schema describes, subfields of lists of items as `funding.funder`."""
+    """Every field the JSON Schema describes, subfields of lists of items and of sections as `funding.funder`."""
     definitions = schema.get("definitions", {})
     paths: set[str] = set()
     for name, prop in schema["properties"].items():
         paths.add(name)
-        ref = prop.get("items", {}).get("$ref", "")
+        ref = prop.get("items", {}).get("$ref", "") or prop.get("$ref", "")
         if ref:
             sub = definitions[ref.rsplit("/", 1)[-1]]
             paths |= {f"{name}.{field}" for field in sub["properties"]}
@@ -104,6 +104,20 @@ def test_widgets_follow_the_model(cms_site: tuple[Path, Path]) -> None:
     # Labels and hints in the editors' language; the hint is the field guide's description.
     assert fields["start"]["label"] == "Alkaa"
     assert fields["start"]["hint"].startswith("Alkamispäivä")
+
+
+def test_a_section_is_a_group_of_its_own_fields_with_a_photo_chooser(cms_site: tuple[Path, Path]) -> None:
+    fields = {f["name"]: f for f in _config(cms_site[0])["collections"][0]["fields"]}
+    image = fields["image"]
+    assert image["widget"] == "object" and image["label"] == "Kuva" and image["required"] is False
+    parts = {f["name"]: f for f in image["fields"]}
+    assert list(parts) == ["src", "alt", "caption"]
+    # A photo chosen or uploaded into static/<media folder>/, written as the site path the build reads.
+    assert parts["src"]["widget"] == "image" and parts["src"]["choose_url"] is False
+    assert (parts["alt"]["widget"], parts["caption"]["widget"]) == ("string", "string")
+    assert parts["alt"]["label"] == "Vaihtoehtoinen teksti"
+    # A record without an image saves; `check` requires src and alt of an image that is there.
+    assert not any(part["required"] for part in parts.values())
 
 
 @pytest.mark.parametrize(("value", "accepted"), [
