@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -14,12 +15,14 @@ import pytest
 import yaml
 
 from conftest import FIXTURE_AS_OF, FIXTURE_SITE, REPO, copy_site
+from preview_process import free_port
 from projcat.build import pipeline
 from projcat.content.records import Project, Translation
 from projcat.content.settings import Paths
 from projcat.content.site_file import load_site
+from projcat.editors import decap
 from projcat.editors.cms import BODY, cms_config, widget_paths
-from projcat.editors.decap import CMS_FOLDER, install_bundle
+from projcat.editors.decap import CMS_FOLDER, DECAP_SERVER, install_bundle, local_backend, server_files, server_script
 from projcat.editors.schema import record_json_schema
 from projcat.problems import OutputError
 
@@ -228,3 +231,65 @@ def test_a_missing_node_is_an_output_error(tmp_path: Path, monkeypatch: pytest.M
     with pytest.raises(OutputError) as caught:
         install_bundle(tmp_path)
     assert caught.value.problem.code == "cms.no_node"
+
+
+def test_decap_server_is_pinned_by_a_lock_with_a_digest_for_every_package() -> None:
+    files = server_files()
+    assert json.loads(files["package.json"])["dependencies"] == {DECAP_SERVER.name: DECAP_SERVER.version}
+    packages = json.loads(files["package-lock.json"])["packages"]
+    assert packages[f"node_modules/{DECAP_SERVER.name}"]["version"] == DECAP_SERVER.version
+    installed = {name: entry for name, entry in packages.items() if name}
+    assert len(installed) > 50
+    assert all(entry["integrity"].startswith("sha512-") for entry in installed.values()), [
+        name for name, entry in installed.items() if not entry.get("integrity", "").startswith("sha512-")]
+
+
+def test_decap_server_is_installed_from_the_lock_without_install_scripts(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """What npm is asked to do, recorded by a stand-in npm that installs an empty decap-server."""
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    record = tmp_path / "npm-call.txt"
+    (tools / "npm").write_text(
+        "#!/bin/sh\n"
+        f'echo "$@" > "{record}"; cp package-lock.json "{record}.lock"\n'
+        "mkdir -p node_modules/decap-server/dist && touch node_modules/decap-server/dist/index.js\n",
+        encoding="utf-8")
+    (tools / "npm").chmod(0o755)
+    (tools / "node").symlink_to("/bin/true")
+    monkeypatch.setenv("PATH", f"{tools}{os.pathsep}/bin")
+    script = server_script(tmp_path / "site")
+    assert script.is_file() and script.parents[3].name.startswith(f"decap-server-{DECAP_SERVER.version}-")
+    assert record.read_text(encoding="utf-8").split() == ["ci", "--ignore-scripts", "--no-audit", "--no-fund",
+                                                          "--silent"]
+    assert Path(f"{record}.lock").read_bytes() == server_files()["package-lock.json"]
+    # Installed once: the next start finds it and asks npm nothing.
+    record.unlink()
+    assert server_script(tmp_path / "site") == script and not record.exists()
+
+
+def test_a_package_whose_digest_differs_from_the_lock_is_refused(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    files = server_files()
+    lock = json.loads(files["package-lock.json"])
+    entry = lock["packages"][f"node_modules/{DECAP_SERVER.name}"]
+    # Another package's digest in decap-server's place: what a tampered download would give.
+    entry["integrity"] = lock["packages"]["node_modules/@colors/colors"]["integrity"]
+    tampered = {**files, "package-lock.json": json.dumps(lock).encode()}
+    monkeypatch.setattr(decap, "server_files", lambda: tampered)
+    with pytest.raises(OutputError) as caught:
+        server_script(tmp_path)
+    assert caught.value.problem.code == "cms.npm_failed"
+    assert not list((tmp_path / CMS_FOLDER).glob("decap-server-*/node_modules"))
+
+
+def test_serve_cms_starts_decap_server_on_loopback(tmp_path: Path) -> None:
+    root = with_cms(copy_site(FIXTURE_SITE, tmp_path / "src"))
+    server_script(REPO)
+    port = free_port()
+    with local_backend(root, port):
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1", data=b'{"action": "info"}',
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            answer = json.loads(response.read())
+    assert answer == {"repo": "src", "publish_modes": ["simple"], "type": "local_fs"}
