@@ -186,6 +186,13 @@ def test_the_admin_is_written_with_decap_from_npm_and_no_cdn(cms_site: tuple[Pat
     assert written["collections"][0]["preview_path"] == "hankkeet/{{slug}}/"
     assert written["site_url"] == BASE_URL
     assert written["collections"][0]["fields"] == _config(root)["collections"][0]["fields"]
+    # Decap's interface in Finnish: our locale, registered after Decap's script and before it reads config.yml.
+    assert written["locale"] == "fi"
+    assert page.index('<script src="/admin/decap-cms.js">') < page.index('<script src="/admin/decap-fi.js">')
+    assert b'registerLocale("fi"' in (out / "admin" / "decap-fi.js").read_bytes()
+    # The main collection's filter of language versions, with none to leave out on this one-language site.
+    assert '<script src="/admin/records-only.js" data-languages=""></script>' in page
+    assert (out / "admin" / "records-only.js").is_file()
     # The preview pane gets the site's stylesheet, fingerprint and all.
     stylesheet = re.search(r'data-stylesheet="([^"]+)"', page)
     assert stylesheet is not None and stylesheet.group(1).startswith("/assets/style.css?v=")
@@ -293,3 +300,44 @@ def test_serve_cms_starts_decap_server_on_loopback(tmp_path: Path) -> None:
         with urllib.request.urlopen(request, timeout=10) as response:
             answer = json.loads(response.read())
     assert answer == {"repo": "src", "publish_modes": ["simple"], "type": "local_fs"}
+
+
+# Decap's English phrases, as the bundle registers them (the object holding `loginWithGitHub`), and ours.
+_PHRASES_JS = r"""
+const fs = require("fs");
+const bundle = fs.readFileSync(process.argv[1], "utf8");
+const at = bundle.indexOf('loginWithGitHub:"Login with GitHub"');
+let start = bundle.lastIndexOf("={auth:{", at) + 1, depth = 0, end = start, quote = null;
+for (; end < bundle.length; end++) {
+  const c = bundle[end];
+  if (quote) { if (c === "\\") end++; else if (c === quote) quote = null; }
+  else if (c === '"' || c === "'" || c === "`") quote = c;
+  else if (c === "{") depth++;
+  else if (c === "}" && --depth === 0) break;
+}
+const english = eval("(" + bundle.slice(start, end + 1) + ")");
+let finnish = null;
+global.window = {CMS: {registerLocale: (name, phrases) => { finnish = phrases; }}};
+require(process.argv[2]);
+const flat = (o, p = "") => Object.entries(o).flatMap(
+  ([k, v]) => typeof v === "object" ? flat(v, p + k + ".") : [[p + k, v]]);
+console.log(JSON.stringify({en: Object.fromEntries(flat(english)), fi: Object.fromEntries(flat(finnish))}));
+"""
+
+
+def test_the_finnish_interface_translates_every_phrase_of_decaps_english() -> None:
+    from projcat.build.admin import ADMIN_SCRIPTS
+
+    bundle = install_bundle(REPO) / "decap-cms.js"
+    done = subprocess.run(["node", "-e", _PHRASES_JS, str(bundle), str(ADMIN_SCRIPTS / "decap-fi.js")],
+                          capture_output=True, text=True, check=True)
+    phrases = json.loads(done.stdout)
+    english, finnish = phrases["en"], phrases["fi"]
+    assert len(english) > 200 and english["auth.login"] == "Login"
+    assert set(finnish) == set(english)
+    for key, text in english.items():
+        # The same placeholders (%{fieldLabel}, ...), and a Finnish text rather than a copy.
+        assert sorted(re.findall(r"%\{\w+\}", finnish[key])) == sorted(re.findall(r"%\{\w+\}", text)), key
+    copies = {key for key, text in english.items()
+              if finnish[key] == text and re.search(r"[a-z]{3}", re.sub(r"%\{\w+\}", "", text))}
+    assert copies <= {"editor.editorWidgets.markdown.markdown"}, copies

@@ -28,9 +28,9 @@ STATIC_FOLDER = "static"
 BODY = "body"
 # Free texts that usually run to several sentences get a text area, the rest a one-line input.
 LONG_TEXTS = frozenset({"summary", "funding.note", "document.accessibility_note"})
-# Decap's interface speaks Swedish and English but not Finnish; a Finnish site's editors get English
-# around labels and hints that are in Finnish.
-DECAP_LOCALES = {"fi": "en", "sv": "sv", "en": "en"}
+# Decap's interface in the editors' language: Decap's own Swedish and English, and our Finnish
+# (`theme/admin/decap-fi.js`, registered by the admin page before Decap reads this configuration).
+DECAP_LOCALES = {"fi": "fi", "sv": "sv", "en": "en"}
 
 # Composed below as label.<doc key>: each field's short name in a form.
 N_("label.title"), N_("label.short_title"), N_("label.title_lang"), N_("label.theme"), N_("label.start")
@@ -45,6 +45,11 @@ N_("label.image.alt"), N_("label.image.caption")
 N_("cms.pattern.date"), N_("cms.pattern.email"), N_("cms.pattern.url"), N_("cms.pattern.lang")
 N_("cms.pattern.other")
 N_("cms.collection"), N_("cms.collection.translation")
+
+
+def decap_locale(site: SiteConfig) -> str:
+    """The language of Decap's own interface (buttons, menus, messages) for `site`'s editors."""
+    return DECAP_LOCALES.get(site.language, "en")
 
 
 def _label(key: str, name: str, lang: str) -> str:
@@ -190,7 +195,7 @@ def cms_config(site: SiteConfig, preview_path: str | None = None, local: bool = 
         config["local_backend"] = {"url": f"http://127.0.0.1:{cms.local_port}/api/v1",
                                    "allowed_hosts": ["127.0.0.1", "localhost"]}
     config.update({
-        "locale": DECAP_LOCALES.get(site.language, "en"),
+        "locale": decap_locale(site),
         **({"site_url": site.base_url, "display_url": site.base_url} if "://" in site.base_url else {}),
         "media_folder": f"{STATIC_FOLDER}/{cms.media_folder}",
         "public_folder": f"/{cms.media_folder}",
