@@ -67,9 +67,8 @@ LANGUAGES: dict[str, Language] = {
     "fi": Language(
         code="fi", own_name="Suomeksi", path_words=PathWords(),
         babel_locale="fi", babel_way=False, og_locale="fi_FI",
-        # Decap's interface speaks Swedish and English but not Finnish; a Finnish site's editors get
-        # English around labels and hints that are in Finnish.
-        decap_locale="en",
+        # Decap ships no Finnish interface: ours, in theme/admin/decap-fi.js, is registered as "fi".
+        decap_locale="fi",
         generic_alts=frozenset({"kuva", "valokuva", "kuvituskuva", "img"}),
         # å, ä and ö come after z (and w sorts with v).
         collation=(("å", "{"), ("ä", "|"), ("ö", "}"), ("w", "v"), ("é", "e"), ("ü", "y")),

@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -14,12 +15,14 @@ import pytest
 import yaml
 
 from conftest import FIXTURE_AS_OF, FIXTURE_SITE, REPO, copy_site
+from preview_process import free_port
 from projcat.build import pipeline
 from projcat.content.records import Project, Translation
 from projcat.content.settings import Paths
 from projcat.content.site_file import load_site
+from projcat.editors import decap
 from projcat.editors.cms import BODY, cms_config, widget_paths
-from projcat.editors.decap import CMS_FOLDER, install_bundle
+from projcat.editors.decap import CMS_FOLDER, DECAP_SERVER, install_bundle, local_backend, server_files, server_script
 from projcat.editors.schema import record_json_schema
 from projcat.problems import OutputError
 
@@ -39,12 +42,12 @@ def with_cms(root: Path, section: str = CMS_SECTION) -> Path:
 
 
 def schema_paths(schema: dict[str, Any]) -> set[str]:
-    """Every field the JSON Schema describes, subfields of lists of items as `funding.funder`."""
+    """Every field the JSON Schema describes, subfields of lists of items and of sections as `funding.funder`."""
     definitions = schema.get("definitions", {})
     paths: set[str] = set()
     for name, prop in schema["properties"].items():
         paths.add(name)
-        ref = prop.get("items", {}).get("$ref", "")
+        ref = prop.get("items", {}).get("$ref", "") or prop.get("$ref", "")
         if ref:
             sub = definitions[ref.rsplit("/", 1)[-1]]
             paths |= {f"{name}.{field}" for field in sub["properties"]}
@@ -104,6 +107,20 @@ def test_widgets_follow_the_model(cms_site: tuple[Path, Path]) -> None:
     # Labels and hints in the editors' language; the hint is the field guide's description.
     assert fields["start"]["label"] == "Alkaa"
     assert fields["start"]["hint"].startswith("Alkamispäivä")
+
+
+def test_a_section_is_a_group_of_its_own_fields_with_a_photo_chooser(cms_site: tuple[Path, Path]) -> None:
+    fields = {f["name"]: f for f in _config(cms_site[0])["collections"][0]["fields"]}
+    image = fields["image"]
+    assert image["widget"] == "object" and image["label"] == "Kuva" and image["required"] is False
+    parts = {f["name"]: f for f in image["fields"]}
+    assert list(parts) == ["src", "alt", "caption"]
+    # A photo chosen or uploaded into static/<media folder>/, written as the site path the build reads.
+    assert parts["src"]["widget"] == "image" and parts["src"]["choose_url"] is False
+    assert (parts["alt"]["widget"], parts["caption"]["widget"]) == ("string", "string")
+    assert parts["alt"]["label"] == "Vaihtoehtoinen teksti"
+    # A record without an image saves; `check` requires src and alt of an image that is there.
+    assert not any(part["required"] for part in parts.values())
 
 
 @pytest.mark.parametrize(("value", "accepted"), [
@@ -169,6 +186,13 @@ def test_the_admin_is_written_with_decap_from_npm_and_no_cdn(cms_site: tuple[Pat
     assert written["collections"][0]["preview_path"] == "hankkeet/{{slug}}/"
     assert written["site_url"] == BASE_URL
     assert written["collections"][0]["fields"] == _config(root)["collections"][0]["fields"]
+    # Decap's interface in Finnish: our locale, registered after Decap's script and before it reads config.yml.
+    assert written["locale"] == "fi"
+    assert page.index('<script src="/admin/decap-cms.js">') < page.index('<script src="/admin/decap-fi.js">')
+    assert b'registerLocale("fi"' in (out / "admin" / "decap-fi.js").read_bytes()
+    # The main collection's filter of language versions, with none to leave out on this one-language site.
+    assert '<script src="/admin/records-only.js" data-languages=""></script>' in page
+    assert (out / "admin" / "records-only.js").is_file()
     # The preview pane gets the site's stylesheet, fingerprint and all.
     stylesheet = re.search(r'data-stylesheet="([^"]+)"', page)
     assert stylesheet is not None and stylesheet.group(1).startswith("/assets/style.css?v=")
@@ -214,3 +238,106 @@ def test_a_missing_node_is_an_output_error(tmp_path: Path, monkeypatch: pytest.M
     with pytest.raises(OutputError) as caught:
         install_bundle(tmp_path)
     assert caught.value.problem.code == "cms.no_node"
+
+
+def test_decap_server_is_pinned_by_a_lock_with_a_digest_for_every_package() -> None:
+    files = server_files()
+    assert json.loads(files["package.json"])["dependencies"] == {DECAP_SERVER.name: DECAP_SERVER.version}
+    packages = json.loads(files["package-lock.json"])["packages"]
+    assert packages[f"node_modules/{DECAP_SERVER.name}"]["version"] == DECAP_SERVER.version
+    installed = {name: entry for name, entry in packages.items() if name}
+    assert len(installed) > 50
+    assert all(entry["integrity"].startswith("sha512-") for entry in installed.values()), [
+        name for name, entry in installed.items() if not entry.get("integrity", "").startswith("sha512-")]
+
+
+def test_decap_server_is_installed_from_the_lock_without_install_scripts(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """What npm is asked to do, recorded by a stand-in npm that installs an empty decap-server."""
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    record = tmp_path / "npm-call.txt"
+    (tools / "npm").write_text(
+        "#!/bin/sh\n"
+        f'echo "$@" > "{record}"; cp package-lock.json "{record}.lock"\n'
+        "mkdir -p node_modules/decap-server/dist && touch node_modules/decap-server/dist/index.js\n",
+        encoding="utf-8")
+    (tools / "npm").chmod(0o755)
+    (tools / "node").symlink_to("/bin/true")
+    monkeypatch.setenv("PATH", f"{tools}{os.pathsep}/bin")
+    script = server_script(tmp_path / "site")
+    assert script.is_file() and script.parents[3].name.startswith(f"decap-server-{DECAP_SERVER.version}-")
+    assert record.read_text(encoding="utf-8").split() == ["ci", "--ignore-scripts", "--no-audit", "--no-fund",
+                                                          "--silent"]
+    assert Path(f"{record}.lock").read_bytes() == server_files()["package-lock.json"]
+    # Installed once: the next start finds it and asks npm nothing.
+    record.unlink()
+    assert server_script(tmp_path / "site") == script and not record.exists()
+
+
+def test_a_package_whose_digest_differs_from_the_lock_is_refused(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    files = server_files()
+    lock = json.loads(files["package-lock.json"])
+    entry = lock["packages"][f"node_modules/{DECAP_SERVER.name}"]
+    # Another package's digest in decap-server's place: what a tampered download would give.
+    entry["integrity"] = lock["packages"]["node_modules/@colors/colors"]["integrity"]
+    tampered = {**files, "package-lock.json": json.dumps(lock).encode()}
+    monkeypatch.setattr(decap, "server_files", lambda: tampered)
+    with pytest.raises(OutputError) as caught:
+        server_script(tmp_path)
+    assert caught.value.problem.code == "cms.npm_failed"
+    assert not list((tmp_path / CMS_FOLDER).glob("decap-server-*/node_modules"))
+
+
+def test_serve_cms_starts_decap_server_on_loopback(tmp_path: Path) -> None:
+    root = with_cms(copy_site(FIXTURE_SITE, tmp_path / "src"))
+    server_script(REPO)
+    port = free_port()
+    with local_backend(root, port):
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1", data=b'{"action": "info"}',
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            answer = json.loads(response.read())
+    assert answer == {"repo": "src", "publish_modes": ["simple"], "type": "local_fs"}
+
+
+# Decap's English phrases, as the bundle registers them (the object holding `loginWithGitHub`), and ours.
+_PHRASES_JS = r"""
+const fs = require("fs");
+const bundle = fs.readFileSync(process.argv[1], "utf8");
+const at = bundle.indexOf('loginWithGitHub:"Login with GitHub"');
+let start = bundle.lastIndexOf("={auth:{", at) + 1, depth = 0, end = start, quote = null;
+for (; end < bundle.length; end++) {
+  const c = bundle[end];
+  if (quote) { if (c === "\\") end++; else if (c === quote) quote = null; }
+  else if (c === '"' || c === "'" || c === "`") quote = c;
+  else if (c === "{") depth++;
+  else if (c === "}" && --depth === 0) break;
+}
+const english = eval("(" + bundle.slice(start, end + 1) + ")");
+let finnish = null;
+global.window = {CMS: {registerLocale: (name, phrases) => { finnish = phrases; }}};
+require(process.argv[2]);
+const flat = (o, p = "") => Object.entries(o).flatMap(
+  ([k, v]) => typeof v === "object" ? flat(v, p + k + ".") : [[p + k, v]]);
+console.log(JSON.stringify({en: Object.fromEntries(flat(english)), fi: Object.fromEntries(flat(finnish))}));
+"""
+
+
+def test_the_finnish_interface_translates_every_phrase_of_decaps_english() -> None:
+    from projcat.build.admin import ADMIN_SCRIPTS
+
+    bundle = install_bundle(REPO) / "decap-cms.js"
+    done = subprocess.run(["node", "-e", _PHRASES_JS, str(bundle), str(ADMIN_SCRIPTS / "decap-fi.js")],
+                          capture_output=True, text=True, check=True)
+    phrases = json.loads(done.stdout)
+    english, finnish = phrases["en"], phrases["fi"]
+    assert len(english) > 200 and english["auth.login"] == "Login"
+    assert set(finnish) == set(english)
+    for key, text in english.items():
+        # The same placeholders (%{fieldLabel}, ...), and a Finnish text rather than a copy.
+        assert sorted(re.findall(r"%\{\w+\}", finnish[key])) == sorted(re.findall(r"%\{\w+\}", text)), key
+    copies = {key for key, text in english.items()
+              if finnish[key] == text and re.search(r"[a-z]{3}", re.sub(r"%\{\w+\}", "", text))}
+    assert copies <= {"editor.editorWidgets.markdown.markdown"}, copies

@@ -20,6 +20,7 @@ import pytest
 
 from a11y_checks import BEST_PRACTICE, WCAG_TAGS, axe_violations, describe_violations, nu_errors
 from conftest import FIXTURE_AS_OF, REPO, copy_site
+from media_files import jpeg_with_gps
 from preview_process import PreviewProcess, free_port, started, stopped_cleanly
 from projcat.editors.decap import CMS_FOLDER, install_bundle, server_script
 
@@ -56,7 +57,7 @@ def _field(page: object, name: str, index: int = 0) -> object:
 
 def _new_record(page: object, preview: PreviewProcess) -> None:
     page.goto(preview.url + "admin/")  # type: ignore[attr-defined]
-    page.get_by_role("button", name="Login").click(timeout=WAIT_MS)  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Kirjaudu", exact=True).click(timeout=WAIT_MS)  # type: ignore[attr-defined]
     page.goto(preview.url + "admin/#/collections/projects/new")  # type: ignore[attr-defined]
     _field(page, "title").wait_for(timeout=WAIT_MS)  # type: ignore[attr-defined]
 
@@ -67,12 +68,12 @@ def _choose(page: object, name: str, option: str) -> None:
 
 
 def _add(page: object, label: str) -> None:
-    page.get_by_role("button", name=f"Add {label}").click()  # type: ignore[attr-defined]
+    page.get_by_role("button", name=f"Lisää {label}").click()  # type: ignore[attr-defined]
 
 
 def _publish(page: object) -> None:
-    page.get_by_role("button", name="Publish").first.click()  # type: ignore[attr-defined]
-    page.get_by_text("Publish now").click()  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Julkaise").first.click()  # type: ignore[attr-defined]
+    page.get_by_text("Julkaise nyt").click()  # type: ignore[attr-defined]
 
 
 def _wait_for_file(page: object, path: Path) -> None:
@@ -112,7 +113,7 @@ def test_a_record_made_in_the_admin_checks_clean_and_shows_in_the_preview(
     _add(page, "asiakirjat")
     _field(page, "title", 1).fill("Kokeilun loppuraportti")  # type: ignore[attr-defined]
     page.once("dialog", lambda dialog: dialog.accept("/tiedostot/raportti.pdf"))  # type: ignore[attr-defined]
-    page.get_by_role("button", name="Insert from URL").click()  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Lisää osoitteesta").click()  # type: ignore[attr-defined]
     _field(page, "type").fill("pdf")  # type: ignore[attr-defined]
     _field(page, "size").fill("1 kt")  # type: ignore[attr-defined]
     _field(page, "accessible").click()  # type: ignore[attr-defined]
@@ -151,7 +152,7 @@ def test_an_empty_required_field_is_refused(cms_preview: PreviewProcess, fixture
     _new_record(page, cms_preview)
     _field(page, "summary").fill("Nimi puuttuu.")  # type: ignore[attr-defined]
     _publish(page)
-    page.get_by_text(re.compile("required", re.IGNORECASE)).first.wait_for(timeout=WAIT_MS)  # type: ignore[attr-defined]
+    page.get_by_text(re.compile("on pakollinen")).first.wait_for(timeout=WAIT_MS)  # type: ignore[attr-defined]
     page.wait_for_timeout(2000)  # type: ignore[attr-defined]
     assert sorted(p.name for p in (fixture_site / "content" / "projects").iterdir()) == before
 
@@ -209,7 +210,7 @@ def test_a_language_version_is_edited_in_its_own_collection(tmp_path: Path, page
     try:
         page = page_in()  # type: ignore[operator]
         page.goto(server.url + "admin/")
-        page.get_by_role("button", name="Login").click(timeout=WAIT_MS)
+        page.get_by_role("button", name="Kirjaudu", exact=True).click(timeout=WAIT_MS)
         page.goto(server.url + "admin/#/collections/projects_sv/entries/kirjastoauto")
         title = _field(page, "title")
         title.wait_for(timeout=WAIT_MS)  # type: ignore[attr-defined]
@@ -231,3 +232,92 @@ def test_a_language_version_is_edited_in_its_own_collection(tmp_path: Path, page
         assert done.returncode == 0, done.stderr + record.read_text(encoding="utf-8")
     finally:
         stopped_cleanly(server)
+
+
+def _login(page: object, url: str, button: str = "Kirjaudu") -> None:
+    page.goto(url + "admin/")  # type: ignore[attr-defined]
+    page.get_by_role("button", name=button, exact=True).click(timeout=WAIT_MS)  # type: ignore[attr-defined]
+
+
+def test_the_finnish_admin_speaks_finnish(cms_preview: PreviewProcess, page_in: object) -> None:
+    page = page_in()  # type: ignore[operator]
+    page.goto(cms_preview.url + "admin/")  # type: ignore[attr-defined]
+    login = page.get_by_role("button", name="Kirjaudu", exact=True)  # type: ignore[attr-defined]
+    login.wait_for(timeout=WAIT_MS)
+    assert page.get_by_role("button", name="Login").count() == 0  # type: ignore[attr-defined]
+    login.click()
+    page.get_by_role("link", name="Luo uusi hanke").wait_for(timeout=WAIT_MS)  # type: ignore[attr-defined]
+    text = page.locator("#nc-root").inner_text()  # type: ignore[attr-defined]
+    assert "Uusi hanke" in text and "Kokoelmat" in text and "Järjestä" in text, text
+    for english in ("Collections", "Sort by", "View as", "New "):
+        assert english not in text, text
+
+
+def test_the_swedish_admin_speaks_swedish(fixture_site: Path, tmp_path: Path, page_in: object) -> None:
+    site = fixture_site / "site.yaml"
+    site.write_text(site.read_text(encoding="utf-8").replace("language: fi\n", "language: sv\n"), encoding="utf-8")
+    server = started(_with_cms(fixture_site), tmp_path, "--cms")
+    try:
+        page = page_in()  # type: ignore[operator]
+        _login(page, server.url, "Logga in")
+        page.get_by_role("link", name="Skapa ett inlägg av typen projekt").wait_for(timeout=WAIT_MS)
+        text = page.locator("#nc-root").inner_text()
+        assert "Samlingar" in text and "Collections" not in text, text
+    finally:
+        stopped_cleanly(server)
+
+
+def test_the_main_collection_lists_no_language_version(tmp_path: Path, page_in: object) -> None:
+    root = _with_cms(copy_site(REPO / "examples" / "kaksikielinen", tmp_path / "src"))
+    records = sorted(p.stem for p in (root / "content" / "projects").glob("*.md") if "." not in p.stem)
+    versions = [p.stem for p in (root / "content" / "projects").glob("*.md") if "." in p.stem]
+    assert versions
+    server = started(root, tmp_path, "--cms")
+    try:
+        page = page_in()  # type: ignore[operator]
+        _login(page, server.url)
+        page.goto(server.url + "admin/#/collections/projects")
+        listed = page.locator('a[href*="/collections/projects/entries/"]')
+        listed.first.wait_for(timeout=WAIT_MS)
+        page.wait_for_timeout(1000)
+        slugs = sorted(str(a.get_attribute("href")).rsplit("/", 1)[-1] for a in listed.all())
+        assert slugs == records
+        # A language version is still edited in its own collection.
+        page.goto(server.url + "admin/#/collections/projects_sv")
+        swedish = page.locator('a[href*="/collections/projects_sv/entries/"]')
+        swedish.first.wait_for(timeout=WAIT_MS)
+        page.wait_for_timeout(1000)
+        assert sorted(str(a.get_attribute("href")).rsplit("/", 1)[-1] for a in swedish.all()) == sorted(
+            v.removesuffix(".sv") for v in versions if v.endswith(".sv"))
+    finally:
+        stopped_cleanly(server)
+
+
+def test_a_photo_is_chosen_and_described_in_the_admin(
+    cms_preview: PreviewProcess, fixture_site: Path, page_in: object, tmp_path: Path
+) -> None:
+    page = page_in()  # type: ignore[operator]
+    _new_record(page, cms_preview)
+    _field(page, "title").fill(TITLE)  # type: ignore[attr-defined]
+    photo = jpeg_with_gps(tmp_path / "kavelykatu.jpg", (1200, 800))
+    page.get_by_role("button", name="Valitse kuva").click()  # type: ignore[attr-defined]
+    page.locator('input[type="file"]').set_input_files(str(photo))  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Käytä valittua").click(timeout=WAIT_MS)  # type: ignore[attr-defined]
+    _field(page, "alt").fill("Ihmisiä kävelemässä autottomalla kadulla")  # type: ignore[attr-defined]
+    _field(page, "caption").fill("Kävelykatu heinäkuussa")  # type: ignore[attr-defined]
+    _publish(page)
+
+    record = fixture_site / "content" / "projects" / f"{SLUG}.md"
+    _wait_for_file(page, record)
+    text = record.read_text(encoding="utf-8")
+    assert "image:\n  src: /tiedostot/kavelykatu.jpg\n  alt: Ihmisiä kävelemässä autottomalla kadulla\n" in text, text
+    assert "caption: Kävelykatu heinäkuussa" in text, text
+    # Uploaded into the media folder under static/, where the build looks for `/tiedostot/...`; the
+    # upload is written on its own request, which may end after the record's.
+    uploaded = fixture_site / "static" / "tiedostot" / "kavelykatu.jpg"
+    _wait_for_file(page, uploaded)
+    page.wait_for_timeout(500)
+    assert uploaded.read_bytes() == photo.read_bytes()
+    done = subprocess.run([sys.executable, str(REPO / "build.py"), "check", "--root", str(fixture_site),
+                           "--as-of", FIXTURE_AS_OF.isoformat()], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr + text

@@ -39,13 +39,21 @@ N_("label.funding"), N_("label.contacts"), N_("label.documents"), N_("label.keyw
 N_("label.funding.funder"), N_("label.funding.amount_eur"), N_("label.funding.up_to"), N_("label.funding.note")
 N_("label.contact.name"), N_("label.contact.role"), N_("label.contact.email"), N_("label.contact.phone")
 N_("label.document.title"), N_("label.document.url"), N_("label.document.type"), N_("label.document.size")
-N_("label.document.accessible"), N_("label.document.accessibility_note")
+N_("label.document.accessible"), N_("label.document.accessibility_note"), N_("label.image"), N_("label.image.src")
+N_("label.image.alt"), N_("label.image.caption")
 N_("label.aims"), N_("label.results"), N_("label.indicators"), N_("label.funding.programme"), N_("label.funding.code")
 N_("label.indicator.name"), N_("label.indicator.unit"), N_("label.indicator.target"), N_("label.indicator.actual")
 # Composed below as cms.pattern.<kind>: why a value that does not match its pattern is refused.
 N_("cms.pattern.date"), N_("cms.pattern.email"), N_("cms.pattern.url"), N_("cms.pattern.lang")
 N_("cms.pattern.other")
 N_("cms.collection"), N_("cms.collection.translation")
+
+
+def decap_locale(site: SiteConfig) -> str:
+    """The language of Decap's own interface (buttons, menus, messages) for `site`'s editors: Decap's
+    own Swedish and English, and our Finnish (`theme/admin/decap-fi.js`, registered by the admin page
+    before Decap reads this configuration)."""
+    return language(site.language).decap_locale
 
 
 def _label(key: str, name: str, lang: str) -> str:
@@ -76,16 +84,21 @@ class _Fields:
     def __init__(self, site: SiteConfig, schema: dict[str, Any]) -> None:
         self.site, self.schema, self.lang = site, schema, site.language
 
-    def widgets(self, model: type[BaseModel]) -> list[dict[str, Any]]:
+    def widgets(self, model: type[BaseModel], optional: bool = False) -> list[dict[str, Any]]:
+        """`optional`: the fields of a section the record may leave out, which Decap would otherwise
+        require as soon as the record is saved, image or not; `check` still requires them in a section
+        that is there."""
         props = _properties(self.schema, model)
-        return [self.widget(model, name, info, props.get(name, {})) for name, info in model.model_fields.items()]
+        return [self.widget(model, name, info, props.get(name, {}), optional)
+                for name, info in model.model_fields.items()]
 
-    def widget(self, model: type[BaseModel], name: str, info: FieldInfo, prop: dict[str, Any]) -> dict[str, Any]:
+    def widget(self, model: type[BaseModel], name: str, info: FieldInfo, prop: dict[str, Any],
+               optional: bool = False) -> dict[str, Any]:
         key = doc_key(model, name)
         kind, _ = field_kind(info)
         field: dict[str, Any] = {
             "label": _label(key, name, self.lang), "name": name,
-            "hint": message(self.lang, f"doc.{key}", {}), "required": info.is_required(),
+            "hint": message(self.lang, f"doc.{key}", {}), "required": info.is_required() and not optional,
         }
         field.update(self.kind_widget(kind, key, info))
         pattern = _pattern(prop)
@@ -102,6 +115,11 @@ class _Fields:
             assert sub is not None
             # Empty until an editor adds an item: an untouched item would hold empty required fields.
             return {"widget": "list", "collapsed": False, "default": [], "fields": self.widgets(sub)}
+        sub = item_model(info)
+        if sub is not None:
+            # Any other nested model (the image, ...) is one mapping: a group of its own fields.
+            return {"widget": "object", "collapsed": False,
+                    "fields": self.widgets(sub, optional=not info.is_required())}
         if kind == "list":
             return {"widget": "list", "collapsed": False, "default": [],
                     "field": {"label": _label(key, key, self.lang), "name": "item", "widget": "string"}}
@@ -125,6 +143,10 @@ class _Fields:
         if kind == "url" and key == "document.url":
             # A document is a file of the site's own (uploaded to the media folder) or a link elsewhere.
             return {"widget": "file", "choose_url": True}
+        if key == "image.src":
+            # Chosen or uploaded into the media folder under static/ and written as a site path
+            # (`/tiedostot/x.jpg`), which is where the build looks for it; never another site's address.
+            return {"widget": "image", "choose_url": False}
         return {"widget": "text" if key in LONG_TEXTS else "string"}
 
 
@@ -183,7 +205,7 @@ def cms_config(site: SiteConfig, preview_path: str | None = None, local: bool = 
         config["local_backend"] = {"url": f"http://127.0.0.1:{cms.local_port}/api/v1",
                                    "allowed_hosts": ["127.0.0.1", "localhost"]}
     config.update({
-        "locale": language(site.language).decap_locale,
+        "locale": decap_locale(site),
         **({"site_url": site.base_url, "display_url": site.base_url} if "://" in site.base_url else {}),
         "media_folder": f"{STATIC_FOLDER}/{cms.media_folder}",
         "public_folder": f"/{cms.media_folder}",

@@ -3,7 +3,9 @@
 Only a site whose `site.yaml` has `cms:` needs them, and only then Node.
 Both are installed once into `ROOT/.cache/cms/` (ignored by git): the
 bundle from `decap-cms`'s package, checked against the digest pinned here,
-and `decap-server` for `serve --cms`. The build copies the bundle into
+and `decap-server` for `serve --cms`, with `npm ci` from the lock file
+shipped beside this module (`decap_server/package-lock.json`), which pins
+every package it needs with its digest; no package's install script runs. The build copies the bundle into
 `admin/`, so the published admin loads nothing from a CDN.
 """
 
@@ -24,6 +26,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
 from pathlib import Path
 
 from projcat.problems import OutputError
@@ -51,7 +54,10 @@ DECAP_CMS = NpmPackage(
     "decap-cms", "3.16.3",
     "sha512-hf+dPlCh7TJmWl8+6VRzHYOWhri5xgUknrZbDewaWe4s9B7xJ8PQugp2QHeSldMUKzav6+z0oIpwUYhUJDYtYw==",
 )
+# Its dependencies' versions and digests are in the lock file: `decap_server/README` says how it was made.
 DECAP_SERVER = NpmPackage("decap-server", "3.11.3")
+SERVER_PACKAGE = "decap_server"
+SERVER_FILES = ("package.json", "package-lock.json")
 # The bundle's entry script; webpack loads its numbered chunks from beside it.
 ENTRY = "decap-cms.js"
 
@@ -128,14 +134,40 @@ def decap_bundle(root: Path) -> dict[str, bytes]:
     return _read_bundle(folder, (folder / ENTRY).stat().st_mtime_ns)
 
 
+def server_files() -> dict[str, bytes]:
+    """The package.json naming decap-server at its pinned version and the lock file pinning the rest."""
+    folder = resources.files("projcat.editors").joinpath(SERVER_PACKAGE)
+    return {name: folder.joinpath(name).read_bytes() for name in SERVER_FILES}
+
+
+def server_folder(root: Path) -> Path:
+    """Where decap-server is installed: named by the lock file's digest, so a new lock installs anew
+    rather than trusting what an older (or an unlocked) install left."""
+    digest = hashlib.sha256(server_files()["package-lock.json"]).hexdigest()[:16]
+    return tools_folder(root) / f"{DECAP_SERVER.name}-{DECAP_SERVER.version}-{digest}"
+
+
 def server_script(root: Path) -> Path:
-    """decap-server's start script, installed with npm when it is not there yet."""
-    prefix = tools_folder(root) / f"{DECAP_SERVER.name}-{DECAP_SERVER.version}"
-    script = prefix / "node_modules" / DECAP_SERVER.name / "dist" / "index.js"
-    if not script.is_file():
-        prefix.mkdir(parents=True, exist_ok=True)
-        _run_npm(["install", "--prefix", str(prefix), "--no-audit", "--no-fund", "--no-save", "--silent",
-                  DECAP_SERVER.spec], prefix)
+    """decap-server's start script, installed with `npm ci` from the shipped lock when it is not there yet.
+
+    `npm ci` installs exactly the lock's versions and refuses a package whose digest differs;
+    `--ignore-scripts` keeps any package's install scripts from running on the editor's computer."""
+    folder = server_folder(root)
+    script = folder / "node_modules" / DECAP_SERVER.name / "dist" / "index.js"
+    if script.is_file():
+        return script
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=folder.parent) as work:
+        staged = Path(work) / "server"
+        staged.mkdir()
+        for name, data in server_files().items():
+            (staged / name).write_bytes(data)
+        _run_npm(["ci", "--ignore-scripts", "--no-audit", "--no-fund", "--silent"], staged)
+        if not (staged / script.relative_to(folder)).is_file():
+            raise OutputError("cms.npm_failed", "site.yaml", detail=f"{DECAP_SERVER.spec}: dist/index.js")
+        # One rename, as for the bundle: a broken install is never left where the next run would trust it.
+        shutil.rmtree(folder, ignore_errors=True)
+        os.replace(staged, folder)
     return script
 
 

@@ -22,6 +22,10 @@ ADMIN_TEMPLATE = "admin.html"
 CONFIG_FILE = "config.yml"
 SCRIPT_FILE = "decap-cms.js"
 PREVIEW_SCRIPT_FILE = "preview-style.js"
+# Ours, under theme/admin/: Decap's interface in a language Decap lacks (`decap-<locale>.js`), and the
+# main collection without the language versions' files.
+LOCALE_SCRIPT_FILE = "decap-{locale}.js"
+RECORDS_SCRIPT_FILE = "records-only.js"
 # Gives Decap's preview pane the site's own stylesheet; the address comes from the page.
 PREVIEW_SCRIPT = b"""// Made by projcat: Decap's preview pane shows a record with the site's stylesheet.
 if (window.CMS) {
@@ -40,14 +44,23 @@ class AdminView:
     script: str
     preview_script: str
     stylesheet: str
+    # Loaded after Decap's script and before it reads config.yml; None when Decap has the locale itself.
+    locale_script: str | None
+    records_script: str
+    # The language versions' languages, space-separated, whose files the main collection leaves out.
+    version_languages: str
 
 
-def admin_view(site: SiteConfig, stylesheet: str) -> AdminView:
-    """`stylesheet` is the stylesheet's file name under `assets/`, fingerprint and all."""
+def admin_view(site: SiteConfig, stylesheet: str, locale_script: str | None = None) -> AdminView:
+    """`stylesheet` is the stylesheet's file name under `assets/`, fingerprint and all; `locale_script`
+    the file name of our translation of Decap's interface, when the editors' language needs one."""
     urls = Urls.for_site(site.base_url)
     return AdminView(lang=site.language, site_title=str(site.title), config=urls.admin_file(CONFIG_FILE),
                      script=urls.admin_file(SCRIPT_FILE), preview_script=urls.admin_file(PREVIEW_SCRIPT_FILE),
-                     stylesheet=urls.asset(stylesheet))
+                     stylesheet=urls.asset(stylesheet),
+                     locale_script=None if locale_script is None else urls.admin_file(locale_script),
+                     records_script=urls.admin_file(RECORDS_SCRIPT_FILE),
+                     version_languages=" ".join(site.languages[1:]))
 
 
 def render_admin(env: Environment, view: AdminView) -> bytes:
