@@ -102,8 +102,10 @@ def test_a_language_added_to_the_table_is_taken_up_by_every_stage(german: Langua
     assert "de/themen/asuminen/index.html" in files and "de/barrierefreiheit/index.html" in files
     assert format_day(FIXTURE_AS_OF, locale_for("de", True)) == "15. Juni 2025"
     assert re.search(r'hreflang="de"', files["index.html"].decode("utf-8"))
-    # Editors: Decap's interface language, for a site whose main language it is.
-    assert cms_config(result.site)["locale"] == "en"
+    # Editors: Decap's interface language comes from the main language's entry.
+    assert cms_config(result.site)["locale"] == "fi"
+    german_main = result.site.model_copy(update={"language": "de", "languages": ("de", "fi")})
+    assert cms_config(german_main)["locale"] == "de"
     german_main = result.site.model_copy(update={"language": "de", "languages": ("de", "fi")})
     assert cms_config(german_main)["locale"] == "de"
 
