@@ -95,6 +95,8 @@ def _parser() -> argparse.ArgumentParser:
     p_init.add_argument("--base-url", default=None, metavar="URL", help="the address the site is published at")
     p_init.add_argument("--host", default=None, choices=("github", "gitlab", "none"),
                         help="the host whose publishing workflow to write")
+    p_init.add_argument("--feedback-email", default=None, metavar="ADDRESS",
+                        help="where readers send accessibility feedback (the statement's contact)")
     p_init.set_defaults(root=Path("."))
 
     p_import = sub.add_parser("import", help="write one record per row of a spreadsheet (.xlsx or .csv)")
@@ -386,7 +388,8 @@ def cmd_init(args: argparse.Namespace) -> int:
     from projcat.content.settings import SiteConfig
     from projcat.editors.init import Given, ask_in_terminal, init_site
 
-    given = Given(args.lang, args.organisation, args.title, args.languages, args.themes, args.base_url, args.host)
+    given = Given(args.lang, args.organisation, args.title, args.languages, args.themes, args.base_url, args.host,
+                  args.feedback_email)
     today = today_in(str(SiteConfig.model_fields["time_zone"].default))
     return init_site(args.folder, given, today, ask_in_terminal())
 

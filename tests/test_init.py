@@ -44,6 +44,20 @@ def test_flags_make_a_site_that_checks_and_builds_as_it_is(tmp_path: Path) -> No
     assert "Webbplatsens tillgänglighet har ännu inte bedömts." in swedish.read_text(encoding="utf-8")
 
 
+def test_with_the_feedback_address_a_new_site_checks_without_any_problem(tmp_path: Path) -> None:
+    site = tmp_path / "uusi"
+    _init(site, "--host", "github", "--feedback-email", "saavutettavuus@example.org")
+    checked = run_cli("check", "--root", str(site))
+    assert checked.returncode == 0, checked.stderr
+    assert "virhe:" not in checked.stderr and "varoitus:" not in checked.stderr, checked.stderr
+    data = yaml.safe_load((site / "site.yaml").read_text(encoding="utf-8"))
+    assert data["accessibility"]["feedback_email"] == "saavutettavuus@example.org"
+    built = run_cli("build", "--root", str(site), "--no-search")
+    assert built.returncode == 0, built.stderr
+    statement = (site / "site" / "saavutettavuusseloste" / "index.html").read_text(encoding="utf-8")
+    assert "saavutettavuus@example.org" in statement
+
+
 def test_it_writes_every_file_a_new_organisation_needs(tmp_path: Path) -> None:
     site = tmp_path / "uusi"
     _init(site, "--host", "github")
@@ -171,7 +185,7 @@ def test_no_host_writes_no_workflow(tmp_path: Path) -> None:
 
 def test_questions_repeat_until_an_answer_is_usable() -> None:
     asked: list[str] = []
-    replies = iter(["sv", "Region", "", "fi,de", "sv,fi", "Boende", "", "bitbucket", "gitlab"])
+    replies = iter(["sv", "Region", "", "fi,de", "sv,fi", "Boende", "", "bitbucket", "gitlab", ""])
 
     def ask(prompt: str) -> str:
         asked.append(prompt)
@@ -180,7 +194,8 @@ def test_questions_repeat_until_an_answer_is_usable() -> None:
     got = answers(Given(), ask)
     assert got.lang == "sv" and got.organisation == "Region" and got.title == "Projekt"
     assert got.languages == ("sv", "fi") and got.themes == ("Boende",) and got.host == "gitlab"
-    assert got.base_url == "/"
+    assert got.base_url == "/" and got.feedback_email is None
+    assert asked[-1].startswith("E-postadress för respons om tillgänglighet")
     assert asked[1] == "Organisationens namn: "
     assert sum(p.startswith("Webbplatsens språk") for p in asked) == 2
 
@@ -194,12 +209,14 @@ def test_in_a_terminal_it_asks_in_the_chosen_language(tmp_path: Path) -> None:
     terminal.answer("Themes, separated by commas: ", "Housing, Health")
     terminal.answer("The address the site is published at", "https://example.org/projects/")
     terminal.answer("Publishing host", "none")
+    terminal.answer("E-mail address for accessibility feedback", "access@example.org")
     code, shown = terminal.finish()
     assert code == 0, shown
     assert "New site in" in shown
     data = yaml.safe_load((tmp_path / "s" / "site.yaml").read_text(encoding="utf-8"))
     assert data["title"] == {"en": "Projects"} and data["languages"] == ["en", "fi"]
     assert data["base_url"] == "https://example.org/projects/"
+    assert data["accessibility"]["feedback_email"] == "access@example.org"
     assert (tmp_path / "s" / "GUIDE.md").is_file()
     assert (tmp_path / "s" / "content" / "projects" / "example-project.fi.md").is_file()
 

@@ -45,7 +45,7 @@ N_("init.workflow.gitlab_schedule"), N_("init.gitignore"), N_("init.precommit"),
 # The questions, and the refusals of an answer (`Refused`).
 N_("init.ask_organisation"), N_("init.ask_title"), N_("init.ask_languages"), N_("init.ask_themes")
 N_("init.ask_base_url"), N_("init.ask_host"), N_("init.bad_languages"), N_("init.bad_host"), N_("init.no_themes")
-N_("init.duplicate_theme"), N_("init.missing"), N_("init.base_url_note")
+N_("init.duplicate_theme"), N_("init.missing"), N_("init.base_url_note"), N_("init.ask_feedback_email")
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,8 @@ class Answers:
     themes: tuple[str, ...]
     base_url: str
     host: str
+    # Where readers send accessibility feedback; the law asks for one, and only the organisation knows it.
+    feedback_email: str | None = None
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,7 @@ class Given:
     themes: str | None = None
     base_url: str | None = None
     host: str | None = None
+    feedback_email: str | None = None
 
 
 class Refused(Exception):
@@ -165,7 +168,10 @@ def answers(given: Given, ask: Ask | None) -> Answers:
     except Refused as refused:
         refused.lang = lang
         raise
-    return Answers(lang, organisation, title, languages, themes, base_url, host)
+    # Optional: an empty answer leaves it out, and `check` then reminds the organisation of it.
+    feedback = given.feedback_email if given.feedback_email is not None else (
+        ask(message(lang, "init.ask_feedback_email", {})) if ask is not None else "")
+    return Answers(lang, organisation, title, languages, themes, base_url, host, feedback.strip() or None)
 
 
 # --- site.yaml
@@ -186,14 +192,17 @@ def _commented(model: type[BaseModel], name: str, lang: str, indent: str = "") -
             *(f"{indent}# {line}" for line in example_lines(name, lang, model))]
 
 
-def _accessibility(lang: str, today: date) -> list[str]:
-    """The statement's facts: not yet assessed, drawn up today; every other fact commented out."""
+def _accessibility(lang: str, today: date, feedback_email: str | None) -> list[str]:
+    """The statement's facts: not yet assessed, drawn up today, the feedback address when given;
+    every other fact commented out."""
     lines = ["accessibility:", f"  # {message(lang, 'init.accessibility_note', {})}"]
     for name in Accessibility.model_fields:
         if name == "compliance":
             lines += [f"  # {explanation(Accessibility, name, lang)}", "  compliance: not-assessed"]
         elif name == "prepared":
             lines += [f"  # {explanation(Accessibility, name, lang)}", f"  prepared: {today.isoformat()}"]
+        elif name == "feedback_email" and feedback_email:
+            lines += [f"  # {explanation(Accessibility, name, lang)}", f"  feedback_email: {yaml_scalar(feedback_email)}"]
         else:
             lines += _commented(Accessibility, name, lang, "  ")
     return lines
@@ -222,7 +231,7 @@ def site_yaml(a: Answers, today: date) -> str:
                 lines += [f"  - id: {suggest_slug(theme)}", *_text("name", theme, languages, "    "),
                           *_commented(Theme, "intro", lang, "    ")]
         elif name == "accessibility":
-            lines += [doc, *_accessibility(lang, today)]
+            lines += [doc, *_accessibility(lang, today, a.feedback_email)]
         else:
             lines += _commented(SiteConfig, name, lang)
         lines.append("")
