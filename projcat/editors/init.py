@@ -202,7 +202,8 @@ def _accessibility(lang: str, today: date, feedback_email: str | None) -> list[s
         elif name == "prepared":
             lines += [f"  # {explanation(Accessibility, name, lang)}", f"  prepared: {today.isoformat()}"]
         elif name == "feedback_email" and feedback_email:
-            lines += [f"  # {explanation(Accessibility, name, lang)}", f"  feedback_email: {yaml_scalar(feedback_email)}"]
+            lines += [f"  # {explanation(Accessibility, name, lang)}",
+                      f"  feedback_email: {yaml_scalar(feedback_email)}"]
         else:
             lines += _commented(Accessibility, name, lang, "  ")
     return lines
