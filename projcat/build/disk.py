@@ -20,9 +20,9 @@ from __future__ import annotations
 import gc
 import pickle
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 from projcat.build.cache import CacheStats
 from projcat.build.files import CACHE_FOLDER, write_atomically
@@ -33,14 +33,15 @@ if TYPE_CHECKING:
     from jinja2 import Environment
 
     from projcat.content.load import RawRecord
+    from projcat.content.media import RecordMedia
     from projcat.content.records import ValidRecord, ValidTranslation
     from projcat.content.settings import SiteConfig
     from projcat.problems import Problem
     from projcat.render.markup import Renderer
-    from projcat.render.views import ProjectView
 
-FORMAT = 2
+FORMAT = 3
 _MAGIC = b"projcat-build-cache\n"
+T = TypeVar("T")
 
 
 @contextmanager
@@ -83,7 +84,7 @@ def worth_saving(stats: CacheStats, records: int) -> bool:
     limit = records // SMALL_CHANGE_SHARE
     # Work done per project; the lists showing a changed project are made again anyway. A changed
     # template remakes every project's list item (a piece), so it counts here too.
-    redone = (len(stats.records_parsed), len(stats.records_validated), len(stats.views_made),
+    redone = (len(stats.records_parsed), len(stats.records_validated), len(stats.media_checked), len(stats.views_made),
               len(stats.data_made), stats.pieces_made)
     return max(redone) > limit
 
@@ -162,23 +163,15 @@ class DiskCache:
     def renderer(self) -> Renderer:
         return self.memory.renderer()
 
-    def project_view(self, slug: str, inputs: object, produce: Callable[[], ProjectView]) -> ProjectView:
-        return self.memory.project_view(slug, inputs, produce)
+    def record_media(self, raw: RawRecord, root: Path,
+                     produce: Callable[[RawRecord, Path], RecordMedia]) -> RecordMedia:
+        return self.memory.record_media(raw, root, produce)
 
     def environment(self, fresh: Environment) -> Environment:
         return self.memory.environment(fresh)
 
-    def page(self, output: str, inputs: object, produce: Callable[[], bytes]) -> bytes:
-        return self.memory.page(output, inputs, produce)
+    def reading(self) -> AbstractContextManager[None]:
+        return self.memory.reading()
 
-    def piece(self, name: str, key: object, produce: Callable[[], object]) -> object:
-        return self.memory.piece(name, key, produce)
-
-    def project_data(self, slug: str, inputs: object, produce: Callable[[], tuple[str, str]]) -> tuple[str, str]:
-        return self.memory.project_data(slug, inputs, produce)
-
-    def record_digest(self, display: str) -> str | None:
-        return self.memory.record_digest(display)
-
-    def reuse(self, name: str, digest: str, produce: Callable[[], dict[str, bytes]]) -> dict[str, bytes]:
-        return self.memory.reuse(name, digest, produce)
+    def memo(self, step: str, name: str, args: tuple[Any, ...], function: Callable[..., T]) -> T:
+        return self.memory.memo(step, name, args, function)

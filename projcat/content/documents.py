@@ -11,6 +11,7 @@ fetched: they keep the type and size their record gives.
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from projcat.content.inputs import decoded, input_exists, read_input
 from projcat.content.yamlread import Document as YamlDocument
 from projcat.content.yamlread import dotted
 from projcat.problems import Problem
@@ -47,15 +49,15 @@ def static_file(url: str, root: Path) -> Path | None:
         return None
     static = (root / "static").resolve()
     target = (static / unquote(urlsplit(url).path).lstrip("/")).resolve()
-    return target if target.is_relative_to(static) and target.is_file() else None
+    return target if target.is_relative_to(static) and input_exists(target) else None
 
 
-def pdf_facts(file: Path) -> tuple[tuple[str, ...], str]:
+def pdf_facts(data: bytes) -> tuple[tuple[str, ...], str]:
     """What the PDF lacks, and why it could not be checked ("" when it could)."""
     import pikepdf
 
     try:
-        with pikepdf.open(file) as pdf:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
             if pdf.is_encrypted:
                 return (), "encrypted"
             root = pdf.Root
@@ -80,11 +82,11 @@ def pdf_facts(file: Path) -> tuple[tuple[str, ...], str]:
 
 
 def measure(file: Path) -> DocumentFile:
-    with open(file, "rb") as handle:
-        head = handle.read(5)
-    size = file.stat().st_size
-    if head == b"%PDF-":
-        missing, unreadable = pdf_facts(file)
+    # Read whole, as an input: its digest is what a cached check of it is kept by.
+    data = read_input(file)
+    size = len(data)
+    if data[:5] == b"%PDF-":
+        missing, unreadable = decoded("pdf", data, pdf_facts)
         return DocumentFile("PDF", size, missing, unreadable)
     return DocumentFile(file.suffix.lstrip(".").upper(), size)
 

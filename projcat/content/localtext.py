@@ -54,6 +54,19 @@ class LocalText(str):
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"LocalText is immutable: cannot set {name}")
 
+    # Equal only when every language's text is: a text edited in one language alone is a
+    # different value to every cache and every comparison of settings. Against a plain `str`
+    # it compares as its main text, and it hashes as that text, so equal values hash alike.
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, LocalText):
+            return str.__eq__(self, other) and dict(self.by_lang) == dict(other.by_lang)
+        return str.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    __hash__ = str.__hash__
+
     def __reduce__(self) -> tuple[type[LocalText], tuple[str, dict[str, str]]]:
         return LocalText, (str(self), dict(self.by_lang))
 

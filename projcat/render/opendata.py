@@ -19,10 +19,9 @@ as OWASP advises against CSV injection; the JSON keeps every value exact.
 from __future__ import annotations
 
 import csv
-import functools
 import io
 import json
-from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -33,7 +32,8 @@ from projcat.content.dates import PartialDate
 from projcat.content.history import History
 from projcat.content.records import Contact, Document, Funding, Project
 from projcat.content.settings import SiteConfig
-from projcat.render.views import Views
+from projcat.render.memo import Memo
+from projcat.render.views import Views, language_entry
 
 LIST_SEPARATOR = "; "
 CSV_DELIMITER = ";"
@@ -91,18 +91,17 @@ def shown_project(entry: Entry) -> tuple[Project, str, str | None]:
     return entry.project.model_copy(update=update), translated.body, translated.lang
 
 
-def _published(entry: Entry, views: Views, history: History) -> dict[str, Any]:
-    view = views.projects[entry.slug]
-    changed = history.changed(entry.record.path)
+def _published(entry: Entry, url: str, theme_name: str | None, changed: date | None,
+               languages: tuple[str, ...]) -> dict[str, Any]:
     project, body, lang = shown_project(entry)
     published: dict[str, Any] = {"slug": entry.slug}
-    if views.site.multilingual:
+    if len(languages) > 1:
         # Only on a multilingual site: a one-language site's files stay as they were.
-        published["language"] = lang or views.site.languages[0]
+        published["language"] = lang or languages[0]
     published.update({
-        "url": _address(views, view.url),
+        "url": url,
         "status": entry.status,
-        "theme_name": view.theme.text if view.theme else None,
+        "theme_name": theme_name,
         "last_changed": changed.isoformat() if changed else None,
         "record": record_data(project),
         "description": body.strip(),
@@ -116,12 +115,14 @@ def _by_slug(catalogue: Catalogue) -> list[Entry]:
 
 # One project's line of hankkeet.json and row of hankkeet.csv.
 ProjectLines = tuple[str, str]
-LinesMemo = Callable[[str, object, Callable[[], ProjectLines]], ProjectLines]
+LinesMemo = Memo
 
 
-def project_lines(entry: Entry, views: Views, history: History, columns: tuple[str, ...]) -> ProjectLines:
-    """A project as published, once, written as its JSON line and its CSV row."""
-    published = _published(entry, views, history)
+def project_lines(entry: Entry, url: str, theme_name: str | None, changed: date | None, columns: tuple[str, ...],
+                  languages: tuple[str, ...]) -> ProjectLines:
+    """A project as published, once, written as its JSON line and its CSV row: its entry, its
+    page's address, its theme's name, its last change, the CSV's columns and the site's languages."""
+    published = _published(entry, url, theme_name, changed, languages)
     row = _row(entry, published)
     buffer = io.StringIO()
     csv.writer(buffer, delimiter=CSV_DELIMITER, lineterminator="\r\n").writerow(
@@ -132,26 +133,21 @@ def project_lines(entry: Entry, views: Views, history: History, columns: tuple[s
 
 def all_project_lines(catalogue: Catalogue, views: Views, history: History,
                       memo: LinesMemo | None = None) -> dict[str, ProjectLines]:
-    """Every project's lines by slug. `memo(slug, inputs, produce)` may return the lines kept
-    from an earlier build for equal inputs (see `cache.BuildCache.project_data`): with
-    thousands of projects, writing them all again was most of a one-record rebuild."""
+    """Every project's lines by slug. `memo` (`render.memo.Memo`) may return the lines kept from
+    an earlier build made from equal arguments: with thousands of projects, writing them all
+    again was most of a one-record rebuild."""
     columns = tuple(csv_columns(catalogue, views.site.multilingual))
 
-    def one(entry: Entry) -> ProjectLines:
-        return project_lines(entry, views, history, columns)
+    def arguments(entry: Entry) -> tuple[Entry, str, str | None, date | None, tuple[str, ...], tuple[str, ...]]:
+        view = views.projects[entry.slug]
+        return (language_entry(entry), _address(views, view.url), view.theme.text if view.theme else None,
+                history.changed(entry.record.path), columns, views.site.languages)
 
     if memo is None:
-        return {e.slug: one(e) for e in catalogue.entries}
-    lines: dict[str, ProjectLines] = {}
+        return {e.slug: project_lines(*arguments(e)) for e in catalogue.entries}
     # Keyed by language too, so each language version keeps its own lines (the main one's keys of old).
     prefix = "" if views.site.lang == (views.site.languages or (views.site.lang,))[0] else f"{views.site.lang}:"
-    for entry in catalogue.entries:
-        view = views.projects[entry.slug]
-        # Everything `_published` and `_row` read, beside the entry itself.
-        inputs = (entry.inputs, _address(views, view.url), view.theme.text if view.theme else None,
-                  history.changed(entry.record.path), columns, views.site.languages)
-        lines[entry.slug] = memo(prefix + entry.slug, inputs, functools.partial(one, entry))
-    return lines
+    return {e.slug: memo("data", prefix + e.slug, arguments(e), project_lines) for e in catalogue.entries}
 
 
 def projects_json(catalogue: Catalogue, site: SiteConfig, views: Views, history: History,
