@@ -13,6 +13,8 @@ from media_files import jpeg_with_gps, pdf
 from projcat.build import pipeline, stamp
 from projcat.build.disk import DiskCache
 from projcat.content import documents, images
+from projcat.content.localtext import LocalText, site_languages
+from projcat.content.settings import Theme
 
 
 def _cached(root: Path, out: Path) -> dict[str, bytes]:
@@ -87,3 +89,15 @@ def test_the_stamp_knows_the_image_and_pdf_libraries(monkeypatch: pytest.MonkeyP
     for library in ("pillow", "pikepdf"):
         monkeypatch.setattr(metadata, "version", lambda name, lib=library: "0.0-other" if name == lib else real(name))
         assert stamp.code_fingerprint.__wrapped__() != before, library
+
+
+def test_texts_differing_in_one_language_only_are_different_settings() -> None:
+    fi_sv = LocalText("Asuminen", {"fi": "Asuminen", "sv": "Boende"})
+    other = LocalText("Asuminen", {"fi": "Asuminen", "sv": "Bostäder"})
+    assert fi_sv != other and fi_sv == LocalText("Asuminen", {"fi": "Asuminen", "sv": "Boende"})
+    assert fi_sv == "Asuminen" and hash(fi_sv) == hash("Asuminen")
+    with site_languages(("fi", "sv")):
+        first = Theme.model_validate({"id": "asuminen", "name": {"fi": "Asuminen", "sv": "Boende"}})
+        second = Theme.model_validate({"id": "asuminen", "name": {"fi": "Asuminen", "sv": "Bostäder"}})
+    assert first != second
+    assert first.model_dump_json() != second.model_dump_json()

@@ -36,9 +36,10 @@ def test_a_stale_page_planted_in_the_cache_is_reported_with_its_path(fixture_sit
     assert _build(fixture_site)[0] == 0
     store = load_store(fixture_site)
     assert store is not None
-    pages = store.space("pages")
-    inputs, _ = pages["hankkeet/alfa/index.html"]
-    pages["hankkeet/alfa/index.html"] = (inputs, b"<!DOCTYPE html><title>Vanha sivu</title>\n")
+    # A kept page is (its arguments, the trace of the files it read, its bytes).
+    pages = store.space("page")
+    args, trace, _ = pages["hankkeet/alfa/index.html"]
+    pages["hankkeet/alfa/index.html"] = (args, trace, b"<!DOCTYPE html><title>Vanha sivu</title>\n")
     DiskCache(fixture_site, store).save()
     # Another record edited: the build runs (no stamp shortcut) and reuses alfa's page from the cache.
     beeta = fixture_site / "content" / "projects" / "beeta.md"

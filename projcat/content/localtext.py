@@ -97,8 +97,10 @@ class LocalText(str):
 
 
 def _plain(value: LocalText) -> str | dict[str, str]:
-    """As written: a plain string when only the main language has a text."""
-    return str(value) if len(value.by_lang) <= 1 else dict(value.by_lang)
+    """As written: a plain string when only the main language has a text (and it is that
+    string), else every language's text, so that no serialisation loses one."""
+    texts = dict(value.by_lang)
+    return str(value) if not texts or (len(texts) == 1 and str(value) in texts.values()) else texts
 
 
 # Codes people write for a language that has another: a country's, or ISO 639-2's.

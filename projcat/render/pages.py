@@ -249,12 +249,16 @@ def _cards(env: Environment, site: SiteView, templates: str, cache: RenderMemo |
     if cache is None:
         return macro  # type: ignore[no-any-return]
 
-    def one(project: ProjectView, level: int, site: SiteView, templates: str) -> object:
-        # The macro reads the site view and the templates (their digest stands for them).
+    # The macro's module sees the environment's globals: the main language's site view and strings.
+    main = env.globals.get("site")
+
+    def one(project: ProjectView, level: int, site: SiteView, main: object, templates: str) -> object:
+        # What the macro may read: its arguments, the site views and the templates (their digest stands for them).
         return macro(project, level)
 
     def card(project: ProjectView, level: int) -> object:
-        return cache.memo("piece", f"card:{prefix}{level}:{project.slug}", (project, level, site, templates), one)
+        return cache.memo("piece", f"card:{prefix}{level}:{project.slug}",
+                          (project, level, site, main if main is not site else None, templates), one)
 
     return card
 
