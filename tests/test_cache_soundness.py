@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import pickle
 from importlib import metadata
 from pathlib import Path
 
@@ -10,7 +12,7 @@ from language_site import multilingual_root
 
 from conftest import FIXTURE_AS_OF
 from media_files import jpeg_with_gps, pdf
-from projcat.build import pipeline, stamp
+from projcat.build import disk, pipeline, stamp
 from projcat.build.disk import DiskCache
 from projcat.content import documents, images
 from projcat.content.localtext import LocalText, site_languages
@@ -38,6 +40,7 @@ def test_a_photo_stays_stripped_after_an_unrelated_edit(fixture_site: Path, tmp_
     alfa.write_text(alfa.read_text(encoding="utf-8").replace(
         "lead: Testilän kaupunki\n", "lead: Testilän kaupunki\n" + image, 1), encoding="utf-8")
     _cached(fixture_site, tmp_path / "first")
+    assert disk.load_store(fixture_site) is not None, "the saved cache loads"
     beeta = fixture_site / "content" / "projects" / "beeta.md"
     beeta.write_text(beeta.read_text(encoding="utf-8") + "\nUusi kappale.\n", encoding="utf-8")
     cached = _cached(fixture_site, tmp_path / "cached")
@@ -48,6 +51,7 @@ def test_a_photo_stays_stripped_after_an_unrelated_edit(fixture_site: Path, tmp_
 def test_a_theme_name_edited_in_one_language_only_is_shown_everywhere(tmp_path: Path) -> None:
     root = multilingual_root(tmp_path / "site-src")
     _cached(root, tmp_path / "first")
+    assert disk.load_store(root) is not None, "the saved cache loads"
     site = root / "site.yaml"
     site.write_text(site.read_text(encoding="utf-8").replace("sv: Boende", "sv: Bostäder"), encoding="utf-8")
     cached = _cached(root, tmp_path / "cached")
@@ -101,3 +105,26 @@ def test_texts_differing_in_one_language_only_are_different_settings() -> None:
         second = Theme.model_validate({"id": "asuminen", "name": {"fi": "Asuminen", "sv": "Bostäder"}})
     assert first != second
     assert first.model_dump_json() != second.model_dump_json()
+
+
+class _Planted:
+    """What a hostile cache file might hold: a value whose loading calls a function."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return os.mkdir, (str(self.marker),)
+
+
+def test_a_cache_file_naming_a_function_is_not_run_and_the_build_is_made_cold(fixture_site: Path,
+                                                                             tmp_path: Path) -> None:
+    first = _cached(fixture_site, tmp_path / "first")
+    marker = tmp_path / "ran"
+    cache = disk.cache_file(fixture_site)
+    magic, version, _ = cache.read_bytes().split(b"\n", 2)  # the header this tool writes, kept
+    cache.write_bytes(magic + b"\n" + version + b"\n" + pickle.dumps(_Planted(marker)))
+    assert disk.load_store(fixture_site) is None
+    assert not marker.exists()
+    assert _cached(fixture_site, tmp_path / "second") == first
+    assert not marker.exists()
