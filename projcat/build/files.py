@@ -114,11 +114,14 @@ class InputFiles:
         self.facts: dict[tuple[str, str], Any] = {} if facts is None else facts
         # The digests of the bytes this build read or relied on: their facts are kept by `sweep`.
         self._used: set[str] = set()
+        # The files read or looked at since the last sweep: their stat keys are kept by `sweep`.
+        self._looked: set[str] = set()
         self._now: Trace = {}
         self._traces: list[Trace] = []
 
     def note(self, path: Path, data: bytes | None) -> None:
         value = None if data is None else digest(data)
+        self._looked.add(str(path))
         for trace in self._traces:
             trace[str(path)] = value
 
@@ -131,12 +134,17 @@ class InputFiles:
         return value
 
     def sweep(self) -> int:
-        """Forget what was decoded from bytes no build since the last sweep read; how many."""
+        """Forget what was decoded from bytes, and the stat keys of files, that no build since the
+        last sweep read or looked at (a photo replaced or removed); how many entries."""
         unused = [key for key in self.facts if key[1] not in self._used]
         for key in unused:
             del self.facts[key]
+        gone = [name for name in self.known if name not in self._looked]
+        for name in gone:
+            del self.known[name]
         self._used = set()
-        return len(unused)
+        self._looked = set()
+        return len(unused) + len(gone)
 
     def extend(self, trace: Trace) -> None:
         """A kept step's trace, reused: the step around it read those files too, and what was
@@ -159,6 +167,7 @@ class InputFiles:
         """The digest of the file at `name` as this build sees it, `None` when it is no file."""
         if name in self._now:
             return self._now[name]
+        self._looked.add(name)
         path = Path(name)
         try:
             st = path.stat()
