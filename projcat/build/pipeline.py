@@ -17,6 +17,7 @@ from pathlib import Path
 from projcat.build.admin import admin_files
 from projcat.build.cache import BuildCache
 from projcat.build.images import image_files
+from projcat.build.memory import MemoryCache
 from projcat.build.output import WriteReport, check_output_folder, write_site
 from projcat.build.stamp import DEFAULT_TIME_ZONE, today_in
 from projcat.catalogue import Catalogue, build_catalogue
@@ -225,9 +226,12 @@ def build(
     only a build for publishing needs it (the preview never does).
     `cache` reuses what earlier builds made (the command line passes the
     persistent one in `ROOT/.cache/`) and is told when the build is done;
-    the output is the same bytes either way. `loaded` is `site.yaml` as the
+    the output is the same bytes either way: without one, the build runs the
+    same steps with an empty cache of its own. `loaded` is `site.yaml` as the
     caller has read it already.
     """
+    if cache is None:
+        cache = MemoryCache()
     # A loaded cache is hundreds of thousands of long-lived objects: keep the cyclic
     # collector from walking them again in every collection this build triggers.
     gc.freeze()
@@ -241,8 +245,7 @@ def build(
         history = read_history(root)
         files = render(result, root, history, search, cache=cache, parallel=True)
         report = write_site(files, out)
-        if cache is not None:
-            cache.finish_build(sweep=True)
+        cache.finish_build(sweep=True)
     finally:
         gc.unfreeze()
     return BuildResult(result, files, report, history)
