@@ -40,7 +40,7 @@ from projcat.preview.builder import Builder, Built
 SOAK = int(os.environ.get("PROJCAT_SOAK", "0"))
 # Each step is four builds (cached, cold, preview, and the check the image scan needs): a few long
 # examples say more per second than many short ones, which spend their time making the site.
-EXAMPLES = SOAK or 6
+EXAMPLES = SOAK or 5
 STEPS = 10 if SOAK else 6
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff", ".avif")
 # Pillow's names for the metadata a published image must not carry (an ICC profile is only colour).
