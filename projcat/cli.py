@@ -263,7 +263,9 @@ def _verify(args: argparse.Namespace, out: Path) -> int:
         print(message(lang, "build.search_failed", {"detail": exc}), file=sys.stderr)
         return EXIT_PROBLEMS
     if difference.none:
-        print(message(lang, "verify.same", {}))
+        if args.format == "text" and not args.next_change:
+            # Not with --next-change: a scheduler reads stdout as the date alone.
+            print(message(lang, "verify.same", {}))
         return EXIT_OK
     print(message(lang, "verify.differs", {
         "count": difference.count, "missing": len(difference.missing), "extra": len(difference.extra),
