@@ -128,3 +128,20 @@ def test_a_cache_file_naming_a_function_is_not_run_and_the_build_is_made_cold(fi
     assert not marker.exists()
     assert _cached(fixture_site, tmp_path / "second") == first
     assert not marker.exists()
+
+
+def test_a_link_pointed_at_another_photo_is_a_change(fixture_site: Path, tmp_path: Path) -> None:
+    photos = fixture_site / "static" / "kuvat"
+    jpeg_with_gps(photos / "kesa.jpg", (2000, 1500))
+    jpeg_with_gps(photos / "talvi.jpg", (1200, 900))
+    (photos / "puisto.jpg").symlink_to("kesa.jpg")
+    image = "image:\n  src: /kuvat/puisto.jpg\n  alt: Puisto\n"
+    alfa = fixture_site / "content" / "projects" / "alfa.md"
+    alfa.write_text(alfa.read_text(encoding="utf-8").replace(
+        "lead: Testilän kaupunki\n", "lead: Testilän kaupunki\n" + image, 1), encoding="utf-8")
+    _cached(fixture_site, tmp_path / "first")
+    (photos / "puisto.jpg").unlink()
+    (photos / "puisto.jpg").symlink_to("talvi.jpg")
+    cached = _cached(fixture_site, tmp_path / "cached")
+    assert 'width="1200" height="900"' in cached["hankkeet/alfa/index.html"].decode()
+    assert _differing(cached, _cold(fixture_site, tmp_path / "cold")) == []

@@ -92,8 +92,10 @@ def write_atomically(target: Path, data: bytes | Callable[[BinaryIO], None], mod
         raise
 
 
-# A file's digest in a trace; `None`: it was not a file.
+# A file's digest in a trace; `None`: it was not a file. A path's resolution is noted under
+# `RESOLVED` + the path, with the path it resolved to.
 Trace = dict[str, str | None]
+RESOLVED = "resolved\0"
 
 
 class InputFiles:
@@ -124,6 +126,10 @@ class InputFiles:
         self._looked.add(str(path))
         for trace in self._traces:
             trace[str(path)] = value
+
+    def resolved(self, path: Path, target: Path) -> None:
+        for trace in self._traces:
+            trace[RESOLVED + str(path)] = str(target)
 
     def decoded(self, kind: str, data: bytes, decode: Callable[[bytes], T]) -> T:
         key = (kind, digest(data))
@@ -167,6 +173,9 @@ class InputFiles:
         """The digest of the file at `name` as this build sees it, `None` when it is no file."""
         if name in self._now:
             return self._now[name]
+        if name.startswith(RESOLVED):
+            found = self._now[name] = str(Path(name.removeprefix(RESOLVED)).resolve())
+            return found
         self._looked.add(name)
         path = Path(name)
         try:

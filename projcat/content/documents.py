@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from projcat.content.inputs import decoded, input_exists, read_input
+from projcat.content.inputs import decoded, input_exists, read_input, resolved_input
 from projcat.content.yamlread import Document as YamlDocument
 from projcat.content.yamlread import dotted
 from projcat.problems import Problem
@@ -48,7 +48,7 @@ def static_file(url: str, root: Path) -> Path | None:
     if not url.startswith("/") or url.startswith("//"):
         return None
     static = (root / "static").resolve()
-    target = (static / unquote(urlsplit(url).path).lstrip("/")).resolve()
+    target = resolved_input(static / unquote(urlsplit(url).path).lstrip("/"))
     return target if target.is_relative_to(static) and input_exists(target) else None
 
 

@@ -21,7 +21,7 @@ from typing import Any, Unpack
 from urllib.parse import unquote
 
 from projcat.content.bodyhtml import visible_lines
-from projcat.content.inputs import decoded, input_exists, read_input
+from projcat.content.inputs import decoded, input_exists, read_input, resolved_input
 from projcat.content.load import RawRecord
 from projcat.content.yamlread import Mark
 from projcat.problems import Problem, ProblemParams, Severity
@@ -116,10 +116,10 @@ def locate(src: str, slug: str, root: Path) -> tuple[Path | None, str]:
     relative = unquote(src.split("#", 1)[0].split("?", 1)[0])
     if relative.startswith("/"):
         folder = (root / "static").resolve()
-        target = (folder / relative.lstrip("/")).resolve()
+        target = resolved_input(folder / relative.lstrip("/"))
     else:
         folder = (root / "content" / "projects" / slug).resolve()
-        target = (folder / relative).resolve()
+        target = resolved_input(folder / relative)
     if not target.is_relative_to(folder):
         return None, "image.outside"
     if not input_exists(target):

@@ -31,6 +31,10 @@ class InputLog(Protocol):
         """`decode(data)`, or what it gave for the same `kind` and bytes before."""
         ...
 
+    def resolved(self, path: Path, target: Path) -> None:
+        """`path` was resolved to `target` (a symbolic link followed)."""
+        ...
+
 
 _LOG: ContextVar[InputLog | None] = ContextVar("input_log", default=None)
 
@@ -59,6 +63,15 @@ def decoded(kind: str, data: bytes, decode: Callable[[bytes], T]) -> T:
     them, so that a log may keep it by their digest and not open the same bytes again."""
     log = _LOG.get()
     return decode(data) if log is None else log.decoded(kind, data, decode)
+
+
+def resolved_input(path: Path) -> Path:
+    """`path.resolve()`, noted as an input: a link pointed elsewhere is a change, even to equal bytes."""
+    target = path.resolve()
+    log = _LOG.get()
+    if log is not None:
+        log.resolved(path, target)
+    return target
 
 
 def input_exists(path: Path) -> bool:
