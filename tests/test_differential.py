@@ -155,12 +155,15 @@ class Comparison:
             if built != expected:
                 wrong.append(("cached site/ differs from a cold build" if cold.code == 0
                               else "a failed build changed site/") + "\n" + tree_difference(built, expected))
-            if cold.code == 0:
-                scanner = ImageScan(cold_root, as_of)
-                for name, files in (("cached", built), ("cold", expected)):
-                    wrong += [f"{name} build: {leak}" for leak in scanner.problems(files)]
             if self.preview is not None:
                 wrong += self._compare_preview(expected if cold.code == 0 else None, cold)
+            if cold.code == 0:
+                scanner = ImageScan(cold_root, as_of)
+                builds = [("cached", built), ("cold", expected)]
+                if self.preview is not None:
+                    builds.append(("preview", self.preview.files))
+                for name, files in builds:
+                    wrong += [f"{name} build: {leak}" for leak in scanner.problems(files)]
         finally:
             shutil.rmtree(cold_root)
         if wrong:
