@@ -62,6 +62,8 @@ def _parser() -> argparse.ArgumentParser:
     p_build.add_argument("--no-search", action="store_true", help="skip the search index (faster; search page says so)")
     p_build.add_argument("--no-cache", action="store_true",
                          help="ignore and do not update the build cache in ROOT/.cache (a cold build)")
+    p_build.add_argument("--verify", action="store_true",
+                         help="then build again without the cache into a temporary folder and fail on any difference")
 
     p_check = sub.add_parser("check", help="check the content without writing anything")
     common(p_check)
@@ -224,9 +226,16 @@ class _Tee:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    out: Path = args.out or args.root / "site"
+    code = _cached_build(args, out)
+    if code != EXIT_OK or not args.verify:
+        return code
+    return _verify(args, out)
+
+
+def _cached_build(args: argparse.Namespace, out: Path) -> int:
     from projcat.build import stamp
 
-    out: Path = args.out or args.root / "site"
     inputs = None
     if args.no_cache:
         stamp.forget(args.root)
@@ -250,6 +259,51 @@ def cmd_build(args: argparse.Namespace) -> int:
         stamp.Stamp(inputs.digest, built.check.catalogue.as_of.isoformat(), built.check.site.time_zone,
                     stamp.list_output(out), printed, inputs.files, inputs.taken_ns).write(args.root)
     return code
+
+
+def _verify(args: argparse.Namespace, out: Path) -> int:
+    """`build --verify`: the output just built, compared with a cold build of the same sources."""
+    from projcat.build.files import CACHE_FOLDER
+    from projcat.build.pipeline import today
+    from projcat.build.search import SearchError
+    from projcat.build.stamp import Stamp
+    from projcat.build.verify import verify
+    from projcat.content.settings import Paths
+    from projcat.content.site_file import read_site
+
+    loaded = read_site(Paths(args.root))
+    lang = _message_lang(args, loaded.site.language if loaded.site else None)
+    # The date the cached build was for, even when it ran just before midnight.
+    last = None if args.no_cache else Stamp.read(args.root)
+    as_of = args.as_of or (date.fromisoformat(last.as_of) if last else today(loaded.site))
+    try:
+        difference = verify(args.root, out, as_of, args.base_url, not args.no_search, loaded)
+    except ContentError as exc:
+        print_problems(exc.problems, lang, args.format, sys.stderr)
+        print(message(lang, "verify.cold_failed", {}), file=sys.stderr)
+        return EXIT_PROBLEMS
+    except SearchError as exc:
+        print(message(lang, "build.search_failed", {"detail": exc}), file=sys.stderr)
+        return EXIT_PROBLEMS
+    if difference.none:
+        if args.format == "text" and not args.next_change:
+            # Not with --next-change: a scheduler reads stdout as the date alone.
+            print(message(lang, "verify.same", {}))
+        return EXIT_OK
+    print(message(lang, "verify.differs", {
+        "count": difference.count, "missing": len(difference.missing), "extra": len(difference.extra),
+        "different": len(difference.different), "cache": args.root / CACHE_FOLDER,
+    }), file=sys.stderr)
+    for kind, path in difference.listed():
+        print(message(lang, f"verify.{kind}", {"path": path}), file=sys.stderr)
+    hidden = difference.count - len(difference.listed())
+    if hidden:
+        print(message(lang, "verify.more", {"count": hidden}), file=sys.stderr)
+    return EXIT_PROBLEMS
+
+
+# Composed above as verify.<kind>.
+N_("verify.missing"), N_("verify.extra"), N_("verify.different")
 
 
 def _full_build(args: argparse.Namespace, out: Path, inputs: Inputs | None = None) -> tuple[int, BuildResult | None]:

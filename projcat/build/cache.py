@@ -12,14 +12,14 @@ when the step's whole input is the same as before:
   (documents may link to them) -> the typed record and its problems;
 - `prepare` / `renderer`: Markdown bodies converted up front (across
   processes when there are many), then a renderer answering from them;
-- `project_view`: catalogue entry + site settings (+ whatever else the view
-  is made from, passed as `inputs`) -> the project's view;
-- `environment`, `page`, `piece`: as `projcat.render.memo.RenderMemo`, the part
-  of this interface rendering sees;
-- `project_data`: a project's entry and published facts -> its lines of the
-  open data files;
-- `record_digest` and `reuse`: whole generated files (open data, search
-  index) kept while the digest of their inputs is the same;
+- `environment`: the Jinja environment, kept while no template changed;
+- `record_media`: a record's images and documents (`content.media`);
+- `memo`: every other step (a project's view, its open data lines, a list
+  item, a page, the open data and search files), as
+  `projcat.render.memo.Memo`: a function called with its arguments, kept
+  with the trace of the files it read (path -> digest) and reused only while
+  the arguments are equal and every traced file is unchanged. Nothing lists a
+  step's inputs beside the call: what the function may use is what it is given;
 - `finish_build`: the end of one build; what it reused and redid.
 
 Implementations: `projcat.build.memory.MemoryCache` (in memory, the
@@ -33,19 +33,22 @@ in-memory one without the caches changing.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Mapping, MutableMapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 if TYPE_CHECKING:
     from jinja2 import Environment
 
     from projcat.content.load import RawRecord
+    from projcat.content.media import RecordMedia
     from projcat.content.records import ValidRecord, ValidTranslation
     from projcat.content.settings import SiteConfig
     from projcat.problems import Problem
     from projcat.render.markup import Renderer
-    from projcat.render.views import ProjectView
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -55,6 +58,7 @@ class CacheStats:
     records_parsed: list[str] = field(default_factory=list)
     records_reused: int = 0
     records_validated: list[str] = field(default_factory=list)
+    media_checked: list[str] = field(default_factory=list)
     views_made: list[str] = field(default_factory=list)
     data_made: list[str] = field(default_factory=list)
     pages_rendered: list[str] = field(default_factory=list)
@@ -66,8 +70,8 @@ class CacheStats:
 
     @property
     def changed_anything(self) -> bool:
-        return bool(self.records_parsed or self.records_validated or self.views_made or self.data_made
-                    or self.pages_rendered or self.files_made or self.pieces_made or self.refreshed)
+        return bool(self.records_parsed or self.records_validated or self.media_checked or self.views_made
+                    or self.data_made or self.pages_rendered or self.files_made or self.pieces_made or self.refreshed)
 
 
 class Store(Protocol):
@@ -111,35 +115,25 @@ class BuildCache(Protocol):
         """The Markdown renderer to use for this build."""
         ...
 
-    def project_view(self, slug: str, inputs: object, produce: Callable[[], ProjectView]) -> ProjectView:
-        """`produce()`, or the view kept for `slug` when `inputs` (everything the view is made
-        from: the catalogue entry, the site settings, ...) equals what produced it."""
+    def record_media(self, raw: RawRecord, root: Path,
+                     produce: Callable[[RawRecord, Path], RecordMedia]) -> RecordMedia:
+        """`produce(raw, root)` (`media.record_media`), or the answer kept for the record while its bytes and
+        every file the answer read are the same; `raw` is parsed again if it was kept without its parse."""
         ...
 
     def environment(self, fresh: Environment) -> Environment:
         """`fresh`, or an environment kept from before whose templates are all the same."""
         ...
 
-    def page(self, output: str, inputs: object, produce: Callable[[], bytes]) -> bytes:
-        """`produce()`, or the bytes kept for `output` when `inputs` equals what produced them."""
+    def reading(self) -> AbstractContextManager[None]:
+        """A context in which files read through `projcat.content.inputs` are noted for the steps
+        that read them, and what Pillow and pikepdf make of a file's bytes is kept by their digest."""
         ...
 
-    def piece(self, name: str, key: object, produce: Callable[[], object]) -> object:
-        """`produce()`, or the value kept under `name` when it was made for an equal `key`.
-
-        For small parts of a shared file (one project's item in the lists)."""
-        ...
-
-    def project_data(self, slug: str, inputs: object, produce: Callable[[], tuple[str, str]]) -> tuple[str, str]:
-        """`produce()`, or the open data lines kept for `slug` when `inputs` equals what produced them."""
-        ...
-
-    def record_digest(self, display: str) -> str | None:
-        """A digest of the bytes of the record file read as `display` in this build, when known."""
-        ...
-
-    def reuse(self, name: str, digest: str, produce: Callable[[], dict[str, bytes]]) -> dict[str, bytes]:
-        """`produce()`, or the files kept under `name` when the digest of their inputs is the same."""
+    def memo(self, step: str, name: str, args: tuple[Any, ...], function: Callable[..., T]) -> T:
+        """`function(*args)`, or the value kept for (`step`, `name`) when it was made from equal
+        arguments and every file that call read still has the digest it had (see
+        `projcat.render.memo`). `step` is one of `memory.STEPS`."""
         ...
 
     def finish_build(self, sweep: bool = True) -> CacheStats:

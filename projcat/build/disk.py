@@ -9,8 +9,11 @@ itself: a cache written by another version of the code or the built-in
 theme is never loaded, and one that cannot be read for any reason is set
 aside and rebuilt from nothing.
 
-The store is a pickle: it is local build state in the site's own folder
-(ignored by git), like any build tool's, never something fetched or shared.
+The store is a pickle: local build state in the site's own folder (ignored
+by git), like any build tool's. It is loaded with `ValuesOnly`, which makes
+the tool's own classes and a few standard value types and refuses any other
+name a file might hold (a function to call), so a cache folder copied from
+someone else cannot run code; a refused file is a cold build.
 A store keeping one entry per record could replace it for very large sites:
 `MemoryCache` reaches its entries only through `Store.space`.
 """
@@ -20,9 +23,9 @@ from __future__ import annotations
 import gc
 import pickle
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 from projcat.build.cache import CacheStats
 from projcat.build.files import CACHE_FOLDER, write_atomically
@@ -33,14 +36,15 @@ if TYPE_CHECKING:
     from jinja2 import Environment
 
     from projcat.content.load import RawRecord
+    from projcat.content.media import RecordMedia
     from projcat.content.records import ValidRecord, ValidTranslation
     from projcat.content.settings import SiteConfig
     from projcat.problems import Problem
     from projcat.render.markup import Renderer
-    from projcat.render.views import ProjectView
 
-FORMAT = 2
+FORMAT = 3
 _MAGIC = b"projcat-build-cache\n"
+T = TypeVar("T")
 
 
 @contextmanager
@@ -83,7 +87,7 @@ def worth_saving(stats: CacheStats, records: int) -> bool:
     limit = records // SMALL_CHANGE_SHARE
     # Work done per project; the lists showing a changed project are made again anyway. A changed
     # template remakes every project's list item (a piece), so it counts here too.
-    redone = (len(stats.records_parsed), len(stats.records_validated), len(stats.views_made),
+    redone = (len(stats.records_parsed), len(stats.records_validated), len(stats.media_checked), len(stats.views_made),
               len(stats.data_made), stats.pieces_made)
     return max(redone) > limit
 
@@ -97,6 +101,35 @@ def cache_file(root: Path) -> Path:
     return root / CACHE_FOLDER / "build.pickle"
 
 
+# Classes outside the tool's own a kept value may be made of; nothing else is looked up.
+_VALUE_CLASSES = frozenset({
+    ("builtins", "set"), ("builtins", "frozenset"), ("builtins", "bytearray"), ("builtins", "slice"),
+    ("collections", "OrderedDict"), ("datetime", "date"), ("datetime", "datetime"), ("datetime", "timedelta"),
+    ("datetime", "timezone"), ("decimal", "Decimal"), ("markupsafe", "Markup"), ("pathlib", "Path"),
+    ("pathlib", "PosixPath"), ("pathlib", "PurePosixPath"), ("pathlib", "WindowsPath"),
+})
+
+# The tool's modules of values (records, settings, views, pages, problems), and the store itself:
+# not the commands, the preview's server or anything else whose making could start something.
+_VALUE_MODULES = frozenset({"projcat.catalogue", "projcat.problems", "projcat.build.memory"})
+_VALUE_PACKAGES = ("projcat.content.", "projcat.render.")
+
+
+class ValuesOnly(pickle.Unpickler):
+    """An unpickler that makes values only: the classes of the tool's values and a few of the standard
+    library's value types, never a function or any other callable a hostile file might name.
+
+    The cache is local build state the tool wrote into the site's own ignored folder, but a site
+    folder is something people copy and share: loading one must not run code it names."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) in _VALUE_CLASSES or module in _VALUE_MODULES or module.startswith(_VALUE_PACKAGES):
+            found = super().find_class(module, name)
+            if isinstance(found, type):
+                return found
+        raise pickle.UnpicklingError(f"not a value a build cache keeps: {module}.{name}")
+
+
 def load_store(root: Path) -> MemoryStore | None:
     """The store kept for `root`, or `None` when there is none that can be trusted."""
     header = _header()
@@ -105,8 +138,7 @@ def load_store(root: Path) -> MemoryStore | None:
         with open(cache_file(root), "rb") as stream, collector_paused():
             if stream.read(len(header)) != header:
                 return None
-            # Local build state this tool wrote into the site's own ignored folder, never fetched or shared.
-            store = pickle.load(stream)  # noqa: S301
+            store = ValuesOnly(stream).load()
     except Exception:
         return None
     return store if isinstance(store, MemoryStore) else None
@@ -162,23 +194,15 @@ class DiskCache:
     def renderer(self) -> Renderer:
         return self.memory.renderer()
 
-    def project_view(self, slug: str, inputs: object, produce: Callable[[], ProjectView]) -> ProjectView:
-        return self.memory.project_view(slug, inputs, produce)
+    def record_media(self, raw: RawRecord, root: Path,
+                     produce: Callable[[RawRecord, Path], RecordMedia]) -> RecordMedia:
+        return self.memory.record_media(raw, root, produce)
 
     def environment(self, fresh: Environment) -> Environment:
         return self.memory.environment(fresh)
 
-    def page(self, output: str, inputs: object, produce: Callable[[], bytes]) -> bytes:
-        return self.memory.page(output, inputs, produce)
+    def reading(self) -> AbstractContextManager[None]:
+        return self.memory.reading()
 
-    def piece(self, name: str, key: object, produce: Callable[[], object]) -> object:
-        return self.memory.piece(name, key, produce)
-
-    def project_data(self, slug: str, inputs: object, produce: Callable[[], tuple[str, str]]) -> tuple[str, str]:
-        return self.memory.project_data(slug, inputs, produce)
-
-    def record_digest(self, display: str) -> str | None:
-        return self.memory.record_digest(display)
-
-    def reuse(self, name: str, digest: str, produce: Callable[[], dict[str, bytes]]) -> dict[str, bytes]:
-        return self.memory.reuse(name, digest, produce)
+    def memo(self, step: str, name: str, args: tuple[Any, ...], function: Callable[..., T]) -> T:
+        return self.memory.memo(step, name, args, function)

@@ -20,9 +20,11 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO, TypeVar
 
 # The folder under a site's root that holds the build cache, compiled templates and the stamp.
 CACHE_FOLDER = ".cache"
@@ -30,6 +32,7 @@ CACHE_FOLDER = ".cache"
 RACY_NS = 3_000_000_000
 
 StatKey = tuple[int, int, int, int, int]
+T = TypeVar("T")
 
 
 def digest(data: bytes) -> str:
@@ -87,3 +90,119 @@ def write_atomically(target: Path, data: bytes | Callable[[BinaryIO], None], mod
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+# A file's digest in a trace; `None`: it was not a file. A path's resolution is noted under
+# `RESOLVED` + the path, with the path it resolved to.
+Trace = dict[str, str | None]
+RESOLVED = "resolved\0"
+
+
+class InputFiles:
+    """The files cached steps read, by digest: the `content.inputs.InputLog` a cache installs.
+
+    `tracing()` collects what a step reads (path -> digest, or `None` for a file that was
+    looked for and not found) into a trace kept with its result; `unchanged(trace)` tells
+    whether every one of those files is still as it was, for this build. Each file is
+    digested at most once per build; between builds its digest is reused while its stat key
+    is the one recorded when it was last digested (taken before reading, and trusted only
+    once settled), as a record file's is."""
+
+    def __init__(self, known: dict[str, tuple[StatKey, str]] | None = None,
+                 facts: dict[tuple[str, str], Any] | None = None) -> None:
+        # Kept between builds: path -> (stat key before the read, digest).
+        self.known: dict[str, tuple[StatKey, str]] = {} if known is None else known
+        # Kept between builds: (kind, digest of the bytes) -> what `decoded` made of them.
+        self.facts: dict[tuple[str, str], Any] = {} if facts is None else facts
+        # The digests of the bytes this build read or relied on: their facts are kept by `sweep`.
+        self._used: set[str] = set()
+        # The files read or looked at since the last sweep: their stat keys are kept by `sweep`.
+        self._looked: set[str] = set()
+        self._now: Trace = {}
+        self._traces: list[Trace] = []
+
+    def note(self, path: Path, data: bytes | None) -> None:
+        value = None if data is None else digest(data)
+        self._looked.add(str(path))
+        for trace in self._traces:
+            trace[str(path)] = value
+
+    def resolved(self, path: Path, target: Path) -> None:
+        for trace in self._traces:
+            trace[RESOLVED + str(path)] = str(target)
+
+    def decoded(self, kind: str, data: bytes, decode: Callable[[bytes], T]) -> T:
+        key = (kind, digest(data))
+        self._used.add(key[1])
+        if key in self.facts:
+            return self.facts[key]  # type: ignore[no-any-return]
+        value = self.facts[key] = decode(data)
+        return value
+
+    def sweep(self) -> int:
+        """Forget what was decoded from bytes, and the stat keys of files, that no build since the
+        last sweep read or looked at (a photo replaced or removed); how many entries."""
+        unused = [key for key in self.facts if key[1] not in self._used]
+        for key in unused:
+            del self.facts[key]
+        gone = [name for name in self.known if name not in self._looked]
+        for name in gone:
+            del self.known[name]
+        self._used = set()
+        self._looked = set()
+        return len(unused) + len(gone)
+
+    def extend(self, trace: Trace) -> None:
+        """A kept step's trace, reused: the step around it read those files too, and what was
+        decoded from them is still in use."""
+        self._used.update(value for value in trace.values() if value is not None)
+        for active in self._traces:
+            active.update(trace)
+
+    @contextmanager
+    def tracing(self) -> Iterator[Trace]:
+        """The trace of what is read inside (nested steps each get what they read)."""
+        trace: Trace = {}
+        self._traces.append(trace)
+        try:
+            yield trace
+        finally:
+            self._traces.remove(trace)
+
+    def current(self, name: str) -> str | None:
+        """The digest of the file at `name` as this build sees it, `None` when it is no file."""
+        if name in self._now:
+            return self._now[name]
+        if name.startswith(RESOLVED):
+            found = self._now[name] = str(Path(name.removeprefix(RESOLVED)).resolve())
+            return found
+        self._looked.add(name)
+        path = Path(name)
+        try:
+            st = path.stat()
+        except OSError:
+            st = None
+        value: str | None = None
+        if st is not None and os.path.isfile(path):
+            key = stat_key(st)
+            kept = self.known.get(name)
+            if kept is not None and kept[0] == key and settled(key, time.time_ns()):
+                value = kept[1]
+            else:
+                try:
+                    value = file_digest(path)
+                except OSError:
+                    value = None
+                if value is not None:
+                    self.known[name] = (key, value)
+        self._now[name] = value
+        return value
+
+    def unchanged(self, trace: Trace) -> bool:
+        return all(self.current(name) == value for name, value in trace.items())
+
+    def next_build(self) -> None:
+        """Forget what this build saw: files may change before the next."""
+        self._now = {}
+        self._traces = []
+

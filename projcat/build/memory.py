@@ -3,25 +3,25 @@
 `MemoryCache` implements `projcat.build.cache.BuildCache`. The preview owns
 one (never module state) for as long as it runs; `projcat.build.disk`
 builds one around a store loaded from `ROOT/.cache/` for each `build`. It
-keeps its entries in a `Store` (`MemoryStore` here: a dict per space) and
-reuses pure results only:
+keeps its entries in a `Store` (`MemoryStore` here: a dict per space); a
+cold build is the same code with an empty store. What it reuses:
 
 - a record file's parsed front matter, while the file's bytes are the same
   (a stat key skips reading an untouched file; after `touch` the bytes are
   compared). A file is read at most once per build (bytes the stamp read
   are `offer`ed): one read gives the digest and, when needed, the parse;
-- its validation, while that parse, the site settings and the list of
-  files under `static/` are the same;
+- its validation, while that parse, the site settings (compared whole, every
+  language of every text) and the list of files under `static/` are the same;
 - a Markdown body's HTML, while the text is the same;
-- a project's view, while its inputs (catalogue entry, i.e. record and
-  status, and the site settings) are equal;
 - the Jinja environment with its compiled templates, while no template changed;
-- a project's lines of the open data files (JSON and CSV), while its
-  entry, address, theme name, last change and the CSV's columns are equal;
-- a page's bytes, while its page object, the site view and the template
-  sources are equal. A changed record therefore re-renders its own page and
-  the pages listing it (index, its theme, the archive); a template or
-  `site.yaml` change re-renders everything.
+- every other step through `memo(step, name, args, function)`: a record's
+  images and documents (`record_media`), a project's view, its open data
+  lines, a list item, a page, the open data and search files. Each kept
+  entry is (the arguments, the trace of files the call read with their
+  digests, the value), and is reused only while the new arguments are equal
+  and every traced file still has its digest (`files.InputFiles`): a
+  verifying trace. A reused step's trace joins the trace of the step around
+  it, so a page kept whole still depends on the photos its list items read.
 
 The catalogue and the site's views are recomputed every time (cheap, and
 they depend on everything). The result is byte-identical to a full build.
@@ -32,14 +32,16 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Hashable, Mapping, MutableMapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from jinja2 import Environment, FileSystemBytecodeCache
 
 from projcat.build.cache import CacheStats, Store
-from projcat.build.files import StatKey, digest, settled, stat_key
+from projcat.build.files import InputFiles, StatKey, digest, settled, stat_key
+from projcat.content.inputs import recording
 from projcat.content.load import (
     MAX_FILE_BYTES,
     RawRecord,
@@ -48,6 +50,7 @@ from projcat.content.load import (
     record_from_bytes,
     unreadable_record,
 )
+from projcat.content.media import RecordMedia
 from projcat.content.records import ValidRecord, ValidTranslation
 from projcat.content.settings import SiteConfig
 from projcat.content.validate import validate_record
@@ -55,9 +58,18 @@ from projcat.content.yamlread import Document
 from projcat.problems import Problem
 from projcat.render.markup import Renderer
 from projcat.render.pages import template_fingerprint
-from projcat.render.views import ProjectView
 
 __all__ = ["CacheStats", "MemoizingRenderer", "MemoryCache", "MemoryStore", "static_listing"]
+
+T = TypeVar("T")
+
+# The memoised steps, each a space of the store; the build asks each of these every time,
+# so what it did not ask for is gone and can be forgotten.
+STEPS = ("media", "view", "data", "piece", "page", "files")
+# Asked only when what contains them is made again: kept unless asked at least once.
+_SWEPT_WHEN_ASKED = ("data", "piece")
+# Never swept: the search index is asked for only by builds for publishing.
+_NEVER_SWEPT = ("files",)
 
 
 def _current_key(file: Path) -> StatKey | None:
@@ -127,12 +139,6 @@ class _Record:
                                              lang=raw.lang), light=True)
 
 
-@dataclass
-class _View:
-    inputs: object
-    view: ProjectView
-
-
 class MemoizingRenderer(Renderer):
     """A Markdown renderer that converts each distinct text once, keeping the HTML in `html`.
 
@@ -177,7 +183,7 @@ class MemoizingRenderer(Renderer):
         self._used = set()
 
 
-def _drop_unseen(space: MutableMapping[Hashable, Any], seen: set[str]) -> int:
+def _drop_unseen(space: MutableMapping[Hashable, Any], seen: set[str] | set[Hashable]) -> int:
     unseen = [key for key in space if key not in seen]
     for key in unseen:
         del space[key]
@@ -193,12 +199,10 @@ class MemoryCache:
     def __init__(self, store: Store | None = None, templates_folder: Path | None = None) -> None:
         self.store: Store = MemoryStore() if store is None else store
         self._records: MutableMapping[Hashable, Any] = self.store.space("records")
-        self._pages = self.store.space("pages")
-        self._files = self.store.space("files")
-        self._pieces = self.store.space("pieces")
-        self._views = self.store.space("views")
-        self._data = self.store.space("data")
+        self._steps = {step: self.store.space(step) for step in STEPS}
         self._settings = self.store.space("settings")
+        # The stat keys and digests of the files steps read, kept between builds.
+        self._inputs = InputFiles(self.store.space("inputs"), self.store.space("decoded"))  # type: ignore[arg-type]
         self._renderer = MemoizingRenderer(self.store.space("html"))
         self._templates_folder = templates_folder
         self._environment: tuple[str, Environment] | None = None
@@ -210,9 +214,7 @@ class MemoryCache:
         self._unparsed: dict[str, bytes] = {}
         self._offered: dict[Path, tuple[tuple[int, ...], bytes]] = {}
         self._seen_records: set[str] = set()
-        self._seen_pages: set[str] = set()
-        self._seen_views: set[str] = set()
-        self._seen_pieces: set[str] = set()
+        self._seen: dict[str, set[Hashable]] = {step: set() for step in STEPS}
         self.stats = CacheStats()
 
     def offer(self, files: Mapping[Path, tuple[tuple[int, ...], bytes]]) -> None:
@@ -263,19 +265,63 @@ class MemoryCache:
         if done is not None and (done.site is site or done.site == site) and done.static == self._static \
                 and done.root == root:
             return done.record, list(done.problems)
-        if kept is not None and kept.raw is raw and kept.light and kept.file is not None:
-            # Validated before under other settings, and the parse was not kept: parse the bytes
-            # this build read, or read the file now when its stat key spared reading it before.
-            data = self._unparsed.pop(raw.path, None)
-            raw = kept.raw = read_record(kept.file, raw.path) if data is None \
-                else record_from_bytes(kept.file, raw.path, data)
-            kept.light = False
+        raw = self._parsed(raw)
+        kept = self._records.get(raw.path)
         record, problems = validate_record(raw, site, root)
         self.stats.records_validated.append(raw.path)
         if kept is not None and kept.raw is raw:
             kept.validated = _Validated(site, self._static, root, record, tuple(problems))
             self._records[raw.path] = kept
         return record, problems
+
+    def _parsed(self, raw: RawRecord) -> RawRecord:
+        """`raw` with its positioned parse: a record kept without it (see `_Record.lightened`)
+        is parsed from the bytes this build read, or read now when its stat key spared reading it."""
+        kept = self._records.get(raw.path)
+        if kept is None or kept.raw is not raw or not kept.light or kept.file is None:
+            return raw
+        data = self._unparsed.pop(raw.path, None)
+        kept.raw = read_record(kept.file, raw.path) if data is None else record_from_bytes(kept.file, raw.path, data)
+        kept.light = False
+        self._records[raw.path] = kept
+        return kept.raw  # type: ignore[no-any-return]
+
+    def record_media(self, raw: RawRecord, root: Path,
+                     produce: Callable[[RawRecord, Path], RecordMedia]) -> RecordMedia:
+        kept = self._records.get(raw.path)
+        if kept is None or raw.path not in self._seen_records:
+            return produce(raw, root)  # unreadable now: nothing is kept for it
+        # The record is its path and its bytes' digest; the parse is made from them when needed.
+        return self.memo("media", raw.path, (raw.path, kept.digest, root),
+                         lambda path, content, root: produce(self._parsed(kept.raw), root))
+
+    def reading(self) -> AbstractContextManager[None]:
+        return recording(self._inputs)
+
+    def memo(self, step: str, name: str, args: tuple[Any, ...], function: Callable[..., T]) -> T:
+        space = self._steps[step]
+        self._seen[step].add(name)
+        kept = space.get(name)
+        if kept is not None and kept[0] == args and self._inputs.unchanged(kept[1]):
+            # What it read is read by whatever step this one is part of, too.
+            self._inputs.extend(kept[1])
+            if step == "page":
+                self.stats.pages_reused += 1
+            return kept[2]  # type: ignore[no-any-return]
+        with recording(self._inputs), self._inputs.tracing() as trace:
+            value = function(*args)
+        space[name] = (args, dict(trace), value)
+        self._made(step, name)
+        return value
+
+    def _made(self, step: str, name: Hashable) -> None:
+        stats = self.stats
+        if step == "piece":
+            stats.pieces_made += 1
+            return
+        made = {"media": stats.media_checked, "view": stats.views_made, "data": stats.data_made,
+                "page": stats.pages_rendered, "files": stats.files_made}[step]
+        made.append(str(name))
 
     def _same_site(self, site: SiteConfig | None) -> SiteConfig | None:
         """The settings object of earlier builds when it equals `site`: records validated
@@ -296,25 +342,6 @@ class MemoryCache:
     def renderer(self) -> Renderer:
         return self._renderer
 
-    def project_view(self, slug: str, inputs: object, produce: Callable[[], ProjectView]) -> ProjectView:
-        self._seen_views.add(slug)
-        kept = self._views.get(slug)
-        if kept is not None and kept.inputs == inputs:
-            return kept.view  # type: ignore[no-any-return]
-        view = produce()
-        self._views[slug] = _View(inputs, view)
-        self.stats.views_made.append(slug)
-        return view
-
-    def project_data(self, slug: str, inputs: object, produce: Callable[[], tuple[str, str]]) -> tuple[str, str]:
-        kept = self._data.get(slug)
-        if kept is not None and kept[0] == inputs:
-            return kept[1]  # type: ignore[no-any-return]
-        lines = produce()
-        self._data[slug] = (inputs, lines)
-        self.stats.data_made.append(slug)
-        return lines
-
     def environment(self, fresh: Environment) -> Environment:
         folder = self._templates_folder
         if folder is not None and fresh.bytecode_cache is None:
@@ -327,57 +354,22 @@ class MemoryCache:
         self._environment = (sources, fresh)
         return fresh
 
-    def page(self, output: str, inputs: object, produce: Callable[[], bytes]) -> bytes:
-        self._seen_pages.add(output)
-        kept = self._pages.get(output)
-        if kept is not None and kept[0] == inputs:
-            self.stats.pages_reused += 1
-            return kept[1]  # type: ignore[no-any-return]
-        data = produce()
-        self._pages[output] = (inputs, data)
-        self.stats.pages_rendered.append(output)
-        return data
-
-    def record_digest(self, display: str) -> str | None:
-        """The content digest of the record file read this build, if this cache read it."""
-        kept = self._records.get(display)
-        return kept.digest if kept is not None and display in self._seen_records else None
-
-    def piece(self, name: str, key: object, produce: Callable[[], object]) -> object:
-        self._seen_pieces.add(name)
-        kept = self._pieces.get(name)
-        if kept is not None and kept[0] == key:
-            return kept[1]
-        value = produce()
-        self._pieces[name] = (key, value)
-        self.stats.pieces_made += 1
-        return value
-
-    def reuse(self, name: str, digest: str, produce: Callable[[], dict[str, bytes]]) -> dict[str, bytes]:
-        kept = self._files.get(name)
-        if kept is not None and kept[0] == digest:
-            return dict(kept[1])
-        files = produce()
-        self._files[name] = (digest, dict(files))
-        self.stats.files_made.append(name)
-        return files
-
     def finish_build(self, sweep: bool = True) -> CacheStats:
         if sweep:
             dropped = _drop_unseen(self._records, self._seen_records)
-            dropped += _drop_unseen(self._pages, self._seen_pages)
-            dropped += _drop_unseen(self._views, self._seen_views)
-            # By the projects that exist: a build that reuses the whole open data asks for no lines.
-            dropped += _drop_unseen(self._data, self._seen_views)
-            if self._seen_pieces:
-                # A build that reused whole pages asked for no pieces: keep them for the next.
-                _drop_unseen(self._pieces, self._seen_pieces)
+            for step, space in self._steps.items():
+                seen = self._seen[step]
+                if step in _NEVER_SWEPT or (step in _SWEPT_WHEN_ASKED and not seen):
+                    # A build that reused the whole open data (or whole pages) asked for no lines
+                    # (or list items): keep them for the next.
+                    continue
+                dropped += _drop_unseen(space, seen)
             self._renderer.sweep()
+            dropped += self._inputs.sweep()
             self.stats.refreshed |= dropped > 0
         self._seen_records = set()
-        self._seen_pages = set()
-        self._seen_views = set()
-        self._seen_pieces = set()
+        self._seen = {step: set() for step in STEPS}
+        self._inputs.next_build()
         self._unparsed = {}
         self._offered = {}
         self._static = None
@@ -391,10 +383,11 @@ class MemoryCache:
     def snapshot(self) -> MemoryStore:
         """What is worth keeping for a later run, as a new store sharing the kept values.
 
-        Records lose their positioned parse (see `_Record.lightened`); the open
-        data files are left out, as they are joined again from their kept
-        lines in a moment and saving them twice is slow."""
-        spaces = {name: self.store.space(name) for name in ("pages", "pieces", "views", "data", "settings", "html")}
+        Records lose their positioned parse (see `_Record.lightened`): a record
+        whose media or validation must be made again is parsed again. The open
+        data files are left out, as they are joined again from their kept lines
+        in a moment and saving them twice is slow."""
+        spaces = {name: self.store.space(name) for name in (*STEPS, "settings", "html", "inputs", "decoded")}
         spaces["records"] = {path: record.lightened() for path, record in self._records.items()}
-        spaces["files"] = {name: item for name, item in self._files.items() if name != "publish"}
+        spaces["files"] = {name: item for name, item in spaces["files"].items() if name != "publish"}
         return MemoryStore(spaces)  # type: ignore[arg-type]

@@ -9,15 +9,15 @@ input; the output is the same bytes with or without one.
 from __future__ import annotations
 
 import gc
-import hashlib
-import pickle
-from dataclasses import dataclass, field
+from contextlib import nullcontext
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
 from projcat.build.admin import admin_files
 from projcat.build.cache import BuildCache
 from projcat.build.images import image_files
+from projcat.build.memory import MemoryCache
 from projcat.build.output import WriteReport, check_output_folder, write_site
 from projcat.build.stamp import DEFAULT_TIME_ZONE, today_in
 from projcat.catalogue import Catalogue, build_catalogue, status_of
@@ -102,7 +102,9 @@ def check(
         validated.append((raw, record))
     records, join_problems = join_translations(validated)
     problems += join_problems
-    media_problems, media = check_media(raws, site_file.document, site_file.shown, root)
+    with cache.reading() if cache is not None else nullcontext():
+        media_problems, media = check_media(raws, site_file.document, site_file.shown, root,
+                                            memo=cache.record_media if cache is not None else None)
     problems += media_problems
     if site is not None:
         problems += statement_problems(site, [r.project for r in records], site_file.document, site_file.shown)
@@ -167,7 +169,7 @@ def render(
     versions = [
         build_views(catalogue, site, stylesheet=f"style.css?v={stylesheet_hash}", history=history,
                     search_script=f"search.js?v={script_hash}", renderer=renderer,
-                    memo=cache.project_view if cache else None, lang=lang, media=result.media)
+                    memo=cache.memo if cache else None, lang=lang, media=result.media)
         for catalogue, lang in zip(catalogues, (None, *site.languages[1:]), strict=True)
     ]
     views = versions[0]
@@ -199,30 +201,18 @@ def _publish(versions: list[tuple[Views, Catalogue]], result: CheckResult, histo
              cache: BuildCache | None, pages: list[Page]) -> dict[str, bytes]:
     """Feed, sitemap, open data: a function of every record, its translations, its status and dates,
     and the site."""
-    assert result.site is not None and result.catalogue is not None
-    site, catalogue = result.site, result.catalogue
-    views = versions[0][0]
+    assert result.site is not None
+    site = result.site
 
-    def produce() -> dict[str, bytes]:
-        return publish_languages(versions, site, history, pages, memo=cache.project_data if cache else None)
+    def produce(versions: tuple[tuple[Views, Catalogue], ...], site: SiteConfig, history: History,
+                pages: tuple[Page, ...]) -> dict[str, bytes]:
+        return publish_languages(versions, site, history, list(pages), memo=cache.memo if cache else None)
 
+    # Copies of the views: the front page's data file sizes are added to them afterwards.
+    args = (tuple((replace(views), catalogue) for views, catalogue in versions), site, history, tuple(pages))
     if cache is None:
-        return produce()
-    digest = hashlib.sha256()
-    digest.update(site.model_dump_json().encode())
-    digest.update(f"\0{catalogue.as_of}\0{views.site.stylesheet}\0{views.site.search_script}\0".encode())
-    digest.update(pickle.dumps(history, protocol=pickle.HIGHEST_PROTOCOL))
-    # The open data gives each main image's published address, named by its file's digest.
-    digest.update(repr(sorted(result.media.images.items())).encode())
-    for entry in catalogue.entries:
-        paths = [entry.record.path, *(t.path for t in entry.record.translations.values())]
-        for path in paths:
-            kept = cache.record_digest(path)
-            if kept is None:
-                return produce()
-            digest.update(f"\0{path}\0{kept}".encode())
-        digest.update(f"\0{entry.status}".encode())
-    return cache.reuse("publish", digest.hexdigest(), produce)
+        return produce(*args)
+    return dict(cache.memo("files", "publish", args, produce))
 
 
 def _search_index(views: Views, files: dict[str, bytes], cache: BuildCache | None,
@@ -235,10 +225,7 @@ def _search_index(views: Views, files: dict[str, bytes], cache: BuildCache | Non
     if cache is None:
         return build_index(pages, language)
     # Pagefind has no incremental mode: run it again only when an indexed page changed.
-    digest = hashlib.sha256((language or ",".join(views.site.languages)).encode())
-    for name, data in pages:
-        digest.update(f"\0{name}\0{len(data)}\0".encode() + data)
-    return cache.reuse("search-index", digest.hexdigest(), lambda: build_index(pages, language))
+    return dict(cache.memo("files", "search-index", (tuple(pages), language), build_index))
 
 
 def build(
@@ -256,9 +243,12 @@ def build(
     only a build for publishing needs it (the preview never does).
     `cache` reuses what earlier builds made (the command line passes the
     persistent one in `ROOT/.cache/`) and is told when the build is done;
-    the output is the same bytes either way. `loaded` is `site.yaml` as the
+    the output is the same bytes either way: without one, the build runs the
+    same steps with an empty cache of its own. `loaded` is `site.yaml` as the
     caller has read it already.
     """
+    if cache is None:
+        cache = MemoryCache()
     # A loaded cache is hundreds of thousands of long-lived objects: keep the cyclic
     # collector from walking them again in every collection this build triggers.
     gc.freeze()
@@ -272,8 +262,7 @@ def build(
         history = read_history(root)
         files = render(result, root, history, search, cache=cache, parallel=True)
         report = write_site(files, out)
-        if cache is not None:
-            cache.finish_build(sweep=True)
+        cache.finish_build(sweep=True)
     finally:
         gc.unfreeze()
     return BuildResult(result, files, report, history)

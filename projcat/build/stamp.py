@@ -47,9 +47,13 @@ FORMAT = 3
 STAMP_NAME = "stamp.json"
 RECORDS = "content/projects/"
 SOURCES = ("site.yaml", "content", "templates", "static")
-# Libraries whose version can change a page's bytes.
-_SHAPING_LIBRARIES = ("markdown", "nh3", "jinja2", "markupsafe", "babel", "pydantic", "pyyaml", "python-slugify",
-                      "pagefind")
+# Libraries whose version can change a byte of the output, or what `check` reports of it: pages
+# and texts (Markdown, nh3, Jinja2, Babel, slugs), records (PyYAML, pydantic and its core), image
+# variants (Pillow, and the codecs it ships), PDF checks (pikepdf, and the qpdf it ships) and the
+# search index (Pagefind's program, shipped in its own package).
+_SHAPING_LIBRARIES = ("markdown", "nh3", "jinja2", "markupsafe", "babel", "pydantic", "pydantic-core", "pyyaml",
+                      "python-frontmatter", "python-slugify", "pillow", "pikepdf", "pagefind",
+                      "pagefind-bin-extended", "pagefind-bin")
 DEFAULT_TIME_ZONE = "Europe/Helsinki"
 
 Listing = dict[str, list[int]]
@@ -75,7 +79,7 @@ def code_fingerprint() -> str:
             version = "-"
         digest.update(f"{name}={version}\0".encode())
     for file in sorted(package.rglob("*")):
-        if file.is_file() and file.suffix in (".py", ".html", ".css", ".js", ".mo"):
+        if file.is_file() and file.suffix in (".py", ".html", ".css", ".js", ".svg", ".mo"):
             digest.update(file.relative_to(package).as_posix().encode() + b"\0")
             digest.update(file.read_bytes())
     return digest.hexdigest()

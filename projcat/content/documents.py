@@ -11,12 +11,14 @@ fetched: they keep the type and size their record gives.
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from projcat.content.inputs import decoded, read_input
 from projcat.content.sitepaths import static_file
 from projcat.content.yamlread import Document as YamlDocument
 from projcat.content.yamlread import dotted
@@ -41,12 +43,12 @@ class DocumentFile:
     unreadable: str = ""
 
 
-def pdf_facts(file: Path) -> tuple[tuple[str, ...], str]:
+def pdf_facts(data: bytes) -> tuple[tuple[str, ...], str]:
     """What the PDF lacks, and why it could not be checked ("" when it could)."""
     import pikepdf
 
     try:
-        with pikepdf.open(file) as pdf:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
             if pdf.is_encrypted:
                 return (), "encrypted"
             root = pdf.Root
@@ -71,11 +73,11 @@ def pdf_facts(file: Path) -> tuple[tuple[str, ...], str]:
 
 
 def measure(file: Path) -> DocumentFile:
-    with open(file, "rb") as handle:
-        head = handle.read(5)
-    size = file.stat().st_size
-    if head == b"%PDF-":
-        missing, unreadable = pdf_facts(file)
+    # Read whole, as an input: its digest is what a cached check of it is kept by.
+    data = read_input(file)
+    size = len(data)
+    if data[:5] == b"%PDF-":
+        missing, unreadable = decoded("pdf", data, pdf_facts)
         return DocumentFile("PDF", size, missing, unreadable)
     return DocumentFile(file.suffix.lstrip(".").upper(), size)
 

@@ -12,6 +12,7 @@ made by the build (`build.images`) from the `ImageFile`s found here.
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 import warnings
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from typing import Any, Unpack
 from urllib.parse import unquote
 
 from projcat.content.bodyhtml import visible_lines
+from projcat.content.inputs import decoded, input_exists, read_input, resolved_input
 from projcat.content.load import RawRecord
 from projcat.content.sitepaths import URL_SCHEME, is_site_path, static_target
 from projcat.content.yamlread import Mark
@@ -120,29 +122,39 @@ def locate(src: str, slug: str, root: Path) -> tuple[Path | None, str]:
         target = static_target(src, root)
     else:
         folder = (root / "content" / "projects" / slug).resolve()
-        found = (folder / unquote(src.split("#", 1)[0].split("?", 1)[0])).resolve()
+        found = resolved_input(folder / unquote(src.split("#", 1)[0].split("?", 1)[0]))
         target = found if found.is_relative_to(folder) else None
     if target is None:
         return None, "image.outside"
-    if not target.is_file():
+    if not input_exists(target):
         return None, "image.missing_file"
     return target, ""
 
 
 def read_image(file: Path, root: Path) -> ImageFile | tuple[str, str]:
     """The image's facts, or (code, detail) when it is broken, too large or of a kind not published."""
-    from PIL import Image, UnidentifiedImageError
-
     try:
-        data = file.read_bytes()
+        data = read_input(file)
     except OSError as exc:
         return "image.broken", exc.strerror or type(exc).__name__
-    digest = hashlib.sha256(data).hexdigest()
+    facts = decoded("image", data, image_facts)
+    if len(facts) == 2:
+        return facts
+    width, height, kind = facts
+    source = file.relative_to(root.resolve()).as_posix()
+    return ImageFile(source, hashlib.sha256(data).hexdigest(), width, height, kind)
+
+
+def image_facts(data: bytes) -> tuple[int, int, str] | tuple[str, str]:
+    """(width, height, format) of the image in `data` as shown, or (code, detail) when it is
+    broken, too large or of a kind not published: a function of the bytes alone."""
+    from PIL import Image, UnidentifiedImageError
+
     try:
         with warnings.catch_warnings():
             # Pillow warns of a decompression bomb; the limit below names it to the editor instead.
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(file) as image:
+            with Image.open(io.BytesIO(data)) as image:
                 width, height, kind = image.width, image.height, image.format or ""
                 # Judged from the header alone, before a pixel (or a chunk after them) is read.
                 if width * height > MAX_PIXELS:
@@ -158,8 +170,7 @@ def read_image(file: Path, root: Path) -> ImageFile | tuple[str, str]:
         return "image.too_large", f"{int(pixels.group(1)) // 1_000_000} MP" if pixels else "?"
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
         return "image.broken", str(exc) or type(exc).__name__
-    source = file.relative_to(root.resolve()).as_posix()
-    return ImageFile(source, digest, width, height, kind)
+    return width, height, kind
 
 
 def image_problems(raw: RawRecord, root: Path) -> tuple[list[Problem], dict[str, ImageFile]]:

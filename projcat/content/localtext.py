@@ -55,6 +55,19 @@ class LocalText(str):
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"LocalText is immutable: cannot set {name}")
 
+    # Equal only when every language's text is: a text edited in one language alone is a
+    # different value to every cache and every comparison of settings. Against a plain `str`
+    # it compares as its main text, and it hashes as that text, so equal values hash alike.
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, LocalText):
+            return str.__eq__(self, other) and dict(self.by_lang) == dict(other.by_lang)
+        return str.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    __hash__ = str.__hash__
+
     def __reduce__(self) -> tuple[type[LocalText], tuple[str, dict[str, str]]]:
         return LocalText, (str(self), dict(self.by_lang))
 
@@ -85,8 +98,10 @@ class LocalText(str):
 
 
 def _plain(value: LocalText) -> str | dict[str, str]:
-    """As written: a plain string when only the main language has a text."""
-    return str(value) if len(value.by_lang) <= 1 else dict(value.by_lang)
+    """As written: a plain string when only the main language has a text (and it is that
+    string), else every language's text, so that no serialisation loses one."""
+    texts = dict(value.by_lang)
+    return str(value) if not texts or (len(texts) == 1 and str(value) in texts.values()) else texts
 
 
 def language_candidate(code: str, choices: Sequence[str]) -> str:

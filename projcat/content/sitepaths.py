@@ -13,6 +13,8 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from projcat.content.inputs import input_exists, resolved_input
+
 # The site's folder of files published as they are, at the site's root.
 STATIC_FOLDER = "static"
 # The built-in theme, whose own `static/` is published first (`assets/`), and replaced file by file by
@@ -35,14 +37,15 @@ def static_target(address: str, root: Path) -> Path | None:
     if not is_site_path(address):
         return None
     static = (root / STATIC_FOLDER).resolve()
-    target = (static / unquote(urlsplit(address).path).lstrip("/")).resolve()
+    # Noted as an input where the build records them: a link repointed is a change.
+    target = resolved_input(static / unquote(urlsplit(address).path).lstrip("/"))
     return target if target.is_relative_to(static) else None
 
 
 def static_file(address: str, root: Path) -> Path | None:
     """The file under `static/` a site path names, if there is one."""
     target = static_target(address, root)
-    return target if target is not None and target.is_file() else None
+    return target if target is not None and input_exists(target) else None
 
 
 def published_file(address: str, root: Path) -> Path | None:

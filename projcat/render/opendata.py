@@ -24,10 +24,10 @@ CSV injection; the JSON keeps every value exact.
 from __future__ import annotations
 
 import csv
-import functools
 import io
 import json
-from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -39,7 +39,8 @@ from projcat.content.history import History
 from projcat.content.records import Contact, Document, Funding, Indicator, Project
 from projcat.content.settings import SiteConfig
 from projcat.content.versions import Version, published_project, version
-from projcat.render.views import Views
+from projcat.render.memo import Memo
+from projcat.render.views import Views, language_entry
 
 LIST_SEPARATOR = "; "
 CSV_DELIMITER = ";"
@@ -97,27 +98,38 @@ def _main_language(views: Views) -> str:
     return (views.site.languages or (views.site.lang,))[0]
 
 
-def _published(entry: Entry, views: Views, history: History) -> dict[str, Any]:
-    view = views.projects[entry.slug]
-    changed = history.changed(entry.record.path)
-    project, shown = shown_project(entry, _main_language(views))
+@dataclass(frozen=True)
+class Published:
+    """Everything a project's lines show beside its entry: what its language version's views say
+    of it. The arguments of `project_lines`, so a kept line is reused only while all are equal."""
+
+    url: str
+    theme_name: str | None
+    changed: date | None
+    # The main image's published address (its largest variant), never the file as uploaded.
+    image_src: str | None
+    # Each funding entry's programme rules (`site.yaml`), in the order of `record.funding`.
+    funding_rules: tuple[str | None, ...]
+
+
+def _published(entry: Entry, facts: Published, main: str, multilingual: bool) -> dict[str, Any]:
+    project, shown = shown_project(entry, main)
     record = record_data(project)
     if record.get("image") is not None:
         # The picture as published (a resized variant, without its metadata), not the file as uploaded.
-        record["image"]["src"] = _image_address(views, entry)
+        record["image"]["src"] = facts.image_src
     published: dict[str, Any] = {"slug": entry.slug}
-    if views.site.multilingual:
+    if multilingual:
         # Only on a multilingual site: a one-language site's files stay as they were. Each text
         # in another language than the row's (the main file's, where a translation gives none) is named.
         published["language"] = shown.language
         published["other_languages"] = shown.other_languages()
     published.update({
-        "url": _address(views, view.url),
+        "url": facts.url,
         "status": entry.status,
-        "theme_name": view.theme.text if view.theme else None,
-        "last_changed": changed.isoformat() if changed else None,
-        # Each funding entry's programme rules (`site.yaml`), in the order of `record.funding`.
-        "funding_rules": [f.rules for f in view.funding],
+        "theme_name": facts.theme_name,
+        "last_changed": facts.changed.isoformat() if facts.changed else None,
+        "funding_rules": list(facts.funding_rules),
         "record": record,
         "description": shown.body.value.strip(),
     })
@@ -130,12 +142,14 @@ def _by_slug(catalogue: Catalogue) -> list[Entry]:
 
 # One project's line of hankkeet.json and row of hankkeet.csv.
 ProjectLines = tuple[str, str]
-LinesMemo = Callable[[str, object, Callable[[], ProjectLines]], ProjectLines]
+LinesMemo = Memo
 
 
-def project_lines(entry: Entry, views: Views, history: History, columns: tuple[str, ...]) -> ProjectLines:
-    """A project as published, once, written as its JSON line and its CSV row."""
-    published = _published(entry, views, history)
+def project_lines(entry: Entry, facts: Published, columns: tuple[str, ...], main: str,
+                  multilingual: bool) -> ProjectLines:
+    """A project as published, once, written as its JSON line and its CSV row: its entry, what
+    its views say of it, the CSV's columns, the site's main language and whether it has others."""
+    published = _published(entry, facts, main, multilingual)
     row = _row(published)
     buffer = io.StringIO()
     csv.writer(buffer, delimiter=CSV_DELIMITER, lineterminator="\r\n").writerow(
@@ -146,27 +160,24 @@ def project_lines(entry: Entry, views: Views, history: History, columns: tuple[s
 
 def all_project_lines(catalogue: Catalogue, views: Views, history: History,
                       memo: LinesMemo | None = None) -> dict[str, ProjectLines]:
-    """Every project's lines by slug. `memo(slug, inputs, produce)` may return the lines kept
-    from an earlier build for equal inputs (see `cache.BuildCache.project_data`): with
-    thousands of projects, writing them all again was most of a one-record rebuild."""
-    columns = tuple(csv_columns(catalogue, _main_language(views), views.site.multilingual))
+    """Every project's lines by slug. `memo` (`render.memo.Memo`) may return the lines kept from
+    an earlier build made from equal arguments: with thousands of projects, writing them all
+    again was most of a one-record rebuild."""
+    main, multilingual = _main_language(views), views.site.multilingual
+    columns = tuple(csv_columns(catalogue, main, multilingual))
 
-    def one(entry: Entry) -> ProjectLines:
-        return project_lines(entry, views, history, columns)
+    def arguments(entry: Entry) -> tuple[Entry, Published, tuple[str, ...], str, bool]:
+        view = views.projects[entry.slug]
+        facts = Published(_address(views, view.url), view.theme.text if view.theme else None,
+                          history.changed(entry.record.path), _image_address(views, entry),
+                          tuple(f.rules for f in view.funding))
+        return language_entry(entry), facts, columns, main, multilingual
 
     if memo is None:
-        return {e.slug: one(e) for e in catalogue.entries}
-    lines: dict[str, ProjectLines] = {}
+        return {e.slug: project_lines(*arguments(e)) for e in catalogue.entries}
     # Keyed by language too, so each language version keeps its own lines (the main one's keys of old).
-    prefix = "" if views.site.lang == (views.site.languages or (views.site.lang,))[0] else f"{views.site.lang}:"
-    for entry in catalogue.entries:
-        view = views.projects[entry.slug]
-        # Everything `_published` and `_row` read, beside the entry itself.
-        inputs = (entry.inputs, _address(views, view.url), view.theme.text if view.theme else None, view.funding,
-                  history.changed(entry.record.path), columns, views.site.languages,
-                  _image_address(views, entry))
-        lines[entry.slug] = memo(prefix + entry.slug, inputs, functools.partial(one, entry))
-    return lines
+    prefix = "" if views.site.lang == main else f"{views.site.lang}:"
+    return {e.slug: memo("data", prefix + e.slug, arguments(e), project_lines) for e in catalogue.entries}
 
 
 def projects_json(catalogue: Catalogue, site: SiteConfig, views: Views, history: History,

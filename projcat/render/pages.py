@@ -251,9 +251,16 @@ def _cards(env: Environment, site: SiteView, templates: str, cache: RenderMemo |
     if cache is None:
         return macro  # type: ignore[no-any-return]
 
+    # The macro's module sees the environment's globals: the main language's site view and strings.
+    main = env.globals.get("site")
+
+    def one(project: ProjectView, level: int, site: SiteView, main: object, templates: str) -> object:
+        # What the macro may read: its arguments, the site views and the templates (their digest stands for them).
+        return macro(project, level)
+
     def card(project: ProjectView, level: int) -> object:
-        return cache.piece(f"card:{prefix}{level}:{project.slug}", (project, site, templates),
-                           lambda: macro(project, level))
+        return cache.memo("piece", f"card:{prefix}{level}:{project.slug}",
+                          (project, level, site, main if main is not site else None, templates), one)
 
     return card
 
@@ -277,14 +284,16 @@ def render_site(
             raise OutputError("output.static_replaces_page", path=f"static/{page.output}", name=page.output)
         own = local.get(page.lang, {})
 
-        def produce(page: Page = page, own: dict[str, object] = own) -> bytes:
+        def produce(page: Page, site: object, templates: str, own: dict[str, object] = own) -> bytes:
+            # `own` is the strings, `site` and list items of the page's language: made from
+            # `page.lang`, `site` and the templates (their digest stands for the environment).
             return render_page(env, page, own)
 
+        site = own.get("site", main.site)
         if cache is None:
-            files[page.output] = produce()
+            files[page.output] = produce(page, site, templates)
         else:
-            site = own.get("site", main.site)
-            files[page.output] = cache.page(page.output, (page, site, templates), produce)
+            files[page.output] = cache.memo("page", page.output, (page, site, templates), produce)
     return dict(sorted(files.items()))
 
 

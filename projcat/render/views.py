@@ -7,8 +7,7 @@ Everything a template shows is prepared here: formatted periods and amounts
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -35,6 +34,7 @@ from projcat.render.formatting import (
 from projcat.render.funding_blocks import FundingBlockView, funding_blocks
 from projcat.render.images import BODY_SIZES, CARD_SIZES, ImageView, image_view, place_images
 from projcat.render.markup import Renderer, first_sentence
+from projcat.render.memo import Memo
 from projcat.render.meta import CONTENT_SECURITY_POLICY, Icon, absolute_or_none, site_icon
 from projcat.render.parts import (
     ContactView,
@@ -351,6 +351,16 @@ def _changed(entry: Entry, history: History) -> date | None:
     return max(days, default=None)
 
 
+def language_entry(entry: Entry) -> Entry:
+    """The entry with only the translation its language version shows: what a step making that
+    version is given, so that editing another language's translation leaves its arguments equal."""
+    translated = entry.translation
+    shown = {entry.lang: translated} if translated is not None and entry.lang is not None else {}
+    if dict(entry.record.translations) == shown:
+        return entry
+    return replace(entry, record=replace(entry.record, translations=shown))
+
+
 def build_views(
     catalogue: Catalogue,
     site: SiteConfig,
@@ -358,14 +368,13 @@ def build_views(
     renderer: Renderer | None = None,
     history: History = NO_HISTORY,
     search_script: str = "",
-    memo: Callable[[str, object, Callable[[], ProjectView]], ProjectView] | None = None,
+    memo: Memo | None = None,
     lang: str | None = None,
     media: Media = NO_MEDIA,
 ) -> Views:
     """The views of one language version (`lang`; None: the site's main language), from the
-    catalogue as that language lists it. `memo(key, inputs, produce)` may return a view kept from
-    an earlier build for equal inputs (see `cache.BuildCache.project_view`); the inputs are
-    everything `project_view` reads."""
+    catalogue as that language lists it. `memo` (`render.memo.Memo`) may return a view kept from
+    an earlier build made from equal arguments."""
     renderer = renderer or Renderer()
     history = history.until(catalogue.as_of)
     main = site.language
@@ -377,18 +386,23 @@ def build_views(
     # The main language's views keep their keys of old: a one-language site's cache is unchanged.
     prefix = "" if page_lang == main else f"{page_lang}:"
 
-    def one(entry: Entry) -> ProjectView:
+    def one(entry: Entry, site: SiteConfig, lang: str, history: History, media: Media) -> ProjectView:
+        # `urls` and `t` are made from `site` and `lang`; the renderer's HTML from the text alone.
         return project_view(entry, site, urls, renderer, t, history, media)
 
-    def files_of(entry: Entry) -> tuple[object, ...]:
-        # The files a project's page shows: a replaced photo or PDF changes the page.
-        written = [d.url for d in entry.project.documents] + [
-            d.url for tr in entry.record.translations.values() for d in tr.translation.documents]
-        return media.images_of(entry.slug), tuple(media.documents.get(u or "") for u in written)
+    def arguments(entry: Entry) -> tuple[Entry, SiteConfig, str, History, Media]:
+        """What one project's view is made from, and nothing else: its record with only the
+        translation this language shows, and the dates and files of that record alone."""
+        own = language_entry(entry)
+        shown = own.record.translations
+        paths = [entry.record.path, *(tr.path for tr in shown.values())]
+        written = [d.url or "" for d in entry.project.documents] + [
+            d.url or "" for tr in shown.values() for d in tr.translation.documents]
+        dates = History({p: history.files[p] for p in paths if p in history.files}, history.shallow)
+        return own, site, page_lang, dates, media.only(entry.slug, written)
 
     projects = {
-        e.slug: memo(prefix + e.slug, (e.inputs, site, _changed(e, history), files_of(e)), functools.partial(one, e))
-        if memo else one(e)
+        e.slug: memo("view", prefix + e.slug, arguments(e), one) if memo else one(*arguments(e))
         for e in catalogue.entries
     }
     groups = tuple(_group_view(g, projects, urls, renderer, t, main) for g in catalogue.groups)

@@ -1,0 +1,147 @@
+"""A cached build is the same bytes as a cold one after edits a cache once missed (issue 20)."""
+
+from __future__ import annotations
+
+import os
+import pickle
+from importlib import metadata
+from pathlib import Path
+
+import pytest
+from language_site import multilingual_root
+
+from conftest import FIXTURE_AS_OF
+from media_files import jpeg_with_gps, pdf
+from projcat.build import disk, pipeline, stamp
+from projcat.build.disk import DiskCache
+from projcat.content import documents, images
+from projcat.content.localtext import LocalText, site_languages
+from projcat.content.settings import Theme
+
+
+def _cached(root: Path, out: Path) -> dict[str, bytes]:
+    """A build as the command line makes it: the cache loaded from ROOT/.cache/, saved after."""
+    return pipeline.build(root, out, FIXTURE_AS_OF, cache=DiskCache.load(root)).files
+
+
+def _cold(root: Path, out: Path) -> dict[str, bytes]:
+    return pipeline.build(root, out, FIXTURE_AS_OF).files
+
+
+def _differing(cached: dict[str, bytes], cold: dict[str, bytes]) -> list[str]:
+    return sorted(name for name in cached.keys() | cold.keys() if cached.get(name) != cold.get(name))
+
+
+def test_a_photo_stays_stripped_after_an_unrelated_edit(fixture_site: Path, tmp_path: Path) -> None:
+    jpeg_with_gps(fixture_site / "static" / "kuvat" / "puisto.jpg")
+    alfa = fixture_site / "content" / "projects" / "alfa.md"
+    image = "image:\n  src: /kuvat/puisto.jpg\n  alt: Puisto kesällä\n"
+    image = "image:\n  src: /kuvat/puisto.jpg\n  alt: Puisto kesällä\n"
+    alfa.write_text(alfa.read_text(encoding="utf-8").replace(
+        "lead: Testilän kaupunki\n", "lead: Testilän kaupunki\n" + image, 1), encoding="utf-8")
+    _cached(fixture_site, tmp_path / "first")
+    assert disk.load_store(fixture_site) is not None, "the saved cache loads"
+    beeta = fixture_site / "content" / "projects" / "beeta.md"
+    beeta.write_text(beeta.read_text(encoding="utf-8") + "\nUusi kappale.\n", encoding="utf-8")
+    cached = _cached(fixture_site, tmp_path / "cached")
+    assert "kuvat/puisto.jpg" not in cached, "the photo with its GPS position is published as uploaded"
+    assert _differing(cached, _cold(fixture_site, tmp_path / "cold")) == []
+
+
+def test_a_theme_name_edited_in_one_language_only_is_shown_everywhere(tmp_path: Path) -> None:
+    root = multilingual_root(tmp_path / "site-src")
+    _cached(root, tmp_path / "first")
+    assert disk.load_store(root) is not None, "the saved cache loads"
+    site = root / "site.yaml"
+    site.write_text(site.read_text(encoding="utf-8").replace("sv: Boende", "sv: Bostäder"), encoding="utf-8")
+    cached = _cached(root, tmp_path / "cached")
+    assert "Bostäder" in cached["sv/hankkeet.json"].decode()
+    assert _differing(cached, _cold(root, tmp_path / "cold")) == []
+
+
+def test_a_photo_and_a_pdf_are_opened_again_only_when_their_bytes_change(
+        fixture_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    jpeg_with_gps(fixture_site / "static" / "kuvat" / "puisto.jpg")
+    pdf(fixture_site / "static" / "raportti.pdf")
+    image = "image:\n  src: /kuvat/puisto.jpg\n  alt: Puisto kesällä\n"
+    document = "documents:\n  - title: Loppuraportti\n    url: /raportti.pdf\n"
+    alfa = fixture_site / "content" / "projects" / "alfa.md"
+    alfa.write_text(alfa.read_text(encoding="utf-8").replace(
+        "lead: Testilän kaupunki\n", "lead: Testilän kaupunki\n" + image, 1).replace(
+        "documents:\n", document, 1), encoding="utf-8")
+    opened: list[str] = []
+    real_image, real_pdf = images.image_facts, documents.pdf_facts
+    monkeypatch.setattr(images, "image_facts", lambda data: opened.append("image") or real_image(data))
+    monkeypatch.setattr(documents, "pdf_facts", lambda data: opened.append("pdf") or real_pdf(data))
+    _cached(fixture_site, tmp_path / "first")
+    assert opened.count("image") == 1 and "pdf" in opened
+    # The record that uses them is edited: its files are the same bytes, so nothing is opened.
+    alfa.write_text(alfa.read_text(encoding="utf-8") + "\nUusi kappale.\n", encoding="utf-8")
+    opened.clear()
+    _cached(fixture_site, tmp_path / "second")
+    assert opened == []
+    # The PDF re-saved under the same name: opened again, and the page says what it now lacks.
+    pdf(fixture_site / "static" / "raportti.pdf", tagged=False)
+    cached = _cached(fixture_site, tmp_path / "third")
+    assert opened == ["pdf"]
+    assert _differing(cached, _cold(fixture_site, tmp_path / "cold")) == []
+
+
+def test_the_stamp_knows_the_image_and_pdf_libraries(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = metadata.version
+    before = stamp.code_fingerprint.__wrapped__()
+    for library in ("pillow", "pikepdf"):
+        monkeypatch.setattr(metadata, "version", lambda name, lib=library: "0.0-other" if name == lib else real(name))
+        assert stamp.code_fingerprint.__wrapped__() != before, library
+
+
+def test_texts_differing_in_one_language_only_are_different_settings() -> None:
+    fi_sv = LocalText("Asuminen", {"fi": "Asuminen", "sv": "Boende"})
+    other = LocalText("Asuminen", {"fi": "Asuminen", "sv": "Bostäder"})
+    assert fi_sv != other and fi_sv == LocalText("Asuminen", {"fi": "Asuminen", "sv": "Boende"})
+    assert fi_sv == "Asuminen" and hash(fi_sv) == hash("Asuminen")
+    with site_languages(("fi", "sv")):
+        first = Theme.model_validate({"id": "asuminen", "name": {"fi": "Asuminen", "sv": "Boende"}})
+        second = Theme.model_validate({"id": "asuminen", "name": {"fi": "Asuminen", "sv": "Bostäder"}})
+    assert first != second
+    assert first.model_dump_json() != second.model_dump_json()
+
+
+class _Planted:
+    """What a hostile cache file might hold: a value whose loading calls a function."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return os.mkdir, (str(self.marker),)
+
+
+def test_a_cache_file_naming_a_function_is_not_run_and_the_build_is_made_cold(fixture_site: Path,
+                                                                             tmp_path: Path) -> None:
+    first = _cached(fixture_site, tmp_path / "first")
+    marker = tmp_path / "ran"
+    cache = disk.cache_file(fixture_site)
+    magic, version, _ = cache.read_bytes().split(b"\n", 2)  # the header this tool writes, kept
+    cache.write_bytes(magic + b"\n" + version + b"\n" + pickle.dumps(_Planted(marker)))
+    assert disk.load_store(fixture_site) is None
+    assert not marker.exists()
+    assert _cached(fixture_site, tmp_path / "second") == first
+    assert not marker.exists()
+
+
+def test_a_link_pointed_at_another_photo_is_a_change(fixture_site: Path, tmp_path: Path) -> None:
+    photos = fixture_site / "static" / "kuvat"
+    jpeg_with_gps(photos / "kesa.jpg", (2000, 1500))
+    jpeg_with_gps(photos / "talvi.jpg", (1200, 900))
+    (photos / "puisto.jpg").symlink_to("kesa.jpg")
+    image = "image:\n  src: /kuvat/puisto.jpg\n  alt: Puisto\n"
+    alfa = fixture_site / "content" / "projects" / "alfa.md"
+    alfa.write_text(alfa.read_text(encoding="utf-8").replace(
+        "lead: Testilän kaupunki\n", "lead: Testilän kaupunki\n" + image, 1), encoding="utf-8")
+    _cached(fixture_site, tmp_path / "first")
+    (photos / "puisto.jpg").unlink()
+    (photos / "puisto.jpg").symlink_to("talvi.jpg")
+    cached = _cached(fixture_site, tmp_path / "cached")
+    assert 'width="1200" height="900"' in cached["hankkeet/alfa/index.html"].decode()
+    assert _differing(cached, _cold(fixture_site, tmp_path / "cold")) == []
