@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 import pickle
+import shutil
 from importlib import metadata
 from pathlib import Path
 
 import pytest
 from language_site import multilingual_root
 
-from conftest import FIXTURE_AS_OF
+from conftest import FIXTURE_AS_OF, REPO, copy_site
 from media_files import jpeg_with_gps, pdf
 from projcat.build import disk, pipeline, stamp
 from projcat.build.disk import DiskCache
@@ -145,3 +146,18 @@ def test_a_link_pointed_at_another_photo_is_a_change(fixture_site: Path, tmp_pat
     cached = _cached(fixture_site, tmp_path / "cached")
     assert 'width="1200" height="900"' in cached["hankkeet/alfa/index.html"].decode()
     assert _differing(cached, _cold(fixture_site, tmp_path / "cold")) == []
+
+
+@pytest.mark.parametrize("site", ["shipped", "bilingual"])
+def test_the_saved_cache_of_a_real_site_loads_again(site: str, tmp_path: Path) -> None:
+    """A value class the restricted unpickler does not know makes every build cold, silently:
+    the shipped site and the bilingual example (EU funding, translations, images) must load."""
+    root = tmp_path / "site-src"
+    if site == "shipped":
+        root.mkdir()
+        shutil.copy(REPO / "site.yaml", root / "site.yaml")
+        shutil.copytree(REPO / "content", root / "content")
+    else:
+        copy_site(REPO / "examples" / "kaksikielinen", root)
+    _cached(root, tmp_path / "out")
+    assert disk.load_store(root) is not None

@@ -111,7 +111,7 @@ _VALUE_CLASSES = frozenset({
 
 # The tool's modules of values (records, settings, views, pages, problems), and the store itself:
 # not the commands, the preview's server or anything else whose making could start something.
-_VALUE_MODULES = frozenset({"projcat.catalogue", "projcat.problems", "projcat.build.memory"})
+_VALUE_MODULES = frozenset({"projcat.catalogue", "projcat.problems", "projcat.languages", "projcat.build.memory"})
 _VALUE_PACKAGES = ("projcat.content.", "projcat.render.")
 
 
