@@ -142,6 +142,18 @@ FIELD_VALUES: dict[str, list[str | None]] = {
         "funding:\n  - funder: Euroopan aluekehitysrahasto\n    amount_eur: 120000\n",
         "funding:\n  - funder: Valtiovarainministeriö\n    amount_eur: 5000.50\n    up_to: true\n",
         "funding:\n  - funder: Ministeriö\n    amount_eur: paljon\n",
+        "funding:\n  - funder: Euroopan sosiaalirahasto plus\n    programme: esr-plus-2021-2027\n    code: S30999\n",
+        "funding:\n  - funder: Horisontti Eurooppa\n    programme: horisontti-eurooppa\n    code: '101099999'\n"
+        "  - funder: EAKR\n    programme: eakr-2014-2020\n",
+        "funding:\n  - funder: Interreg\n    programme: olematon-ohjelma\n",
+        None,
+    ],
+    # EU-funded projects must state their aims (Article 50); results and indicators are shown too.
+    "aims": ["aims: Tavoitteena on parantaa työllisyyttä.", "aims: |\n  Tavoitteet:\n\n  - yksi\n  - kaksi\n", None],
+    "results": ["results: Hanke työllisti 40 henkilöä.", None],
+    "indicators": [
+        "indicators:\n  - name: Työllistyneet\n    unit: henkilöä\n    target: '40'\n    actual: '12'\n",
+        "indicators:\n  - name: Koulutetut\n",
         None,
     ],
     "contacts": [
@@ -238,6 +250,7 @@ class SetTranslation:
 SITE_TEXTS: list[tuple[Any, ...]] = [
     ("title",), ("organisation",), ("intro",), ("themes", 0, "name"), ("themes", 1, "name"), ("themes", 0, "intro"),
     ("accessibility", "feedback_handler"), ("documents", 0, "title"),
+    ("programmes", 0, "name"), ("programmes", 1, "fund"), ("brand", "logo_alt"),
 ]
 
 
@@ -436,6 +449,60 @@ class Commit:
         return f"git commit dated {self.day}"
 
 
+BRANDS: dict[str, dict[str, Any] | None] = {
+    "green": {"colour": "#0a5f38", "header_colour": "#0a5f38"},
+    # Too little contrast against white: an error at its line, then fixed by the next brand edit.
+    "pale": {"colour": "#88cc88"},
+    "logo": {"logo": "/kuvat/logo.png", "logo_alt": {"fi": "Esimerkkikaupunki", "sv": "Exempelstad"},
+             "header_colour": "#003366"},
+    "none": None,
+}
+
+
+@dataclass(frozen=True)
+class SetBrand:
+    """The organisation's look (`brand:`): colours that end in the stylesheet, a logo in the header."""
+
+    brand: str
+
+    def apply(self, site: SiteState) -> None:
+        data = _load_site(site.root)
+        value = BRANDS[self.brand]
+        if value is None:
+            data.pop("brand", None)
+        else:
+            data["brand"] = value
+        _dump_site(site.root, data)
+
+    def __str__(self) -> str:
+        return f"site.yaml brand = {self.brand}"
+
+
+@dataclass(frozen=True)
+class SetProgramme:
+    """A funding programme's rules or statement changed in `site.yaml` (every page naming it changes)."""
+
+    index: int
+    statement: str | None
+
+    def apply(self, site: SiteState) -> None:
+        data = _load_site(site.root)
+        programmes = data.get("programmes") or []
+        if not programmes:
+            return
+        programme = programmes[self.index % len(programmes)]
+        if programme.get("rules") not in ("eu-2021-2027", "eu-direct"):
+            return
+        if self.statement is None:
+            programme.pop("statement", None)
+        else:
+            programme["statement"] = self.statement
+        _dump_site(site.root, data)
+
+    def __str__(self) -> str:
+        return f"site.yaml programmes[{self.index}].statement = {self.statement}"
+
+
 @dataclass(frozen=True)
 class Touch:
     which: str  # record, site.yaml, pdf, style
@@ -460,7 +527,7 @@ class Touch:
 
 
 Edit = (SetField | SetBody | SetTranslation | SetSiteText | SetLanguages | ChangeThemes | PutImage | PutPdf
-        | Override | Rename | Remove | AsOf | Commit | Touch)
+        | Override | Rename | Remove | AsOf | Commit | Touch | SetBrand | SetProgramme)
 
 RECORD = st.integers(0, 7)
 DAYS = st.sampled_from([date(2025, 3, 1), date(2025, 6, 15), date(2025, 6, 16), date(2025, 9, 2), date(2026, 2, 1)])
@@ -492,4 +559,6 @@ def edits() -> st.SearchStrategy[Any]:
         st.builds(AsOf, DAYS),
         st.builds(Commit, DAYS),
         st.builds(Touch, st.sampled_from(["record", "site.yaml", "pdf", "style"]), RECORD),
+        st.builds(SetBrand, st.sampled_from(sorted(BRANDS))),
+        st.builds(SetProgramme, st.integers(0, 2), st.sampled_from(["funded", "co-funded", None])),
     )
