@@ -297,7 +297,9 @@ _FIXED_HEIGHT_JS = r"""
       const value = rule.style.getPropertyValue(prop);
       // The visually-hidden pattern (1px, clipped) holds no visible text; anything else must grow with its text.
       const hiding = rule.style.getPropertyValue('clip') || rule.style.getPropertyValue('clip-path');
-      if (value && value !== 'auto' && value !== 'none' && !hiding) found.push(`${rule.selectorText} { ${prop}: ${value} }`);
+      // An image holds no text to grow with (a logo is sized by its height): only rules for images pass.
+      const images = rule.selectorText.split(',').every(part => /(^|[\s>+~])img(\.[\w-]+)*$/.test(part.trim()));
+      if (value && value !== 'auto' && value !== 'none' && !hiding && !images) found.push(`${rule.selectorText} { ${prop}: ${value} }`);
     }
   } };
   for (const sheet of document.styleSheets) walk(sheet.cssRules);
