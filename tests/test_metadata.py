@@ -196,3 +196,14 @@ def test_stripping_is_deterministic_and_leaves_other_files_alone(tmp_path: Path)
     # Stripping what is already stripped changes nothing.
     once = without_metadata("a.jpg", data)
     assert without_metadata("a.jpg", once) == once
+
+
+def test_a_webp_says_it_has_no_exif_or_xmp_and_its_size_is_right(tmp_path: Path) -> None:
+    """A reader trusts the VP8X flags and the RIFF size: both must tell the truth once the chunks are gone."""
+    data = webp_with_metadata(tmp_path / "a.webp").read_bytes()
+    assert data[12:16] == b"VP8X" and data[20] & 0x0C == 0x0C
+    stripped = without_metadata("a.webp", data)
+    assert stripped[12:16] == b"VP8X" and stripped[20] & 0x0C == 0
+    assert stripped[20] & 0x20 == 0x20  # the ICC profile is still announced, and there
+    assert struct.unpack("<I", stripped[4:8])[0] == len(stripped) - 8 < len(data) - 8
+    assert b"EXIF" not in stripped and b"XMP " not in stripped and b"ICCP" in stripped
