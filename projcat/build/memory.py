@@ -65,7 +65,7 @@ T = TypeVar("T")
 
 # The memoised steps, each a space of the store; the build asks each of these every time,
 # so what it did not ask for is gone and can be forgotten.
-STEPS = ("media", "view", "data", "piece", "page", "files")
+STEPS = ("media", "view", "data", "piece", "page", "files", "static-image")
 # Asked only when what contains them is made again: kept unless asked at least once.
 _SWEPT_WHEN_ASKED = ("data", "piece")
 # Never swept: the search index is asked for only by builds for publishing.
@@ -318,6 +318,9 @@ class MemoryCache:
         stats = self.stats
         if step == "piece":
             stats.pieces_made += 1
+            return
+        if step == "static-image":
+            # A static file, the same bytes whoever asks: not a sign the site changed.
             return
         made = {"media": stats.media_checked, "view": stats.views_made, "data": stats.data_made,
                 "page": stats.pages_rendered, "files": stats.files_made}[step]

@@ -37,6 +37,7 @@ from projcat.render.addresses import output_path
 from projcat.render.brand import with_brand
 from projcat.render.feeds import publish_languages
 from projcat.render.markup import Renderer
+from projcat.render.metadata import is_image_name, without_metadata
 from projcat.render.pages import Page, fingerprint, make_environment, plan_languages, render_site, static_files
 from projcat.render.parts import shown
 from projcat.render.views import Views, build_views, with_data_sizes
@@ -147,6 +148,8 @@ def render(
     # included): the file as an editor put it under static/ would still carry them.
     used = {image.source for image in result.media.images.values()}
     assets = {name: data for name, data in static_files(paths.static).items() if f"static/{name}" not in used}
+    # Every other image is published as it is, but never with its metadata (issue 20).
+    assets = {name: _stripped(name, data, cache) for name, data in assets.items()}
     # The brand's colours are part of the stylesheet, so its fingerprint below follows them.
     assets = with_brand(assets, result.site.brand)
     stylesheet_hash = fingerprint(assets.get("assets/style.css", b""))
@@ -195,6 +198,15 @@ def render(
             raise OutputError("output.static_replaces_file", path=f"static/{name}", name=name)
         files[name] = data
     return dict(sorted(files.items()))
+
+
+def _stripped(name: str, data: bytes, cache: BuildCache | None) -> bytes:
+    """A static file as published: an image without its metadata, kept by its bytes."""
+    if not is_image_name(name):
+        return data
+    if cache is None:
+        return without_metadata(name, data)
+    return cache.memo("static-image", name, (name, data), without_metadata)
 
 
 def _publish(versions: list[tuple[Views, Catalogue]], result: CheckResult, history: History,
