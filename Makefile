@@ -9,6 +9,8 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
+# Test workers (pytest-xdist); `make test PYTEST_WORKERS=0` runs the suite in one process.
+PYTEST_WORKERS ?= 2
 
 .PHONY: site test serve check clean catalogues
 
@@ -35,7 +37,7 @@ test: $(VENV)/.installed-test
 	PY=$(PY) bash scripts/ensure-test-tools.sh
 	$(PY) -m ruff check .
 	$(PY) -m mypy
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # babel.cfg says where the ids are; scripts/babel_extract.py reads them. The template is
 # replaced only when more than its creation date changed, so an unchanged run changes no file.
