@@ -9,7 +9,9 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
-# Test workers (pytest-xdist); `make test PYTEST_WORKERS=0` runs the suite in one process.
+# Test workers (pytest-xdist); `make test PYTEST_WORKERS=0` runs the suite in one process. A test
+# module stays on one worker (loadscope): its module-scoped sweeps of every page in a browser, the
+# slowest fixtures of the suite, are then made once, not once per worker.
 PYTEST_WORKERS ?= 2
 
 .PHONY: site test serve check clean catalogues
@@ -37,7 +39,7 @@ test: $(VENV)/.installed-test
 	PY=$(PY) bash scripts/ensure-test-tools.sh
 	$(PY) -m ruff check .
 	$(PY) -m mypy
-	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadscope $(PYTEST_ARGS)
 
 # babel.cfg says where the ids are; scripts/babel_extract.py reads them. The template is
 # replaced only when more than its creation date changed, so an unchanged run changes no file.
