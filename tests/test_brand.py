@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from conftest import run_cli
 from media_files import jpeg_with_gps
@@ -96,12 +97,16 @@ def test_a_logo_needs_its_file_and_its_text(tmp_path: Path) -> None:
     assert "brand.logo: the logo 'https://example.org/logo.svg' is not a file of this site" in checked.stderr
 
 
-def test_a_raster_logo_with_photo_metadata_is_refused(tmp_path: Path) -> None:
+def test_a_raster_logo_with_photo_metadata_is_published_without_it(tmp_path: Path) -> None:
     site = _site(tmp_path / "s", "brand:\n  logo: /logo.jpg\n  logo_alt: Kaupunki\n")
-    jpeg_with_gps(site / "static" / "logo.jpg", (200, 60))
-    checked = run_cli("check", "--root", str(site), "--lang", "en")
-    assert checked.returncode == 1
-    assert "brand.logo: the logo '/logo.jpg' carries photo metadata" in checked.stderr
+    original = site / "static" / "logo.jpg"
+    jpeg_with_gps(original, (200, 60))
+    built = run_cli("build", "--root", str(site), "--no-search", "--lang", "en")
+    assert built.returncode == 0, built.stderr
+    published = site / "site" / "logo.jpg"
+    with Image.open(original) as before, Image.open(published) as after:
+        assert before.getexif() and not after.getexif()
+        assert after.tobytes() == before.tobytes()
 
 
 def test_the_brand_is_in_the_stylesheet_and_the_logo_in_the_header(tmp_path: Path) -> None:

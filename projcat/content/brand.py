@@ -89,8 +89,7 @@ def _shown(ratio: float) -> str:
 
 N_("brand.low_contrast"), N_("brand.low_contrast.hint"), N_("brand.logo_alt_missing")
 N_("brand.logo_alt_missing.hint"), N_("brand.logo_missing"), N_("brand.logo_missing.hint")
-N_("brand.logo_not_local"), N_("brand.logo_not_local.hint"), N_("brand.logo_metadata")
-N_("brand.logo_metadata.hint")
+N_("brand.logo_not_local"), N_("brand.logo_not_local.hint")
 
 
 def brand_problems(site: SiteConfig, document: Document | None, shown: str) -> list[Problem]:
@@ -157,14 +156,6 @@ def logo_problems(site: SiteConfig, document: Document | None, shown: str, root:
         detail = _svg_problem(file)
         return problem("image.broken", detail) if detail else []
     facts = read_image(file, root)
-    if isinstance(facts, tuple):
-        return problem(*facts)
-    # The logo is published as it is (not as resized variants): it must carry no camera or GPS metadata.
-    return problem("brand.logo_metadata") if _has_metadata(file) else []
-
-
-def _has_metadata(file: Path) -> bool:
-    from PIL import Image
-
-    with Image.open(file) as image:
-        return bool(image.getexif()) or any(key in image.info for key in ("exif", "xmp", "XML:com.adobe.xmp"))
+    # Published as it is (not as resized variants), but stripped of its metadata like every image
+    # under static/ (`render.metadata`): a phone's camera and GPS tags never reach the site.
+    return problem(*facts) if isinstance(facts, tuple) else []
