@@ -71,13 +71,6 @@ class Entry:
         return self.record.translations.get(self.lang) if self.lang is not None else None
 
     @property
-    def inputs(self) -> tuple[object, ...]:
-        """Everything of the record this entry's language version shows, for memo keys: an edit
-        of a translation into another language leaves it equal."""
-        record = self.record
-        return (record.slug, record.path, record.project, record.body, self.translation, self.status, self.lang)
-
-    @property
     def list_title(self) -> str:
         shown = self.translation
         if shown is not None:
