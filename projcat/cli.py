@@ -20,10 +20,10 @@ from projcat.problems import ContentError, Problem, has_errors, printed_line, su
 from projcat.strings import N_, message
 
 if TYPE_CHECKING:
-    from projcat.build.pipeline import BuildResult
-    from projcat.build.stamp import Inputs
     from projcat.content.records import ValidRecord
     from projcat.content.settings import SiteConfig
+    from projcat.engine.pipeline import BuildResult
+    from projcat.engine.stamp import Inputs
 
 COMMANDS = ("build", "check", "serve", "new", "schema", "init", "import")
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -169,7 +169,7 @@ def _print_next_change_only(result: object) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from projcat.build import pipeline
+    from projcat.engine import pipeline
 
     result = pipeline.check(args.root, args.as_of)
     lang = _message_lang(args, result.site.language if result.site else None)
@@ -234,7 +234,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cached_build(args: argparse.Namespace, out: Path) -> int:
-    from projcat.build import stamp
+    from projcat.engine import stamp
 
     inputs = None
     if args.no_cache:
@@ -263,13 +263,13 @@ def _cached_build(args: argparse.Namespace, out: Path) -> int:
 
 def _verify(args: argparse.Namespace, out: Path) -> int:
     """`build --verify`: the output just built, compared with a cold build of the same sources."""
-    from projcat.build.files import CACHE_FOLDER
-    from projcat.build.pipeline import today
-    from projcat.build.search import SearchError
-    from projcat.build.stamp import Stamp
-    from projcat.build.verify import verify
     from projcat.content.settings import Paths
     from projcat.content.site_file import read_site
+    from projcat.engine.files import CACHE_FOLDER
+    from projcat.engine.pipeline import today
+    from projcat.engine.search import SearchError
+    from projcat.engine.stamp import Stamp
+    from projcat.engine.verify import verify
 
     loaded = read_site(Paths(args.root))
     lang = _message_lang(args, loaded.site.language if loaded.site else None)
@@ -307,12 +307,12 @@ N_("verify.missing"), N_("verify.extra"), N_("verify.different")
 
 
 def _full_build(args: argparse.Namespace, out: Path, inputs: Inputs | None = None) -> tuple[int, BuildResult | None]:
-    from projcat.build import pipeline
-    from projcat.build.cache import BuildCache
-    from projcat.build.disk import DiskCache
-    from projcat.build.search import SearchError
     from projcat.content.settings import Paths
     from projcat.content.site_file import read_site
+    from projcat.engine import pipeline
+    from projcat.engine.cache import BuildCache
+    from projcat.engine.disk import DiskCache
+    from projcat.engine.search import SearchError
     from projcat.problems import OutputError
 
     # Read once: the build and the messages about it use the same settings.
@@ -417,8 +417,8 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from projcat.build.files import write_atomically
     from projcat.editors.fieldguide import editor_files
+    from projcat.engine.files import write_atomically
 
     site, lang = _site_or_problems(args)
     if site is None:
@@ -438,9 +438,9 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from projcat.build.stamp import today_in
     from projcat.content.settings import SiteConfig
     from projcat.editors.init import Given, ask_in_terminal, init_site
+    from projcat.engine.stamp import today_in
 
     given = Given(args.lang, args.organisation, args.title, args.languages, args.themes, args.base_url, args.host,
                   args.feedback_email)

@@ -21,7 +21,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from projcat.build import pipeline  # noqa: E402
+from projcat.engine import pipeline  # noqa: E402
 
 WORDS = ["kehittää", "palveluja", "asukkaiden", "kanssa", "kokeillaan", "uusia", "toimintamalleja", "kaupungin",
          "alueella", "yhteistyössä", "yritysten", "oppilaitosten", "ja", "järjestöjen", "kanssa"]

@@ -8,7 +8,7 @@ for python in .venv/bin/python .venv/Scripts/python.exe; do
     exec "$python" build.py check
   fi
 done
-if python3 -c 'import projcat.build.pipeline' 2>/dev/null; then
+if python3 -c 'import projcat.engine.pipeline' 2>/dev/null; then
   exec python3 build.py check
 fi
 # Not installed yet: say so in the site's words (the strings table needs no packages).

@@ -114,7 +114,7 @@ def fixture_site(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def built_fixture(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from projcat.build import pipeline
+    from projcat.engine import pipeline
 
     out = tmp_path_factory.mktemp("fixture") / "site"
     # With the search index, as a published build: the search page is checked as shipped.
@@ -124,7 +124,7 @@ def built_fixture(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def built_shipped(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from projcat.build import pipeline
+    from projcat.engine import pipeline
 
     out = tmp_path_factory.mktemp("shipped") / "site"
     pipeline.build(REPO, out, date(2021, 10, 26), search=True)

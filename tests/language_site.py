@@ -9,10 +9,10 @@ import dataclasses
 from pathlib import Path
 
 from conftest import FIXTURE_AS_OF, FIXTURE_SITE, copy_site
-from projcat.build import pipeline
-from projcat.build.output import write_site
 from projcat.catalogue import build_catalogue
 from projcat.content.records import Translation, ValidTranslation
+from projcat.engine import pipeline
+from projcat.engine.output import write_site
 
 LANGUAGES = ("fi", "sv", "en")
 # A word only the Swedish text of one project holds, for the search test.

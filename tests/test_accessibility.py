@@ -35,7 +35,7 @@ from a11y_checks import (
     width_problems,
 )
 from conftest import FIXTURE_AS_OF, FIXTURE_SITE, StaticServer, copy_site
-from projcat.build import pipeline
+from projcat.engine import pipeline
 from projcat.render.pages import THEME_DIR
 
 pytestmark = pytest.mark.browser

@@ -7,7 +7,7 @@ from typing import get_args
 import pytest
 
 from conftest import FIXTURE_AS_OF, FIXTURE_SITE
-from projcat.build import pipeline
+from projcat.engine import pipeline
 from projcat.render.addresses import FOLDER_INDEX, KEYED, Kind, PathWords, Urls, output_path
 from projcat.render.pages import plan_pages
 from projcat.render.views import build_views

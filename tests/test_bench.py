@@ -66,7 +66,7 @@ def test_corpus_is_deterministic_and_sizes_share_a_prefix(corpus_12: Path, tmp_p
 
 
 def test_corpus_records_are_realistic(tmp_path: Path) -> None:
-    from projcat.build import pipeline
+    from projcat.engine import pipeline
 
     corpus.write_corpus(tmp_path, 60)
     result = pipeline.check(tmp_path, corpus.AS_OF)

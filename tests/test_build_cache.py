@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli
-from projcat.build import disk as buildcache
-from projcat.build.cache import CacheStats
-from projcat.build.disk import DiskCache, cache_file
-from projcat.build.files import RACY_NS
+from projcat.engine import disk as buildcache
+from projcat.engine.cache import CacheStats
+from projcat.engine.disk import DiskCache, cache_file
+from projcat.engine.files import RACY_NS
 from projcat.render import parallel
 from projcat.render.markup import Renderer
 
@@ -147,7 +147,7 @@ def test_each_record_file_is_read_once_per_build(fixture_site: Path, tmp_path: P
     from collections import Counter
 
     from conftest import FIXTURE_AS_OF
-    from projcat.build import pipeline
+    from projcat.engine import pipeline
 
     opened: Counter[str] = Counter()
     real_open = builtins.open

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from projcat.build import cache, files
-from projcat.build.disk import DiskCache
-from projcat.build.memory import MemoryCache
+from projcat.engine import cache, files
+from projcat.engine.disk import DiskCache
+from projcat.engine.memory import MemoryCache
 from projcat.render.memo import RenderMemo
 
 

@@ -13,11 +13,11 @@ from language_site import multilingual_root
 
 from conftest import FIXTURE_AS_OF, REPO, copy_site
 from media_files import jpeg_with_gps, pdf
-from projcat.build import disk, pipeline, stamp
-from projcat.build.disk import DiskCache
 from projcat.content import documents, images
 from projcat.content.localtext import LocalText, site_languages
 from projcat.content.settings import Theme
+from projcat.engine import disk, pipeline, stamp
+from projcat.engine.disk import DiskCache
 
 
 def _cached(root: Path, out: Path) -> dict[str, bytes]:

@@ -16,7 +16,6 @@ import yaml
 
 from conftest import FIXTURE_AS_OF, FIXTURE_SITE, REPO, copy_site
 from preview_process import free_port
-from projcat.build import pipeline
 from projcat.content.records import Project, Translation
 from projcat.content.settings import Paths
 from projcat.content.site_file import load_site
@@ -24,6 +23,7 @@ from projcat.editors import decap
 from projcat.editors.cms import BODY, cms_config, widget_paths
 from projcat.editors.decap import CMS_FOLDER, DECAP_SERVER, install_bundle, local_backend, server_files, server_script
 from projcat.editors.schema import record_json_schema
+from projcat.engine import pipeline
 from projcat.problems import OutputError
 
 # With a host, so the site has a sitemap to keep the admin out of.
@@ -326,7 +326,7 @@ console.log(JSON.stringify({en: Object.fromEntries(flat(english)), fi: Object.fr
 
 
 def test_the_finnish_interface_translates_every_phrase_of_decaps_english() -> None:
-    from projcat.build.admin import ADMIN_SCRIPTS
+    from projcat.engine.admin import ADMIN_SCRIPTS
 
     bundle = install_bundle(REPO) / "decap-cms.js"
     done = subprocess.run(["node", "-e", _PHRASES_JS, str(bundle), str(ADMIN_SCRIPTS / "decap-fi.js")],

@@ -34,7 +34,7 @@ from site_edits import AS_OF, PROJECTS, PutImage, SetField, SetSiteText, SiteSta
 
 from media_files import jpeg_with_gps
 from projcat import cli
-from projcat.build import pipeline
+from projcat.engine import pipeline
 from projcat.preview.builder import Builder, Built
 
 SOAK = int(os.environ.get("PROJCAT_SOAK", "0"))

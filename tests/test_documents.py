@@ -8,7 +8,7 @@ from pathlib import Path
 
 from conftest import FIXTURE_AS_OF, run_cli
 from media_files import pdf
-from projcat.build import pipeline
+from projcat.engine import pipeline
 
 ALFA = "content/projects/alfa.md"
 DOCUMENT = "  - title: Väliraportti\n    url: /tiedostot/valiraportti.pdf\n"

@@ -18,13 +18,13 @@ from babel.messages.pofile import read_po
 
 from conftest import FIXTURE_SITE, REPO, copy_site, run_cli
 from media_files import jpeg_with_gps
-from projcat.build import pipeline
 from projcat.content.load import split_front_matter
 from projcat.content.records import Contact, Document, Funding, Project
 from projcat.content.settings import Accessibility, Paths, SiteConfig, SiteDocument, SupervisoryAuthority, Theme
 from projcat.content.site_file import load_site
 from projcat.editors.fieldguide import editor_files, example_front_matter, field_guide
 from projcat.editors.schema import doc_key, field_kind, record_json_schema, site_json_schema
+from projcat.engine import pipeline
 from projcat.languages import LANGUAGES
 from projcat.strings import LOCALE_DIR
 

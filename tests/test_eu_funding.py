@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, copy_site
-from projcat.build import pipeline
 from projcat.content.localtext import site_languages
 from projcat.content.records import Funding, Project
 from projcat.content.settings import Programme, SiteConfig
+from projcat.engine import pipeline
 from projcat.render.addresses import Urls
 from projcat.render.funding_blocks import funding_blocks, statement_lines
 from projcat.strings import Strings
@@ -197,7 +197,7 @@ def test_the_open_data_carries_programme_rules_code_aims_results_and_indicators(
 def test_a_cached_build_equals_a_cold_one_when_a_programme_changes(tmp_path: Path) -> None:
     """A programme's rules are an input of every page that names it: changing them in site.yaml
     remakes the page and its open data, with the cache as without it."""
-    from projcat.build.memory import MemoryCache
+    from projcat.engine.memory import MemoryCache
 
     site = copy_site(EXAMPLE, tmp_path / "src")
     cache = MemoryCache()

@@ -13,7 +13,7 @@ import pytest
 
 from a11y_checks import WCAG_TAGS, axe_violations, describe_violations, nu_errors, open_page
 from conftest import REPO, StaticServer
-from projcat.build import pipeline
+from projcat.engine import pipeline
 
 EXAMPLE = REPO / "examples" / "kaksikielinen"
 AS_OF = date(2026, 12, 6)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from conftest import REPO, run_cli
-from projcat.build import pipeline
+from projcat.engine import pipeline
 
 EXAMPLE = REPO / "examples" / "kaksikielinen"
 AS_OF = date(2025, 6, 15)

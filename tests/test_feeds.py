@@ -11,7 +11,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 from conftest import FIXTURE_AS_OF, REPO, run_cli
-from projcat.build import pipeline
+from projcat.engine import pipeline
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

@@ -31,10 +31,10 @@ import pytest
 
 from conftest import REPO
 from projcat import catalogue as catalogue_module
-from projcat.build import pipeline
 from projcat.catalogue import Catalogue, Entry
 from projcat.content.history import FileDates, History
 from projcat.content.settings import Paths
+from projcat.engine import pipeline
 from projcat.render import feeds
 from projcat.render.feeds import publish_languages
 from projcat.render.pages import make_environment, plan_languages, render_site, static_files

@@ -18,9 +18,9 @@ from language_site import build_languages, multilingual_root
 from test_history import git, git_site  # noqa: F401 - git_site is a fixture
 
 from conftest import FIXTURE_AS_OF, FIXTURE_SITE, run_cli
-from projcat.build import pipeline
-from projcat.build.search_order import stable_bundle
 from projcat.content.history import FileDates, History
+from projcat.engine import pipeline
+from projcat.engine.search_order import stable_bundle
 from projcat.render.meta import CONTENT_SECURITY_POLICY
 from projcat.render.opendata import defused
 
@@ -259,7 +259,7 @@ def test_a_build_for_a_past_date_shows_no_change_after_it(git_site: Path, tmp_pa
 def test_the_search_index_is_the_same_bytes_every_build(tmp_path: Path) -> None:
     """Pagefind writes its filter indexes in hash-map order; the build sorts them, so a
     rebuild of unchanged pages writes the very same files."""
-    from projcat.build.search import build_index
+    from projcat.engine.search import build_index
 
     out = tmp_path / "site"
     built = pipeline.build(FIXTURE_SITE, out, FIXTURE_AS_OF)

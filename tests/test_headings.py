@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURE_AS_OF
-from projcat.build import pipeline
+from projcat.engine import pipeline
 from projcat.render.headings import fit_headings
 
 

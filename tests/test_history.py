@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli
-from projcat.build import pipeline
 from projcat.catalogue import last_transition
 from projcat.content.history import parse_log, read_history
 from projcat.content.records import Project
+from projcat.engine import pipeline
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

@@ -11,8 +11,8 @@ from PIL import Image
 
 from conftest import FIXTURE_AS_OF, run_cli
 from media_files import corrupt_image, huge_png_header, jpeg_with_gps, png_with_alpha
-from projcat.build import images as build_images
-from projcat.build import pipeline
+from projcat.engine import images as build_images
+from projcat.engine import pipeline
 
 ALFA = "content/projects/alfa.md"
 

@@ -11,7 +11,7 @@ import pytest
 from a11y_checks import BEST_PRACTICE, WCAG_TAGS, axe_violations, describe_violations, local_page, nu_errors, open_page
 from conftest import FIXTURE_AS_OF, FIXTURE_SITE, StaticServer, copy_site
 from media_files import jpeg_with_gps, png_with_alpha
-from projcat.build import pipeline
+from projcat.engine import pipeline
 
 pytestmark = pytest.mark.browser
 

@@ -21,11 +21,11 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from conftest import run_cli
-from projcat.build import pipeline
 from projcat.content.load import split_front_matter
 from projcat.editors.cells import read_amount, read_date
 from projcat.editors.importer import ALIASES, columns
 from projcat.editors.sheets import Cell, Sheet
+from projcat.engine import pipeline
 
 SITE_YAML = """title: Hankkeet
 organisation: Hämeen liitto

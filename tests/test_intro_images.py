@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURE_AS_OF, FIXTURE_SITE, REPO, copy_site
-from projcat.build import pipeline
+from projcat.engine import pipeline
 
 BILINGUAL = REPO / "examples" / "kaksikielinen"
 # The intros of both sites, each given an image; every language of the bilingual site's.

@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, ExpectedFiles, run_cli
-from projcat.build import pipeline
+from projcat.engine import pipeline
 
 INVALID = REPO / "tests" / "fixtures" / "invalid"
 BASE = INVALID / "_base"

@@ -31,7 +31,7 @@ from a11y_checks import (
     width_problems,
 )
 from conftest import FIXTURE_AS_OF, REPO, StaticServer
-from projcat.build import pipeline
+from projcat.engine import pipeline
 from projcat.strings import LOCALE_DIR, message
 
 pytestmark = pytest.mark.browser

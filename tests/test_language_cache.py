@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, copy_site, run_cli
-from projcat.build import pipeline
-from projcat.build.disk import DiskCache
-from projcat.build.memory import MemoryCache
+from projcat.engine import pipeline
+from projcat.engine.disk import DiskCache
+from projcat.engine.memory import MemoryCache
 
 EXAMPLE = REPO / "examples" / "kaksikielinen"
 AS_OF = "2025-06-15"

@@ -16,8 +16,8 @@ import pytest
 from language_site import LANGUAGES, SWEDISH_WORD, TRANSLATIONS, multilingual_root, render_languages
 
 from conftest import FIXTURE_AS_OF, FIXTURE_SITE
-from projcat.build import pipeline
 from projcat.catalogue import build_catalogue, title_key
+from projcat.engine import pipeline
 from projcat.render.addresses import Urls
 
 

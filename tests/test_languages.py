@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURE_AS_OF, FIXTURE_SITE, copy_site, run_cli
-from projcat.build import pipeline
 from projcat.catalogue import title_key
 from projcat.cli import main
 from projcat.content.images import ImageUse, alt_problems
 from projcat.content.localtext import language_candidate
 from projcat.editors.cms import cms_config
+from projcat.engine import pipeline
 from projcat.languages import LANGUAGES, Language, PathWords, UnknownLanguage, language
 from projcat.render.addresses import Urls
 from projcat.render.formatting import format_day, locale_for

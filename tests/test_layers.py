@@ -26,10 +26,10 @@ _LOWER = ("languages", "strings", "problems", "content", "catalogue", "render")
 # What each part may import besides itself; the package itself (`projcat.__version__`) is open to all.
 ALLOWED: dict[str, frozenset[str]] = {
     **{part: frozenset(_LOWER[:index]) for index, part in enumerate(_LOWER)},
-    "build": frozenset((*_LOWER, "editors")),
-    "preview": frozenset((*_LOWER, "build")),
+    "engine": frozenset((*_LOWER, "editors")),
+    "preview": frozenset((*_LOWER, "engine")),
     "editors": frozenset(("languages", "strings", "problems", "content")),
-    "cli": frozenset((*_LOWER, "build", "preview", "editors")),
+    "cli": frozenset((*_LOWER, "engine", "preview", "editors")),
 }
 
 
@@ -141,22 +141,22 @@ def test_a_new_wrong_way_import_is_caught(tmp_path: Path) -> None:
         "render/pages.py": (
             "from typing import TYPE_CHECKING\n"
             "if TYPE_CHECKING:\n"
-            "    from projcat.build.cache import BuildCache\n"
+            "    from projcat.engine.cache import BuildCache\n"
         ),
-        "build/cache.py": "from projcat.render import pages\n",
-        "build/pipeline.py": "from projcat.preview.server import serve\n",
-        "preview/server.py": "from projcat.build import pipeline\nfrom projcat.render.views import Link\n",
+        "engine/cache.py": "from projcat.render import pages\n",
+        "engine/pipeline.py": "from projcat.preview.server import serve\n",
+        "preview/server.py": "from projcat.engine import pipeline\nfrom projcat.render.views import Link\n",
         "editors/schema.py": "from projcat.content.records import Project\nfrom projcat.catalogue import Entry\n",
         "cli.py": "from projcat.preview.server import serve\nfrom projcat.editors import schema\n",
         "changes.py": "",
     })
     assert offending_imports(package) == [
-        "projcat/build/pipeline.py:1: build.pipeline -> preview.server",
         "projcat/changes.py:1: projcat.changes has no layer",
         "projcat/content/load.py:4: content.load -> catalogue",
         "projcat/content/settings.py:1: content.settings -> content.records._helper (private)",
         "projcat/editors/schema.py:2: editors.schema -> catalogue",
-        "projcat/render/pages.py:3: render.pages -> build.cache",
+        "projcat/engine/pipeline.py:1: engine.pipeline -> preview.server",
+        "projcat/render/pages.py:3: render.pages -> engine.cache",
     ]
 
 

@@ -13,8 +13,8 @@ from PIL.PngImagePlugin import PngInfo
 
 from conftest import FIXTURE_AS_OF
 from media_files import corrupt_image, jpeg_with_gps, png_with_alpha
-from projcat.build import pipeline
-from projcat.build.memory import MemoryCache
+from projcat.engine import pipeline
+from projcat.engine.memory import MemoryCache
 from projcat.render.metadata import without_metadata
 
 XMP = (b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'

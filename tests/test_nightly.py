@@ -12,7 +12,7 @@ import subprocess
 from pathlib import Path
 
 from conftest import run_cli
-from projcat.build import stamp
+from projcat.engine import stamp
 
 BEFORE = "2025-06-15"
 # Alfa ends on 31.1.2026, so it has ended on the next day.

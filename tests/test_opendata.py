@@ -15,8 +15,8 @@ import jsonschema
 import pytest
 
 from conftest import FIXTURE_AS_OF, FIXTURE_SITE, REPO
-from projcat.build import pipeline
 from projcat.content.records import Contact, Document, Funding, Indicator, Project
+from projcat.engine import pipeline
 
 SITES = {
     "fixture": (FIXTURE_SITE, FIXTURE_AS_OF, "https://www.example.fi/hankkeet/"),

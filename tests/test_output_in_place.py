@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from projcat.build.output import write_site
+from projcat.engine.output import write_site
 
 
 def _digest(folder: Path) -> dict[str, str]:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURE_AS_OF, REPO
-from projcat.build import pipeline
+from projcat.engine import pipeline
 
 
 class _Head(HTMLParser):

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from conftest import FIXTURE_AS_OF
-from projcat.build import pipeline
+from projcat.engine import pipeline
 from projcat.preview.builder import CLOCK_CHECK_SECONDS, Builder, Built, Failed, seconds_to_next_clock_check
 from projcat.render.pages import THEME_DIR
 

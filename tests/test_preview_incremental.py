@@ -7,8 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from conftest import FIXTURE_AS_OF
-from projcat.build import pipeline
-from projcat.build.memory import MemoryCache
+from projcat.engine import pipeline
+from projcat.engine.memory import MemoryCache
 from projcat.preview.builder import Builder, Built, Failed
 from projcat.preview.sync import sync_folder
 

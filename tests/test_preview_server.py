@@ -208,7 +208,7 @@ def test_after_many_edits_the_served_site_equals_a_fresh_build(
 
     # A full build of the same sources, as `build` writes it (without the optional search index,
     # which the preview does not make).
-    from projcat.build import pipeline
+    from projcat.engine import pipeline
 
     out = tmp_path / "fresh"
     pipeline.build(fixture_site, out, FIXTURE_AS_OF)

@@ -90,7 +90,7 @@ def test_an_internal_error_is_one_line(fixture_site: Path) -> None:
     """A bug in the tool, not the content: one line that says so, exit 1, no traceback."""
     script = (
         "import sys\n"
-        "from projcat.build import pipeline\n"
+        "from projcat.engine import pipeline\n"
         "def broken(*args, **kwargs):\n"
         "    raise RuntimeError('renderer exploded\\nsecond line')\n"
         "pipeline.check = broken\n"

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from conftest import FIXTURE_AS_OF, run_cli
-from projcat.build import pipeline
+from projcat.engine import pipeline
 
 # A time long before any test runs: a rewritten file cannot keep it by accident.
 PAST_NS = 946_684_800 * 10**9  # 2000-01-01

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from projcat.build import pipeline
+from projcat.engine import pipeline
 from projcat.render.markup import Renderer
 
 DANGEROUS_BODIES = [

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from projcat.build import pipeline
+from projcat.engine import pipeline
 
 # Every project of the seed page, by slug, with the theme heading it sits under
 # there (None: listed under "Päättyneet hankkeet" with no theme).

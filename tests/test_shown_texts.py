@@ -18,7 +18,7 @@ import pytest
 from test_example_bilingual import AS_OF
 
 from conftest import REPO, copy_site
-from projcat.build import pipeline
+from projcat.engine import pipeline
 
 EXAMPLE = REPO / "examples" / "kaksikielinen"
 PREFIXES = {"fi": "", "sv": "sv/", "en": "en/"}

@@ -10,7 +10,7 @@ import pytest
 from language_site import multilingual_root, render_languages
 
 from conftest import FIXTURE_AS_OF, REPO
-from projcat.build import pipeline
+from projcat.engine import pipeline
 
 OLD_REPORT = """documents:
   - title: {fi: Vanha raportti, sv: Gammal rapport}

@@ -7,9 +7,9 @@ import re
 from pathlib import Path
 
 from conftest import FIXTURE_AS_OF, FIXTURE_SITE, REPO, copy_site
-from projcat.build import pipeline
 from projcat.content.images import locate
 from projcat.content.sitepaths import URL_SCHEME, is_site_path, static_file, static_target
+from projcat.engine import pipeline
 
 PACKAGE = REPO / "projcat"
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, run_cli
-from projcat.build import stamp
+from projcat.engine import stamp
 
 AS_OF = "2025-06-15"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURE_AS_OF, REPO, run_cli
-from projcat.build import pipeline
+from projcat.engine import pipeline
 from projcat.problems import ContentError
 from projcat.render.statement import derived_compliance
 

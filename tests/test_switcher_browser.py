@@ -11,7 +11,7 @@ import pytest
 
 from a11y_checks import WCAG_TAGS, axe_violations, describe_violations, open_page
 from conftest import FIXTURE_AS_OF, REPO, StaticServer
-from projcat.build import pipeline
+from projcat.engine import pipeline
 from projcat.strings import message
 
 pytestmark = pytest.mark.browser

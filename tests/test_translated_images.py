@@ -17,8 +17,8 @@ from language_site import multilingual_root
 
 from conftest import FIXTURE_AS_OF, run_cli
 from media_files import jpeg_with_gps, png_with_alpha
-from projcat.build import pipeline
-from projcat.build.memory import MemoryCache
+from projcat.engine import pipeline
+from projcat.engine.memory import MemoryCache
 
 PROJECTS = Path("content") / "projects"
 MAIN_IMAGE = "image:\n  src: kuvat/talkoot.jpg\n  alt: Asukkaat istuttavat puita puistossa\n  caption: Talkoot\n"

@@ -11,7 +11,7 @@ from test_translated_images import site_with_image
 
 from a11y_checks import BEST_PRACTICE, WCAG_TAGS, axe_violations, describe_violations, local_page, nu_errors, open_page
 from conftest import FIXTURE_AS_OF, StaticServer
-from projcat.build import pipeline
+from projcat.engine import pipeline
 
 pytestmark = pytest.mark.browser
 PAGES = ("sv/projekt/alfa/", "en/projects/alfa/", "sv/", "en/")

@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli
-from projcat.build import pipeline
-from projcat.build.files import RACY_NS
-from projcat.build.memory import MemoryCache
 from projcat.catalogue import Coverage, stale_translations, translation_coverage
 from projcat.content.history import FileDates, History
 from projcat.content.load import split_stem
 from projcat.content.records import Project, Translation, ValidRecord, ValidTranslation
+from projcat.engine import pipeline
+from projcat.engine.files import RACY_NS
+from projcat.engine.memory import MemoryCache
 
 SITE = """title: {fi: Hankkeet, sv: Projekt}
 organisation: {fi: Kaupunki, sv: Staden}

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from projcat.build import pipeline
+from projcat.engine import pipeline
 
 
 def _problems(site: Path) -> list[str]:

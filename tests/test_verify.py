@@ -8,9 +8,9 @@ from pathlib import Path
 
 from conftest import FIXTURE_AS_OF
 from projcat import cli
-from projcat.build import stamp
-from projcat.build.disk import DiskCache, load_store
-from projcat.build.verify import SHOWN, compare
+from projcat.engine import stamp
+from projcat.engine.disk import DiskCache, load_store
+from projcat.engine.verify import SHOWN, compare
 
 ARGS = ("build", "--no-search", "--as-of", FIXTURE_AS_OF.isoformat())
 

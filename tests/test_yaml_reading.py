@@ -8,8 +8,8 @@ import tracemalloc
 from datetime import date
 from pathlib import Path
 
-from projcat.build import pipeline
 from projcat.content.yamlread import MAX_RECOVERIES, read_yaml
+from projcat.engine import pipeline
 
 PLAIN = """---
 title: NO

@@ -19,11 +19,11 @@ from zoneinfo import ZoneInfo
 
 import jinja2
 
-from projcat.build import pipeline
-from projcat.build.memory import MemoryCache
 from projcat.content.history import History, read_history, state_files
 from projcat.content.load import display_path
 from projcat.content.settings import base_path
+from projcat.engine import pipeline
+from projcat.engine.memory import MemoryCache
 from projcat.preview.serving import only_fingerprints_differ
 from projcat.preview.sync import sync_folder
 from projcat.preview.watch import Snapshot, Source, differences, snapshot

@@ -57,8 +57,8 @@ from pathlib import Path
 import tornado.httpserver
 import tornado.web
 
-from projcat.build.output import remove_stale_temporaries
 from projcat.content.settings import Paths
+from projcat.engine.output import remove_stale_temporaries
 from projcat.preview.builder import Builder, seconds_to_next_clock_check
 from projcat.preview.handlers import ClientScript, ReloadSocket, SiteFiles
 from projcat.preview.serving import CLIENT_PATH, SOCKET_PATH, allowed_hosts

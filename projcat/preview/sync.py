@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
 
-from projcat.build.files import write_atomically
+from projcat.engine.files import write_atomically
 
 
 class UnsafePath(ValueError):

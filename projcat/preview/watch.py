@@ -32,8 +32,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from projcat.build.files import RACY_NS, StatKey, file_digest, settled
-from projcat.build.files import stat_key as _stat_key
+from projcat.engine.files import RACY_NS, StatKey, file_digest, settled
+from projcat.engine.files import stat_key as _stat_key
 
 # RACY_NS is named here too: a file changed that recently may change again without its
 # stat key changing, so its bytes are compared as well.

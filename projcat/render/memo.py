@@ -1,7 +1,7 @@
 """What rendering may ask of a memo: the little of a build cache that views and pages use.
 
 Owned by render, so render needs nothing from the build stage: the build's
-caches (`projcat.build.cache.BuildCache`) satisfy these protocols, and a
+caches (`projcat.engine.cache.BuildCache`) satisfy these protocols, and a
 page rendered through one is the same bytes as one rendered without.
 
 A memoised step is a function called with its arguments spelled out,

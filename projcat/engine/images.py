@@ -15,9 +15,9 @@ import io
 from pathlib import Path
 from typing import Any
 
-from projcat.build.files import CACHE_FOLDER, write_atomically
 from projcat.content.images import ImageFile
 from projcat.content.media import Media
+from projcat.engine.files import CACHE_FOLDER, write_atomically
 from projcat.render.addresses import output_path
 from projcat.render.images import Variant, variants
 

@@ -1,7 +1,7 @@
 """The file helpers every cache layer shares: where caches live, content digests,
 stat keys, the racy window and atomic writes.
 
-Only the standard library is used: `projcat.build.stamp` runs before anything
+Only the standard library is used: `projcat.engine.stamp` runs before anything
 heavy is imported, and `projcat.preview.watch` polls with these many times a
 second.
 

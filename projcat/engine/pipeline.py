@@ -1,7 +1,7 @@
 """check() and build(): load -> validate -> catalogue -> views -> render -> output.
 
 Nothing is written until every record is valid and every page rendered. A
-`BuildCache` (the interface of `projcat.build.cache`; the caller picks the
+`BuildCache` (the interface of `projcat.engine.cache`; the caller picks the
 implementation) lets a step reuse what an earlier build made from the same
 input; the output is the same bytes with or without one.
 """
@@ -14,12 +14,6 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from projcat.build.admin import admin_files
-from projcat.build.cache import BuildCache
-from projcat.build.images import image_files
-from projcat.build.memory import MemoryCache
-from projcat.build.output import WriteReport, check_output_folder, write_site
-from projcat.build.stamp import DEFAULT_TIME_ZONE, today_in
 from projcat.catalogue import Catalogue, build_catalogue, status_of
 from projcat.content.brand import brand_problems, logo_problems
 from projcat.content.history import History, read_history
@@ -32,6 +26,12 @@ from projcat.content.site_file import SiteFile, read_site
 from projcat.content.statement_checks import statement_problems
 from projcat.content.translations import Validated, join_translations
 from projcat.content.validate import collision_problems, validate_record
+from projcat.engine.admin import admin_files
+from projcat.engine.cache import BuildCache
+from projcat.engine.images import image_files
+from projcat.engine.memory import MemoryCache
+from projcat.engine.output import WriteReport, check_output_folder, write_site
+from projcat.engine.stamp import DEFAULT_TIME_ZONE, today_in
 from projcat.problems import ContentError, OutputError, Problem, has_errors, sort_problems
 from projcat.render.addresses import output_path
 from projcat.render.brand import with_brand
@@ -229,7 +229,7 @@ def _publish(versions: list[tuple[Views, Catalogue]], result: CheckResult, histo
 
 def _search_index(views: Views, files: dict[str, bytes], cache: BuildCache | None,
                   plan: list[Page]) -> dict[str, bytes]:
-    from projcat.build.search import build_index
+    from projcat.engine.search import build_index
 
     pages = [(page.output, files[page.output]) for page in plan if page.kind == "project"]
     # A multilingual site's pages are indexed each in the language of its `<html lang>`.

@@ -28,7 +28,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from projcat.build.files import write_temporary
+from projcat.engine.files import write_temporary
 from projcat.problems import OutputError
 
 _RENAME_EXCHANGE = 2

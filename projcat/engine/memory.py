@@ -1,7 +1,7 @@
 """Incremental rebuilds: reuse what did not change, redo only what did.
 
-`MemoryCache` implements `projcat.build.cache.BuildCache`. The preview owns
-one (never module state) for as long as it runs; `projcat.build.disk`
+`MemoryCache` implements `projcat.engine.cache.BuildCache`. The preview owns
+one (never module state) for as long as it runs; `projcat.engine.disk`
 builds one around a store loaded from `ROOT/.cache/` for each `build`. It
 keeps its entries in a `Store` (`MemoryStore` here: a dict per space); a
 cold build is the same code with an empty store. What it reuses:
@@ -39,8 +39,6 @@ from typing import Any, TypeVar
 
 from jinja2 import Environment, FileSystemBytecodeCache
 
-from projcat.build.cache import CacheStats, Store
-from projcat.build.files import InputFiles, StatKey, digest, settled, stat_key
 from projcat.content.inputs import recording
 from projcat.content.load import (
     MAX_FILE_BYTES,
@@ -55,6 +53,8 @@ from projcat.content.records import ValidRecord, ValidTranslation
 from projcat.content.settings import SiteConfig
 from projcat.content.validate import validate_record
 from projcat.content.yamlread import Document
+from projcat.engine.cache import CacheStats, Store
+from projcat.engine.files import InputFiles, StatKey, digest, settled, stat_key
 from projcat.problems import Problem
 from projcat.render.markup import Renderer
 from projcat.render.pages import template_fingerprint

@@ -27,10 +27,10 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TypeVar
 
-from projcat.build.cache import CacheStats
-from projcat.build.files import CACHE_FOLDER, write_atomically
-from projcat.build.memory import MemoryCache, MemoryStore
-from projcat.build.stamp import code_fingerprint
+from projcat.engine.cache import CacheStats
+from projcat.engine.files import CACHE_FOLDER, write_atomically
+from projcat.engine.memory import MemoryCache, MemoryStore
+from projcat.engine.stamp import code_fingerprint
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -111,7 +111,7 @@ _VALUE_CLASSES = frozenset({
 
 # The tool's modules of values (records, settings, views, pages, problems), and the store itself:
 # not the commands, the preview's server or anything else whose making could start something.
-_VALUE_MODULES = frozenset({"projcat.catalogue", "projcat.problems", "projcat.languages", "projcat.build.memory"})
+_VALUE_MODULES = frozenset({"projcat.catalogue", "projcat.problems", "projcat.languages", "projcat.engine.memory"})
 _VALUE_PACKAGES = ("projcat.content.", "projcat.render.")
 
 

@@ -36,8 +36,8 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from projcat import __version__
-from projcat.build.files import CACHE_FOLDER, RACY_NS, file_digest, settled, stat_key, write_atomically
-from projcat.build.files import digest as content_digest
+from projcat.engine.files import CACHE_FOLDER, RACY_NS, file_digest, settled, stat_key, write_atomically
+from projcat.engine.files import digest as content_digest
 
 # Re-exported: what a stamp trusts (the racy window) and where it lives are asked of it too.
 __all__ = ["CACHE_FOLDER", "RACY_NS", "Inputs", "Stamp", "Unknown", "code_fingerprint", "forget", "list_output",

@@ -22,8 +22,8 @@ when the step's whole input is the same as before:
   step's inputs beside the call: what the function may use is what it is given;
 - `finish_build`: the end of one build; what it reused and redid.
 
-Implementations: `projcat.build.memory.MemoryCache` (in memory, the
-preview's) and `projcat.build.disk.DiskCache` (the same kept in
+Implementations: `projcat.engine.memory.MemoryCache` (in memory, the
+preview's) and `projcat.engine.disk.DiskCache` (the same kept in
 `ROOT/.cache/` between runs, the build's). Both keep their entries in a
 `Store`: named spaces of keyed entries, so a store that keeps one entry per
 row or per file (for sites too large to load whole) can stand in for the

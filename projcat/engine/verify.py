@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from projcat.build import pipeline
-from projcat.build.files import file_digest
 from projcat.content.site_file import SiteFile
+from projcat.engine import pipeline
+from projcat.engine.files import file_digest
 
 # Paths listed in a report; a cache that went wrong tends to touch many files at once.
 SHOWN = 20

@@ -29,7 +29,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
-from projcat.build.search_order import stable_bundle
+from projcat.engine.search_order import stable_bundle
 from projcat.render.addresses import output_path
 
 # Pagefind ships ready-made interfaces; the site has its own small script,
