@@ -16,7 +16,7 @@ from datetime import date
 from importlib import metadata
 from pathlib import Path
 
-from measuring import BenchError
+from measuring import BenchError, GroupKiller, MemoryLimitExceeded, TreeSampler
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
@@ -89,14 +89,17 @@ def _free_port() -> int:
 
 
 def hugo_server_rebuilds(site: Path, work: Path, edit: Callable[[], None], as_of: date, edits: int,
-                         fast_render: bool, base_url: str | None = None, timeout: float = 600.0) -> list[float]:
+                         fast_render: bool, base_url: str | None = None, timeout: float = 600.0,
+                         limit: int | None = None) -> list[float]:
     """Hugo's own reported time (seconds) for rebuilding after each of `edits` calls of `edit`.
 
     With `fast_render` (Hugo's default, what an editor runs) Hugo re-renders the
     changed page and leaves the other pages that show it until a browser visits
     them; with no browser attached they stay stale. Without it
     (`--disableFastRender`) every page the change touches is rendered again,
-    which is what our rebuild must do. Rendered to disk, as ours writes.
+    which is what our rebuild must do. Rendered to disk, as ours writes. Hugo's
+    server holds the whole site in memory: past `limit` (bytes) it is stopped
+    and `MemoryLimitExceeded` raised.
     """
     destination, cache = work / "hugo-server-out", work / "hugo-server-cache"
     remove(destination)
@@ -105,8 +108,12 @@ def hugo_server_rebuilds(site: Path, work: Path, edit: Callable[[], None], as_of
     cmd[1:1] = ["server", "--bind", "127.0.0.1", "--port", str(_free_port())]
     if not fast_render:
         cmd.insert(2, "--disableFastRender")
+    started = time.monotonic()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            env=hugo_env(as_of))
+                            env=hugo_env(as_of), start_new_session=True)
+    killer = GroupKiller(proc.pid)
+    sampler = TreeSampler(proc.pid, interval=0.1, limit=limit, on_exceeded=killer.kill)
+    server = "hugo server" + ("" if fast_render else " --disableFastRender")
     lines: queue.Queue[str] = queue.Queue()
     seen: list[str] = []
 
@@ -120,6 +127,9 @@ def hugo_server_rebuilds(site: Path, work: Path, edit: Callable[[], None], as_of
     def wait_for(predicate: Callable[[str], bool], what: str) -> str:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
+            if sampler.exceeded:
+                assert limit is not None
+                raise MemoryLimitExceeded(server, limit, time.monotonic() - started)
             try:
                 line = lines.get(timeout=0.5)
             except queue.Empty:
@@ -132,6 +142,7 @@ def hugo_server_rebuilds(site: Path, work: Path, edit: Callable[[], None], as_of
         raise BenchError(f"hugo server: no {what}; its output ended with:\n{''.join(seen[-30:])}")
 
     try:
+        sampler.__enter__()
         wait_for(lambda line: HUGO_READY in line, "ready message")
         times = []
         for _ in range(edits):
@@ -144,9 +155,11 @@ def hugo_server_rebuilds(site: Path, work: Path, edit: Callable[[], None], as_of
             times.append(float(match.group(1)) / 1000)
         return times
     finally:
+        sampler.__exit__()
         proc.terminate()
         try:
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+        killer.reaped()
