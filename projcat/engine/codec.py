@@ -5,7 +5,10 @@ standard library's value types. `encode` writes one as JSON in which
 everything beyond a string, number, boolean or null is an array whose first
 item says what it is: a small number for a built-in kind (list, tuple, dict,
 date, bytes, Markup...), or, for the tool's own classes, one of the kinds
-below and the class's `module:name`.
+below and the class's `module:name`. Long texts and bytes (a page, a
+converted body) follow the JSON, after its one line break, as they are, and
+the JSON gives where each begins and ends: escaping them into JSON strings
+and out again was a large part of the time a store took.
 
 `decode` makes values only. A class name is looked up only in the tool's
 modules of values (the same ones the pickled cache once allowed), and only a

@@ -182,7 +182,7 @@ def load_store(root: Path) -> StoredStore | None:
             if version is None or version[0] != _version():
                 return None
             return _read(connection)
-    except (sqlite3.Error, Untrusted, TypeError, ValueError):
+    except Exception:  # damaged, foreign or hostile (`Untrusted`): whatever the reason, not trusted
         return None
 
 
