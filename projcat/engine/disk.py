@@ -15,12 +15,12 @@ the JSON of `projcat.engine.codec`: nothing in it is unpickled, and reading it
 makes values of the tool's own classes only, so a cache folder copied from
 someone else cannot run code. Values shared by many entries (a project's
 view, its catalogue entry, the site's settings) are rows of their own, by
-digest. Every row is read in one query when the build starts: the build asks
-about every record anyway, and one query was faster than a query per entry
-(ARCHITECTURE.md gives the figures). A build then writes, in one
-transaction, only the entries it made, replaced or swept away: a rebuild
-after one edit writes that record's rows and the lists showing it, not the
-whole store.
+digest. Every row is read in one query and decoded when the build starts, so
+a row that cannot be trusted makes the whole store untrusted before anything
+is built from it (ARCHITECTURE.md compares this with reading rows lazily).
+A build then writes, in one transaction, only the entries it made, replaced
+or swept away: a rebuild after one edit writes that record's rows and the
+lists showing it, not the whole store.
 """
 
 from __future__ import annotations
