@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import pickle
+import json
 import shutil
+import sqlite3
+from contextlib import closing
 from importlib import metadata
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from projcat.content import documents, images
 from projcat.content.localtext import LocalText, site_languages
 from projcat.content.settings import Theme
 from projcat.engine import disk, pipeline, stamp
+from projcat.engine.cache import CacheStats
 from projcat.engine.disk import DiskCache
 
 
@@ -108,27 +110,37 @@ def test_texts_differing_in_one_language_only_are_different_settings() -> None:
     assert first.model_dump_json() != second.model_dump_json()
 
 
-class _Planted:
-    """What a hostile cache file might hold: a value whose loading calls a function."""
-
-    def __init__(self, marker: Path) -> None:
-        self.marker = marker
-
-    def __reduce__(self) -> tuple[object, tuple[str]]:
-        return os.mkdir, (str(self.marker),)
+# What a hostile store might name: functions that would run a command or make the marker
+# folder, classes that are not values, the tool's own code that is not a value class.
+HOSTILE = ["os:system", "posix:mkdir", "subprocess:run", "builtins:exec", "projcat.cli:main",
+           "projcat.content.load:read_record", "projcat.render.markup:Renderer", "pathlib:Path"]
 
 
-def test_a_cache_file_naming_a_function_is_not_run_and_the_build_is_made_cold(fixture_site: Path,
-                                                                             tmp_path: Path) -> None:
+@pytest.mark.parametrize("name", HOSTILE)
+@pytest.mark.parametrize("where", ["entry", "shared"])
+def test_a_cache_file_naming_a_function_is_not_run_and_the_build_is_made_cold(fixture_site: Path, tmp_path: Path,
+                                                                             name: str, where: str) -> None:
     first = _cached(fixture_site, tmp_path / "first")
     marker = tmp_path / "ran"
-    cache = disk.cache_file(fixture_site)
-    magic, version, _ = cache.read_bytes().split(b"\n", 2)  # the header this tool writes, kept
-    cache.write_bytes(magic + b"\n" + version + b"\n" + pickle.dumps(_Planted(marker)))
+    command = f"mkdir {marker}"
+    database = disk.cache_file(fixture_site)
+    with closing(sqlite3.connect(database)) as db:
+        # The tool's own version row is kept: only the planted row can make the store untrusted.
+        for kind in range(20, 26):
+            planted = json.dumps([0, [kind, name, command], [kind, name, str(marker)], [kind, name, [0, command]]])
+            if where == "entry":
+                db.execute("INSERT OR REPLACE INTO entry (space, key, value) VALUES ('page', ?, ?)",
+                           (json.dumps(f"planted-{kind}"), planted.encode()))
+            else:
+                digest = db.execute("SELECT digest FROM shared LIMIT 1").fetchone()[0]
+                db.execute("UPDATE shared SET value = ? WHERE digest = ?", (planted.encode(), digest))
+        db.commit()
     assert disk.load_store(fixture_site) is None
     assert not marker.exists()
-    assert _cached(fixture_site, tmp_path / "second") == first
+    second = _cached(fixture_site, tmp_path / "second")
     assert not marker.exists()
+    assert second == first == _cold(fixture_site, tmp_path / "cold")
+    assert disk.load_store(fixture_site) is not None, "the refused store is replaced by a trusted one"
 
 
 def test_a_link_pointed_at_another_photo_is_a_change(fixture_site: Path, tmp_path: Path) -> None:
@@ -150,8 +162,9 @@ def test_a_link_pointed_at_another_photo_is_a_change(fixture_site: Path, tmp_pat
 
 @pytest.mark.parametrize("site", ["shipped", "bilingual"])
 def test_the_saved_cache_of_a_real_site_loads_again(site: str, tmp_path: Path) -> None:
-    """A value class the restricted unpickler does not know makes every build cold, silently:
-    the shipped site and the bilingual example (EU funding, translations, images) must load."""
+    """A value class the store's codec does not know makes every build cold, silently: the
+    shipped site's and the bilingual example's (EU funding, translations, images) stores must
+    load, and the next build must reuse what they keep."""
     root = tmp_path / "site-src"
     if site == "shipped":
         root.mkdir()
@@ -159,5 +172,13 @@ def test_the_saved_cache_of_a_real_site_loads_again(site: str, tmp_path: Path) -
         shutil.copytree(REPO / "content", root / "content")
     else:
         copy_site(REPO / "examples" / "kaksikielinen", root)
-    _cached(root, tmp_path / "out")
-    assert disk.load_store(root) is not None
+    first = DiskCache.load(root)
+    files = pipeline.build(root, tmp_path / "out", FIXTURE_AS_OF, cache=first).files
+    again = DiskCache.load(root)
+    assert not again.store.fresh, "the saved store is loaded"
+    finished: list[CacheStats] = []
+    real_finish = again.finish_build
+    again.finish_build = lambda sweep=True: finished.append(real_finish(sweep)) or finished[-1]  # type: ignore[method-assign]
+    assert pipeline.build(root, tmp_path / "again", FIXTURE_AS_OF, cache=again).files == files
+    assert finished[0].pages_reused > 0 and finished[0].pages_rendered == []
+    assert finished[0].records_parsed == [] and finished[0].views_made == []

@@ -24,10 +24,8 @@ when the step's whole input is the same as before:
 
 Implementations: `projcat.engine.memory.MemoryCache` (in memory, the
 preview's) and `projcat.engine.disk.DiskCache` (the same kept in
-`ROOT/.cache/` between runs, the build's). Both keep their entries in a
-`Store`: named spaces of keyed entries, so a store that keeps one entry per
-row or per file (for sites too large to load whole) can stand in for the
-in-memory one without the caches changing.
+`ROOT/.cache/build.sqlite` between runs, one row per entry, the build's).
+Both keep their entries in a `Store`: named spaces of keyed entries.
 """
 
 from __future__ import annotations
@@ -77,11 +75,13 @@ class CacheStats:
 class Store(Protocol):
     """Where a cache keeps its entries: spaces ("records", "pages", ...) of entries by key.
 
-    Keys are hashable and values picklable. A space is a mapping so the
-    in-memory store costs nothing over a dict; a store that keeps each
-    entry apart (a database row, a file) reads and writes one entry per
-    key, and a cache puts an entry back after changing it, never relying on
-    a changed value being seen through the mapping."""
+    Keys are hashable, and keys and values are made of what
+    `projcat.engine.codec` can write (the tool's value classes and the
+    standard library's value types). A space is a mapping so the in-memory
+    store costs nothing over a dict; a store that keeps each entry apart (a
+    database row, a file) writes one entry per key set or removed, and a
+    cache puts an entry back after changing it, never relying on a changed
+    value being seen through the mapping."""
 
     def space(self, name: str) -> MutableMapping[Hashable, Any]:
         ...

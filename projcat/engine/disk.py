@@ -2,33 +2,41 @@
 
 `DiskCache` is a `BuildCache` built around a `MemoryCache` (parsed records,
 validation, Markdown HTML, project views, page bytes; each reused only while
-its whole input is equal) whose store is loaded from `ROOT/.cache/` when the
-build starts and saved there, as the cache's `snapshot()`, when a successful
-build redid enough to be worth it. What it keeps is keyed by the tool
-itself: a cache written by another version of the code or the built-in
-theme is never loaded, and one that cannot be read for any reason is set
-aside and rebuilt from nothing.
+its whole input is equal) whose store is loaded from `ROOT/.cache/build.sqlite`
+when the build starts, and whose changed entries are written back there when
+a successful build changed any. What it keeps is keyed by the tool itself: a
+cache written by another version of the code or the built-in theme is never
+loaded, and one that cannot be read for any reason is set aside and rebuilt
+from nothing. Either way the build is made cold, and correctly.
 
-The store is a pickle: local build state in the site's own folder (ignored
-by git), like any build tool's. It is loaded with `ValuesOnly`, which makes
-the tool's own classes and a few standard value types and refuses any other
-name a file might hold (a function to call), so a cache folder copied from
-someone else cannot run code; a refused file is a cold build.
-A store keeping one entry per record could replace it for very large sites:
-`MemoryCache` reaches its entries only through `Store.space`.
+The store is an SQLite database (local build state in the site's own folder,
+ignored by git) with one row per entry, keyed by (space, key), its value in
+the JSON of `projcat.engine.codec`: nothing in it is unpickled, and reading it
+makes values of the tool's own classes only, so a cache folder copied from
+someone else cannot run code. Values shared by many entries (a project's
+view, its catalogue entry, the site's settings) are rows of their own, by
+digest. Every row is read in one query and decoded when the build starts, so
+a row that cannot be trusted makes the whole store untrusted before anything
+is built from it (ARCHITECTURE.md compares this with reading rows lazily).
+A build then writes, in one transaction, only the entries it made, replaced
+or swept away: a rebuild after one edit writes that record's rows and the
+lists showing it, not the whole store.
 """
 
 from __future__ import annotations
 
 import gc
-import pickle
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import AbstractContextManager, contextmanager
+import os
+import sqlite3
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from contextlib import AbstractContextManager, closing, contextmanager
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from projcat.engine import codec
 from projcat.engine.cache import CacheStats
-from projcat.engine.files import CACHE_FOLDER, write_atomically
+from projcat.engine.codec import Sharing, Untrusted
+from projcat.engine.files import CACHE_FOLDER
 from projcat.engine.memory import MemoryCache, MemoryStore
 from projcat.engine.stamp import code_fingerprint
 
@@ -42,9 +50,19 @@ if TYPE_CHECKING:
     from projcat.problems import Problem
     from projcat.render.markup import Renderer
 
-FORMAT = 3
-_MAGIC = b"projcat-build-cache\n"
+# The layout of the database and the codec's; with the code's fingerprint, what a store must match.
+FORMAT = 4
 T = TypeVar("T")
+
+_SCHEMA = (
+    "CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "CREATE TABLE entry (space TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL, PRIMARY KEY (space, key));"
+    "CREATE TABLE shared (digest TEXT PRIMARY KEY, value BLOB NOT NULL);"
+    # Which shared values each entry refers to: one no entry uses is deleted.
+    "CREATE TABLE uses (space TEXT NOT NULL, key TEXT NOT NULL, digest TEXT NOT NULL);"
+    "CREATE INDEX uses_entry ON uses (space, key);"
+    "CREATE INDEX uses_digest ON uses (digest)"
+)
 
 
 @contextmanager
@@ -63,93 +81,151 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-# A cache missing the results of at most a hundredth of the records is not rewritten:
-# redoing them costs the next build less than saving every record again now.
-SMALL_CHANGE_SHARE = 100
+def worth_saving(stats: CacheStats) -> bool:
+    """Whether a build changed what the cache holds: only then is anything written."""
+    return stats.changed_anything
 
 
-def worth_saving(stats: CacheStats, records: int) -> bool:
-    """Whether a build redid enough that the next one should not have to redo it again.
-
-    The cache on disk is what the last saved build knew. A build that
-    redid only a few records' work (an edited record: its parse, view, page
-    and list items) leaves it as it is, so a rebuild after one edit does not
-    spend seconds rewriting thousands of unchanged records; the builds after
-    it redo those few records again (milliseconds each) until their number
-    passes the limit, and then one of them saves. Every kept result is
-    checked against its inputs when used, so a cache that lags behind only
-    saves less work, never changes a byte of the output.
-    """
-    if not stats.changed_anything:
-        return False
-    if "search-index" in stats.files_made:
-        return True  # the search index takes seconds to make again, whatever changed
-    limit = records // SMALL_CHANGE_SHARE
-    # Work done per project; the lists showing a changed project are made again anyway. A changed
-    # template remakes every project's list item (a piece), so it counts here too.
-    redone = (len(stats.records_parsed), len(stats.records_validated), len(stats.media_checked), len(stats.views_made),
-              len(stats.data_made), stats.pieces_made)
-    return max(redone) > limit
-
-
-def _header() -> bytes:
-    """Names the cache's own format and the tool that wrote it."""
-    return _MAGIC + f"{FORMAT}:{code_fingerprint()}\n".encode()
+def _version() -> str:
+    """Names the store's own format and the tool that wrote it."""
+    return f"{FORMAT}:{code_fingerprint()}"
 
 
 def cache_file(root: Path) -> Path:
-    return root / CACHE_FOLDER / "build.pickle"
+    return root / CACHE_FOLDER / "build.sqlite"
 
 
-# Classes outside the tool's own a kept value may be made of; nothing else is looked up.
-_VALUE_CLASSES = frozenset({
-    ("builtins", "set"), ("builtins", "frozenset"), ("builtins", "bytearray"), ("builtins", "slice"),
-    ("collections", "OrderedDict"), ("datetime", "date"), ("datetime", "datetime"), ("datetime", "timedelta"),
-    ("datetime", "timezone"), ("decimal", "Decimal"), ("markupsafe", "Markup"), ("pathlib", "Path"),
-    ("pathlib", "PosixPath"), ("pathlib", "PurePosixPath"), ("pathlib", "WindowsPath"),
-})
-
-# The tool's modules of values (records, settings, views, pages, problems), and the store itself:
-# not the commands, the preview's server or anything else whose making could start something.
-_VALUE_MODULES = frozenset({"projcat.catalogue", "projcat.problems", "projcat.languages", "projcat.engine.memory"})
-_VALUE_PACKAGES = ("projcat.content.", "projcat.render.")
+def _files(root: Path) -> list[Path]:
+    """The database and the journal files SQLite keeps beside it."""
+    database = cache_file(root)
+    return [database, *(database.with_name(database.name + tail) for tail in ("-wal", "-shm", "-journal"))]
 
 
-class ValuesOnly(pickle.Unpickler):
-    """An unpickler that makes values only: the classes of the tool's values and a few of the standard
-    library's value types, never a function or any other callable a hostile file might name.
+class TrackedSpace(dict[Hashable, Any]):
+    """A space of a `StoredStore`: a dict that notes every key set or removed since it was loaded.
 
-    The cache is local build state the tool wrote into the site's own ignored folder, but a site
-    folder is something people copy and share: loading one must not run code it names."""
+    Reading costs what a dict's does; `MemoryCache` puts an entry back after changing it
+    (the `Store` protocol), so the keys noted are exactly the entries to write."""
 
-    def find_class(self, module: str, name: str) -> Any:
-        if (module, name) in _VALUE_CLASSES or module in _VALUE_MODULES or module.startswith(_VALUE_PACKAGES):
-            found = super().find_class(module, name)
-            if isinstance(found, type):
-                return found
-        raise pickle.UnpicklingError(f"not a value a build cache keeps: {module}.{name}")
+    def __init__(self, entries: Iterable[tuple[Hashable, Any]] = ()) -> None:
+        super().__init__(entries)
+        self.changed: set[Hashable] = set()
+
+    def __setitem__(self, key: Hashable, value: Any) -> None:
+        self.changed.add(key)
+        super().__setitem__(key, value)
+
+    def __delitem__(self, key: Hashable) -> None:
+        self.changed.add(key)
+        super().__delitem__(key)
+
+    def pop(self, key: Hashable, *default: Any) -> Any:
+        self.changed.add(key)
+        return super().pop(key, *default)
+
+    def setdefault(self, key: Hashable, default: Any = None) -> Any:
+        if key not in self:
+            self.changed.add(key)
+        return super().setdefault(key, default)
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        for key, value in dict(*args, **kwargs).items():
+            self[key] = value
+
+    def popitem(self) -> tuple[Hashable, Any]:
+        key, value = super().popitem()
+        self.changed.add(key)
+        return key, value
+
+    def clear(self) -> None:
+        self.changed.update(self)
+        super().clear()
 
 
-def load_store(root: Path) -> MemoryStore | None:
+class StoredStore(MemoryStore):
+    """The entries of `ROOT/.cache/build.sqlite` in memory, noting what changed since they were read.
+
+    `fresh`: nothing was loaded (no store, or one that cannot be trusted), so saving writes a new
+    database instead of changing the old one. `sharing` knows the shared values read, by identity."""
+
+    def __init__(self, spaces: dict[str, TrackedSpace] | None = None, fresh: bool = True,
+                 sharing: Sharing | None = None) -> None:
+        super().__init__(spaces)  # type: ignore[arg-type]
+        self.fresh = fresh
+        self.sharing = Sharing() if sharing is None else sharing
+
+    def space(self, name: str) -> TrackedSpace:
+        found = self._spaces.get(name)
+        if found is None:
+            found = self._spaces[name] = TrackedSpace()
+        return found  # type: ignore[return-value]
+
+    def spaces(self) -> dict[str, TrackedSpace]:
+        return self._spaces  # type: ignore[return-value]
+
+
+def _connect(database: Path) -> sqlite3.Connection:
+    connection = sqlite3.connect(database, isolation_level=None, timeout=30)
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA synchronous=NORMAL")
+    return connection
+
+
+def load_store(root: Path) -> StoredStore | None:
     """The store kept for `root`, or `None` when there is none that can be trusted."""
-    header = _header()
-    try:
-        # Read as it is unpickled: the whole file at once would be hundreds of megabytes more.
-        with open(cache_file(root), "rb") as stream, collector_paused():
-            if stream.read(len(header)) != header:
-                return None
-            store = ValuesOnly(stream).load()
-    except Exception:
+    database = cache_file(root)
+    if not database.is_file():
         return None
-    return store if isinstance(store, MemoryStore) else None
+    try:
+        with closing(sqlite3.connect(f"{database.as_uri()}?mode=ro", uri=True)) as connection, collector_paused():
+            version = connection.execute("SELECT value FROM meta WHERE name = 'version'").fetchone()
+            if version is None or version[0] != _version():
+                return None
+            return _read(connection)
+    except Exception:  # damaged, foreign or hostile (`Untrusted`): whatever the reason, not trusted
+        return None
+
+
+def _read(connection: sqlite3.Connection) -> StoredStore:
+    texts: dict[str, bytes] = dict(connection.execute("SELECT digest, value FROM shared"))
+    made: dict[str, Any] = {}
+    sharing = Sharing()
+    # The shared value being made, and the shared values each refers to.
+    making: list[str] = []
+    inside: dict[str, set[str]] = {}
+
+    def resolve(digest: str) -> Any:
+        if making:
+            inside[making[-1]].add(digest)
+        if digest in made:
+            return made[digest]
+        text = texts.get(digest)
+        if text is None or digest in making:
+            raise Untrusted(f"no shared value {digest}")
+        making.append(digest)
+        inside[digest] = set()
+        made[digest] = value = codec.decode(text, resolve)
+        making.pop()
+        sharing.known[id(value)] = (value, digest)
+        return value
+
+    spaces: dict[str, TrackedSpace] = {}
+    for space, key, value in connection.execute("SELECT space, key, value FROM entry"):
+        found = spaces.get(space)
+        if found is None:
+            found = spaces[space] = TrackedSpace()
+        dict.__setitem__(found, codec.decode(key), codec.decode(value, resolve))
+    sharing.learn(inside)
+    return StoredStore(spaces, fresh=False, sharing=sharing)
 
 
 class DiskCache:
     """A `BuildCache` kept in `ROOT/.cache/` between runs; see the module docstring."""
 
-    def __init__(self, root: Path, store: MemoryStore | None = None) -> None:
+    def __init__(self, root: Path, store: StoredStore | None = None) -> None:
         self.root = root
-        self.memory = MemoryCache(store, templates_folder=root / CACHE_FOLDER / "templates")
+        self.store = StoredStore() if store is None else store
+        self.memory = MemoryCache(self.store, templates_folder=root / CACHE_FOLDER / "templates")
 
     @classmethod
     def load(cls, root: Path) -> DiskCache:
@@ -157,21 +233,70 @@ class DiskCache:
         return cls(root, load_store(root))
 
     def save(self) -> None:
-        """Write atomically: a build killed while saving leaves the old cache or none, never half."""
-        state = self.memory.snapshot()
+        """Write the entries this build changed, in one transaction: a build killed while saving
+        leaves the store as it was, and a new store without its version row is not trusted."""
+        store = self.store
+        if store.fresh:
+            for file in _files(self.root):
+                file.unlink(missing_ok=True)
+            cache_file(self.root).parent.mkdir(parents=True, exist_ok=True)
+        database = cache_file(self.root)
+        with collector_paused(), closing(_connect(database)) as connection:
+            if store.fresh:
+                os.chmod(database, 0o600)
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                if store.fresh:
+                    for statement in _SCHEMA.split(";"):
+                        connection.execute(statement)
+                self._write(connection)
+                connection.execute("INSERT OR REPLACE INTO meta (name, value) VALUES ('version', ?)", (_version(),))
+                connection.execute("COMMIT")
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+        store.fresh = False
+        for space in store.spaces().values():
+            space.changed = set()
 
-        def dump(stream: IO[bytes]) -> None:
-            stream.write(_header())
-            with collector_paused():
-                pickle.dump(state, stream, protocol=pickle.HIGHEST_PROTOCOL)
-
-        write_atomically(cache_file(self.root), dump, mode=0o600)
+    def _write(self, connection: sqlite3.Connection) -> None:
+        store, memory = self.store, self.memory
+        sharing = store.sharing
+        fresh = store.fresh
+        written: list[tuple[str, str, bytes]] = []
+        removed: list[tuple[str, str]] = []
+        uses: list[tuple[str, str, str]] = []
+        for name, space in store.spaces().items():
+            keys = list(space) if fresh else sorted(space.changed, key=codec.encode_key)
+            for key in keys:
+                text_key = codec.encode_key(key)
+                removed.append((name, text_key))
+                value = memory.persisted(name, key, space[key]) if key in space else None
+                if value is None:
+                    continue
+                sharing.used = set()
+                written.append((name, text_key, codec.encode(value, sharing)))
+                uses.extend((name, text_key, digest) for digest in sorted(sharing.used))
+        dropped: set[str] = set()
+        if not fresh:
+            for name, text_key in removed:
+                dropped.update(row[0] for row in connection.execute(
+                    "SELECT digest FROM uses WHERE space = ? AND key = ?", (name, text_key)))
+            connection.executemany("DELETE FROM uses WHERE space = ? AND key = ?", removed)
+            connection.executemany("DELETE FROM entry WHERE space = ? AND key = ?", removed)
+        connection.executemany("INSERT INTO entry (space, key, value) VALUES (?, ?, ?)", written)
+        connection.executemany("INSERT INTO uses (space, key, digest) VALUES (?, ?, ?)", uses)
+        # Shared values first written now, and those that no entry uses any more.
+        connection.executemany("INSERT OR IGNORE INTO shared (digest, value) VALUES (?, ?)", sharing.new.items())
+        sharing.new = {}
+        connection.executemany(
+            "DELETE FROM shared WHERE digest = ? AND NOT EXISTS (SELECT 1 FROM uses WHERE uses.digest = shared.digest)",
+            [(digest,) for digest in sorted(dropped)])
 
     def finish_build(self, sweep: bool = True) -> CacheStats:
-        """As `MemoryCache.finish_build`; a successful build that redid enough is saved for the next."""
-        records = self.memory.records_seen()
+        """As `MemoryCache.finish_build`; a successful build that changed what is kept writes the change."""
         stats = self.memory.finish_build(sweep)
-        if sweep and worth_saving(stats, records):
+        if sweep and (worth_saving(stats) or self.store.fresh):
             self.save()
         return stats
 

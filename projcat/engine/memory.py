@@ -98,8 +98,8 @@ def static_listing(root: Path) -> StaticListing:
 
 
 class MemoryStore:
-    """A `Store` in memory: one dict per space. Picklable as a whole, which is how the
-    build's disk cache keeps it."""
+    """A `Store` in memory: one dict per space. The build's disk cache keeps its entries
+    in SQLite (`projcat.engine.disk`) and holds them in one of these while it runs."""
 
     def __init__(self, spaces: dict[str, dict[Hashable, Any]] | None = None) -> None:
         self._spaces: dict[str, dict[Hashable, Any]] = {} if spaces is None else spaces
@@ -379,18 +379,15 @@ class MemoryCache:
         stats, self.stats = self.stats, CacheStats()
         return stats
 
-    def records_seen(self) -> int:
-        """How many record files this build has read so far."""
-        return len(self._seen_records)
-
-    def snapshot(self) -> MemoryStore:
-        """What is worth keeping for a later run, as a new store sharing the kept values.
+    def persisted(self, space: str, key: Hashable, value: Any) -> Any:
+        """What of an entry is worth keeping for a later run, or `None` for nothing.
 
         Records lose their positioned parse (see `_Record.lightened`): a record
         whose media or validation must be made again is parsed again. The open
         data files are left out, as they are joined again from their kept lines
         in a moment and saving them twice is slow."""
-        spaces = {name: self.store.space(name) for name in (*STEPS, "settings", "html", "inputs", "decoded")}
-        spaces["records"] = {path: record.lightened() for path, record in self._records.items()}
-        spaces["files"] = {name: item for name, item in spaces["files"].items() if name != "publish"}
-        return MemoryStore(spaces)  # type: ignore[arg-type]
+        if space == "records":
+            return value.lightened()
+        if space == "files" and key == "publish":
+            return None
+        return value
