@@ -58,8 +58,10 @@ class Media:
 
     def only(self, slug: str, documents: Iterable[str]) -> Media:
         """The part of this a page of `slug` listing `documents` can show."""
-        return Media({(slug, src): image for src, image in self.images_of(slug)},
-                     {url: self.documents[url] for url in documents if url in self.documents})
+        images = {(slug, src): image for src, image in self.images_of(slug)}
+        shown = {url: self.documents[url] for url in documents if url in self.documents}
+        # Most records use no local file: one shared value, compared once per build by the cache.
+        return Media(images, shown) if images or shown else NO_MEDIA
 
 
 NO_MEDIA = Media()

@@ -38,7 +38,15 @@ from projcat.render.brand import with_brand
 from projcat.render.feeds import publish_languages
 from projcat.render.markup import Renderer
 from projcat.render.metadata import is_image_name, without_metadata
-from projcat.render.pages import Page, fingerprint, make_environment, plan_languages, render_site, static_files
+from projcat.render.pages import (
+    Page,
+    fingerprint,
+    make_environment,
+    plan_languages,
+    render_site,
+    static_files,
+    with_data_files,
+)
 from projcat.render.parts import shown
 from projcat.render.views import Views, build_views, with_data_sizes
 
@@ -182,7 +190,7 @@ def render(
     generated = _publish(list(zip(versions, catalogues, strict=True)), result, history, cache, pages)
     for version in versions:
         with_data_sizes(version, generated)
-    pages = plan_languages(versions)
+    pages = with_data_files(pages, versions)
     files = render_site(versions, env, assets, cache, pages)
     generated.update(image_files(result.media, root))
     # Web editing (`cms:` in site.yaml): admin/, never planned with the public pages.

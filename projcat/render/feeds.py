@@ -58,10 +58,17 @@ def sitemap_xml(views: Views, catalogue: Catalogue, history: History, pages: lis
     if not urls.origin:
         return None
     rows = []
+    # The pages that show every project (front page, archive, search, statement) share one date.
+    every: list[date | None] = []
     for page in indexable_pages(pages):
         location = urls.absolute(page.url)
         # A page lists the projects its own language version shows; their facts are the same in every one.
-        changed = content_changed(_page_entries(page, catalogue), history, catalogue.as_of)
+        if page.kind in ("project", "theme"):
+            changed = content_changed(_page_entries(page, catalogue), history, catalogue.as_of)
+        else:
+            if not every:
+                every.append(content_changed(catalogue.entries, history, catalogue.as_of))
+            changed = every[0]
         lastmod = f"<lastmod>{changed.isoformat()}</lastmod>" if changed else ""
         # Every language's version of the page, itself included, as the sitemap protocol's alternates.
         shown = [(link.lang, link.href) for link in page.alternates]
@@ -192,7 +199,7 @@ def publish_files(views: Views, catalogue: Catalogue, site: SiteConfig, history:
         urls.output("feed"): feed_xml(views, catalogue, site, history),
         urls.output("data_json"): opendata.projects_json(catalogue, site, views, history, lines),
         urls.output("data_csv"): opendata.projects_csv(catalogue, views, history, lines),
-        urls.output("data_schema"): opendata.record_schema(views),
+        urls.output("data_schema"): opendata.record_schema(views, memo),
     }
     sitemap = sitemap_xml(views, catalogue, history, pages)
     if sitemap is not None:

@@ -196,9 +196,15 @@ def projects_json(catalogue: Catalogue, site: SiteConfig, views: Views, history:
     return (text + "\n").encode("utf-8")
 
 
-def record_schema(views: Views) -> bytes:
-    schema: dict[str, Any] = {"$schema": JSON_SCHEMA_DIALECT}
+def record_schema(views: Views, memo: Memo | None = None) -> bytes:
+    """The record's JSON Schema at its address; `memo` keeps it, as making the model's schema
+    took a quarter of a second of every build."""
     absolute = views.site.urls.absolute(views.site.urls.data_schema())
+    return memo("piece", "data-schema", (absolute,), _schema_text) if memo else _schema_text(absolute)
+
+
+def _schema_text(absolute: str | None) -> bytes:
+    schema: dict[str, Any] = {"$schema": JSON_SCHEMA_DIALECT}
     if absolute:
         schema["$id"] = absolute
     schema.update(Project.model_json_schema())
@@ -228,13 +234,26 @@ def csv_columns(catalogue: Catalogue, main: str, multilingual: bool = False) -> 
         if nested is None:
             columns.append("record_status" if name == "status" else name)
             continue
-        most = max((len(getattr(shown_project(e, main)[0], name)) for e in catalogue.entries), default=0)
+        most = max((_shown_count(e, name, main) for e in catalogue.entries), default=0)
         for number in range(1, most + 1):
             columns += [f"{name}_{number}_{field}" for field in nested.model_fields]
             if name == "funding":
                 columns.append(f"funding_{number}_rules")
     columns.append("description")
     return columns
+
+
+def _shown_count(entry: Entry, name: str, main: str) -> int:
+    """How many items of the nested list `name` the entry's row publishes: `shown_project`'s count,
+    without copying the record (the header counts every project's lists at each build)."""
+    project = entry.project
+    if name == "documents":
+        # The one nested list a translation gives in place of the main file's (`versions.version`).
+        lang = entry.lang or main
+        translated = entry.record.translations.get(lang) if lang != main else None
+        if translated is not None and translated.translation.documents:
+            return len(translated.translation.documents)
+    return len(getattr(project, name))
 
 
 def _row(published: dict[str, Any]) -> dict[str, str]:

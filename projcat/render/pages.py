@@ -228,6 +228,16 @@ def plan_languages(versions: Sequence[Views]) -> list[Page]:
     return pages
 
 
+def with_data_files(pages: list[Page], versions: Sequence[Views]) -> list[Page]:
+    """The plan with each front page given its language's open data links as made
+    (`views.with_data_sizes`): the one thing the plan learns after the open data is written,
+    so the rest of it is not planned twice."""
+    main = versions[0].site.lang
+    shown = {views.site.lang: views.data_files or views.site.data_files for views in versions}
+    return [replace(page, context={**page.context, "data_files": shown[page.lang or main]})
+            if page.kind == "index" else page for page in pages]
+
+
 def template_fingerprint(env: Environment) -> str:
     """A digest of every template the environment would load, as it would load them."""
     digest = hashlib.sha256()
