@@ -2,7 +2,8 @@
 
 Pagefind cannot update or remove a page in an index it has written (its
 issues #71 and #256): an index is made whole or not at all. So the index is
-split into `SHARDS` shards by a stable hash of each page's output path, and
+split into `SHARDS` shards by a stable hash of each page's address (its slug,
+the part of the address every language version of a project shares), and
 each shard is a complete Pagefind bundle of its own under `pagefind/<shard>/`.
 The build keeps each shard by its documents (one cached step per shard), so
 editing one record runs Pagefind again for the one shard that holds its
@@ -98,9 +99,12 @@ def build_index(pages: Iterable[tuple[str, bytes]], language: str | None) -> dic
 
 
 def shard_of(output: str, shards: int = SHARDS) -> int:
-    """The shard a page belongs to: a hash of its output path, so it never moves while its
-    address stays, whatever else the site holds."""
-    return int.from_bytes(hashlib.sha256(output.encode("utf-8")).digest()[:8], "big") % shards
+    """The shard a project page (`[<lang>/]<words>/<slug>/index.html`) belongs to: a hash of its
+    slug, so it never moves while its address stays, whatever else the site holds, and every
+    language version of a project is in the same shard: an edit to a record, which may change
+    its page in every language, re-indexes one shard, and every shard holds every language."""
+    slug = PurePosixPath(output).parent.name
+    return int.from_bytes(hashlib.sha256(slug.encode("utf-8")).digest()[:8], "big") % shards
 
 
 def shard_name(number: int) -> str:
