@@ -2,9 +2,10 @@
 // the site (pagefind/), in shards: pagefind/shards.json names, per language,
 // the shards (each a Pagefind bundle of its own) that hold pages in it. The
 // first is loaded as Pagefind's primary index and the others merged into it,
-// so one search asks every shard of the page's language and no other. An enhancement only: until this script has loaded
-// the index, the page offers every project by theme and the archive, and it
-// stays that way when the index is missing (a build with --no-search).
+// so one search asks every shard of the page's language and no other.
+// An enhancement only: until this script has loaded the index, the page
+// offers every project by theme and the archive, and it stays that way when
+// the index is missing (a build with --no-search).
 // Every text shown comes from the page's data-msg-* attributes, which the
 // generator fills from its strings table.
 
