@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
+import math
 import re
 import shutil
 import statistics
@@ -175,10 +176,11 @@ def _reindex(pages: list[tuple[str, bytes]], language: str | None, shards: int, 
 
 
 def measure_site(label: str, root: Path, as_of: date, work: Path, counts: list[int], repeat: int,
-                 browser: Any) -> list[Run]:
+                 browser: Any, reuse: bool = False) -> list[Run]:
     out = work / label
-    print(f"{label}: building without search", file=sys.stderr, flush=True)
-    pipeline.build(root, out, as_of, base_url=PREFIX, search=False)
+    if not (reuse and (out / "index.html").is_file()):
+        print(f"{label}: building without search", file=sys.stderr, flush=True)
+        pipeline.build(root, out, as_of, base_url=PREFIX, search=False)
     pages = _project_pages(out)
     # As the build does: a one-language site's pages all in its language, else each in its own.
     languages = {found.group(1).decode() for _, html in pages
@@ -193,7 +195,7 @@ def measure_site(label: str, root: Path, as_of: date, work: Path, counts: list[i
         bundle = search.build_shards(pages, language, shards)
         run.cold_s = time.perf_counter() - start
         _install(out, bundle)
-        run.reindex_s = _reindex(pages, language, shards, repeat)
+        run.reindex_s = _reindex(pages, language, shards, repeat) if repeat else [float("nan")]
         with _served(out) as url:
             _ask(browser, url + "haku/", queries, run)
         print(f"{label}: {shards} shard(s) done", file=sys.stderr, flush=True)
@@ -215,24 +217,39 @@ def _agreement(run: Run, base: Run, query: str) -> tuple[float, bool]:
     return sum(1 for url in ours if url in tied) / min(TOP, len(shown)), bool(ours) and ours[0] in first
 
 
+def _ndcg(run: Run, base: Run, query: str) -> float:
+    """nDCG@10 of our first ten, each result's gain its score in the unsharded index (0 beyond
+    the unsharded index's first 50): 1.0 when ours are as good as its own first ten, near ties
+    in any order included, so a near tie reordered by a shard's own statistics costs little."""
+    gains = dict(zip(base.top[query], base.scores[query], strict=False))
+    ideal = sorted(gains.values(), reverse=True)[:TOP]
+    best = sum(gain / math.log2(rank + 2) for rank, gain in enumerate(ideal))
+    if not best:
+        return 1.0 if not run.top[query] else 0.0
+    got = sum(gains.get(url, 0.0) / math.log2(rank + 2) for rank, url in enumerate(run.top[query][:TOP]))
+    return got / best
+
+
 def report(label: str, pages: int, runs: list[Run]) -> str:
     base = runs[0]
     lines = [f"{label} ({pages} project pages), {len(base.top)} queries, top {TOP}:",
              "| shards | whole index, cold | one record re-indexed (median; runs) | vs unsharded | same first result"
-             " | top-10 overlap (mean; min) | same number of results | requests on load | index requests per"
-             " query (mean; max) |",
-             "|---|---|---|---|---|---|---|---|---|"]
+             " | top-10 overlap (mean; min) | nDCG@10 (mean; min) | same number of results | requests on load"
+             " | index requests per query (mean; max) |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     base_reindex = statistics.median(base.reindex_s)
     for run in runs:
         agreements = [_agreement(run, base, q) for q in base.top]
         overlaps = [overlap for overlap, _ in agreements]
         first = sum(1 for _, same in agreements if same)
         same_count = sum(1 for q in base.top if len(run.scores[q]) == len(base.scores[q]))
+        ndcg = [_ndcg(run, base, q) for q in base.top]
         median = statistics.median(run.reindex_s)
         lines.append(
             f"| {run.shards} | {run.cold_s:.2f} s | {median:.2f} s ({', '.join(f'{t:.2f}' for t in run.reindex_s)})"
             f" | {median / base_reindex:.2f}x | {first}/{len(base.top)} | {statistics.mean(overlaps):.2f};"
-            f" {min(overlaps):.2f} | {same_count}/{len(base.top)} | {run.load_requests} |"
+            f" {min(overlaps):.2f} | {statistics.mean(ndcg):.2f}; {min(ndcg):.2f} | {same_count}/{len(base.top)} |"
+            f" {run.load_requests} |"
             f" {statistics.mean(run.query_requests):.1f}; {max(run.query_requests)} |")
     return "\n".join(lines)
 
@@ -243,6 +260,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--shards", default="4,8,16")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--work", type=Path)
+    parser.add_argument("--no-shipped", action="store_true", help="the corpus only")
+    parser.add_argument("--reuse", action="store_true", help="keep a site already built in --work")
     args = parser.parse_args(argv)
     counts = [int(n) for n in args.shards.split(",") if n]
     from playwright.sync_api import sync_playwright
@@ -252,14 +271,16 @@ def main(argv: list[str] | None = None) -> int:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
         try:
-            shipped = measure_site("shipped", REPO, date(2021, 10, 26), work, counts, args.repeat, browser)
-            tables.append(report("shipped site", len(_project_pages(work / "shipped")), shipped))
-            print(tables[-1], flush=True)
+            if not args.no_shipped:
+                shipped = measure_site("shipped", REPO, date(2021, 10, 26), work, counts, args.repeat, browser)
+                tables.append(report("shipped site", len(_project_pages(work / "shipped")), shipped))
+                print(tables[-1], flush=True)
             if args.records:
                 site = work / f"corpus-{args.records}"
-                corpus.write_corpus(site, args.records)
+                if not (args.reuse and site.is_dir()):
+                    corpus.write_corpus(site, args.records)
                 runs = measure_site(f"corpus-{args.records}-site", site, corpus.AS_OF, work, counts, args.repeat,
-                                    browser)
+                                    browser, args.reuse)
                 tables.append(report(f"corpus of {args.records:,} records",
                                      len(_project_pages(work / f"corpus-{args.records}-site")), runs))
                 print(tables[-1], flush=True)
