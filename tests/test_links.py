@@ -3,6 +3,7 @@ sub-path, has no broken internal link, anchor, stylesheet, script or document.""
 
 from __future__ import annotations
 
+import json
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
@@ -161,6 +162,11 @@ def test_the_search_bundle_is_served_under_the_sub_path(tmp_path: Path, static_s
     result = crawl(search_page)
     bundles = result.pages[search_page].bundles
     assert bundles == ["/hankkeet/pagefind/"]
-    for name in ("pagefind.js", "pagefind-entry.json", "pagefind-worker.js", "wasm.fi.pagefind"):
-        status, _, _ = _fetch(urljoin(search_page, bundles[0] + name))
-        assert status == 200, name
+    status, _, body = _fetch(urljoin(search_page, bundles[0] + "shards.json"))
+    assert status == 200
+    shards = json.loads(body)["languages"]["fi"]
+    assert shards
+    for shard in shards:
+        for name in ("pagefind.js", "pagefind-entry.json", "pagefind-worker.js", "wasm.fi.pagefind"):
+            status, _, _ = _fetch(urljoin(search_page, f"{bundles[0]}{shard}/{name}"))
+            assert status == 200, (shard, name)

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from conftest import FIXTURE_AS_OF, run_cli
-from projcat.engine import pipeline
+from projcat.engine import pipeline, search
 
 # A time long before any test runs: a rewritten file cannot keep it by accident.
 PAST_NS = 946_684_800 * 10**9  # 2000-01-01
@@ -42,10 +42,12 @@ def test_two_builds_with_search_are_byte_identical(fixture_site: Path, tmp_path:
     first = _digest(one)
     assert first == _digest(two)
     # The comparison covers what a rebuild could make differ: the index, the feeds, the data.
-    for name in ("pagefind/pagefind.js", "pagefind/pagefind-entry.json", "feed.xml", "sitemap.xml",
+    for name in ("pagefind/shards.json", "feed.xml", "sitemap.xml",
                  "hankkeet.json", "hankkeet.csv", "hanke.schema.json", "robots.txt", "haku/index.html"):
         assert name in first, name
-    assert any(name.startswith("pagefind/fragment/") for name in first)
+    # Every shard's bundle: its script, its entry file and its fragments.
+    for part in ("/pagefind.js", "/pagefind-entry.json", "/fragment/"):
+        assert any(name.startswith("pagefind/") and part in name for name in first), part
 
 
 def test_a_rebuild_of_the_same_input_leaves_every_file_untouched(fixture_site: Path, tmp_path: Path) -> None:
@@ -82,9 +84,12 @@ def test_changing_one_record_rewrites_only_what_shows_it(fixture_site: Path, tmp
     untouched = _untouched(out)
     assert "hankkeet/delta/index.html" not in untouched
     assert untouched == set(after) - changed
-    for name in ("index.html", "hankkeet/alfa/index.html", "assets/style.css", "pagefind/pagefind.js",
-                 "feed.xml", "hanke.schema.json"):
+    for name in ("index.html", "hankkeet/alfa/index.html", "assets/style.css", "feed.xml", "hanke.schema.json"):
         assert name in untouched, name
+    # Of the search index, only the shard holding delta changes; every other shard keeps its files.
+    shard = search.shard_name(search.shard_of("hankkeet/delta/index.html"))
+    assert {name.split("/")[1] for name in changed if name.count("/") > 1 and name.startswith("pagefind/")} == {shard}
+    assert any(name.startswith("pagefind/") and not name.startswith(f"pagefind/{shard}/") for name in untouched)
 
 
 def test_a_file_no_longer_produced_disappears(fixture_site: Path, tmp_path: Path) -> None:

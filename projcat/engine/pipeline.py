@@ -237,15 +237,20 @@ def _publish(versions: list[tuple[Views, Catalogue]], result: CheckResult, histo
 
 def _search_index(views: Views, files: dict[str, bytes], cache: BuildCache | None,
                   plan: list[Page]) -> dict[str, bytes]:
-    from projcat.engine.search import build_index
+    from projcat.engine.search import build_shard, shard_documents, shard_name, with_manifest
 
     pages = [(page.output, files[page.output]) for page in plan if page.kind == "project"]
     # A multilingual site's pages are indexed each in the language of its `<html lang>`.
     language = None if views.site.multilingual else views.site.lang
-    if cache is None:
-        return build_index(pages, language)
-    # Pagefind has no incremental mode: run it again only when an indexed page changed.
-    return dict(cache.memo("files", "search-index", (tuple(pages), language), build_index))
+    shards = {}
+    for number, documents in enumerate(shard_documents(pages)):
+        name = shard_name(number)
+        args = (tuple(documents), language, name)
+        # Pagefind has no incremental mode: a shard is indexed again, whole, only when one of
+        # its documents changed, so an edit to one record re-runs it for one shard.
+        shards[name] = build_shard(*args) if cache is None else dict(
+            cache.memo("files", f"search-shard-{name}", args, build_shard))
+    return with_manifest(shards)
 
 
 def build(

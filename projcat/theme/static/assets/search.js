@@ -1,7 +1,11 @@
 // Full-text search of the projects with the Pagefind index published beside
-// the site (pagefind/). An enhancement only: until this script has loaded
-// the index, the page offers every project by theme and the archive, and it
-// stays that way when the index is missing (a build with --no-search).
+// the site (pagefind/), in shards: pagefind/shards.json names, per language,
+// the shards (each a Pagefind bundle of its own) that hold pages in it. The
+// first is loaded as Pagefind's primary index and the others merged into it,
+// so one search asks every shard of the page's language and no other.
+// An enhancement only: until this script has loaded the index, the page
+// offers every project by theme and the archive, and it stays that way when
+// the index is missing (a build with --no-search).
 // Every text shown comes from the page's data-msg-* attributes, which the
 // generator fills from its strings table.
 
@@ -86,6 +90,31 @@ function chosenFilters(boxes) {
   return chosen;
 }
 
+// The page's language as the index names it: "fi", or "sv" for "sv-FI".
+function indexLanguage(languages) {
+  const lang = (document.documentElement.lang || "").toLowerCase();
+  if (languages[lang]) return lang;
+  return languages[lang.split("-")[0]] ? lang.split("-")[0] : null;
+}
+
+// Only shards with pages in this language are merged: Pagefind would answer
+// from a shard without them in its largest other language.
+async function loadShards(bundle) {
+  const response = await fetch(new URL("shards.json", bundle), { cache: "no-cache" });
+  if (!response.ok) throw new Error(`no search index (${response.status})`);
+  const languages = (await response.json()).languages || {};
+  const language = indexLanguage(languages);
+  if (!language) throw new Error("no search index in this language");
+  const [primary, ...others] = languages[language];
+  const pagefind = await import(new URL(`${primary}/pagefind.js`, bundle).href);
+  await pagefind.options({ excerptLength: 24 });
+  await pagefind.init();
+  // Paths, like the primary's: each shard's results get their address from it.
+  await Promise.all(others.map((shard) =>
+    pagefind.mergeIndex(new URL(`${shard}/`, bundle).pathname, { language, excerptLength: 24 })));
+  return pagefind;
+}
+
 async function start(root) {
   const form = root.querySelector("[data-search-form]");
   const input = form.querySelector("input[type=search]");
@@ -96,9 +125,7 @@ async function start(root) {
 
   let pagefind;
   try {
-    pagefind = await import(new URL(root.dataset.bundle + "pagefind.js", document.baseURI).href);
-    await pagefind.options({ excerptLength: 24 });
-    await pagefind.init();
+    pagefind = await loadShards(new URL(root.dataset.bundle, document.baseURI));
   } catch (error) {
     // The index is missing (a build with --no-search) or failed to load:
     // say so once, and leave the lists below as the way in.
