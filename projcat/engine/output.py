@@ -14,6 +14,12 @@ over its old version: each file is replaced atomically, project pages
 before the lists that link to them. Only a build killed during those few
 renames can leave a mix of old and new files; the next build compares every
 file with what it should hold, so it puts the mix right.
+
+Files come one at a time (`SiteWriter`), as the build makes them, so the
+site's bytes are never held whole: a file that differs from the previous
+output's is written at once into the temporary folder, at its own path, and
+an unchanged one is only noted. Which of the two ways above to take is
+decided once every file is there.
 """
 
 from __future__ import annotations

@@ -1,6 +1,8 @@
 """check() and build(): load -> validate -> catalogue -> views -> render -> output.
 
-Nothing is written until every record is valid and every page rendered. A
+Nothing is written until every record is valid; then each file is written as
+it is made, into a new tree the output folder becomes only when every file is
+there (`output.SiteWriter`), so a failed build leaves the old output. A
 `BuildCache` (the interface of `projcat.engine.cache`; the caller picks the
 implementation) lets a step reuse what an earlier build made from the same
 input; the output is the same bytes with or without one.
