@@ -204,12 +204,14 @@ class SiteWriter:
     def __contains__(self, rel: object) -> bool:
         return rel in self.names
 
-    def add(self, rel: str, data: bytes) -> None:
+    def add(self, rel: str, data: bytes, as_before: bool = False) -> None:
+        """One file of the site; `as_before` when the caller has just read `data` from the
+        previous output's `rel` itself, so comparing them would read the file a second time."""
         path = _safe_relative(rel)
         if rel in self.names:
             raise OutputError("output.same_address", name=rel)
         self.names.add(rel)
-        if self.previous and _same_bytes(self.out.joinpath(*path.parts), data):
+        if self.previous and (as_before or _same_bytes(self.out.joinpath(*path.parts), data)):
             self.unchanged.append(rel)
             return
         self._write(path, data)

@@ -162,15 +162,17 @@ def render_into(
     search: bool = False,
     cache: BuildCache | None = None,
     parallel: bool = False,
-    out: Path | None = None,
+    outputs: ByDigest | None = None,
 ) -> list[str]:
     """As `render`, but each file goes to `sink(output path, bytes)` as soon as it is made, and
     nothing is held once it has gone (a build writes each page then); returns every output path.
-    The files are the same, with the same refusals, as `render` returns. With `out`, the folder
-    the sink's files end up in, the cache keeps pages and files by digest and reads them back from
-    there when reused (`engine.written`), so it does not hold them either."""
+    The files are the same, with the same refusals, as `render` returns. With `outputs` (`cache`
+    seen through `engine.written.ByDigest` with the folder the sink's files end up in), the cache
+    keeps pages and files by digest and reads them back from there when reused, so it does not
+    hold them either."""
     assert result.site is not None and result.catalogue is not None
-    outputs = ByDigest(cache, out) if cache is not None else None
+    if outputs is None and cache is not None:
+        outputs = ByDigest(cache, None)
     paths = Paths(root)
     history = read_history(root) if history is None else history
     # A photo a record uses is published only as its variants, stripped of metadata (GPS positions
@@ -332,8 +334,13 @@ def build(
         history = read_history(root)
         # Each file is written as it is made (into a new tree beside the output, put in place
         # only at the end), so the build never holds the whole site's bytes.
+        outputs = ByDigest(cache, out)
         with SiteWriter(out) as writer:
-            names = render_into(writer.add, result, root, history, search, cache=cache, parallel=True, out=out)
+
+            def write(name: str, data: bytes) -> None:
+                writer.add(name, data, as_before=name in outputs.read_back)
+
+            names = render_into(write, result, root, history, search, cache=cache, parallel=True, outputs=outputs)
             report = writer.finish()
         cache.finish_build(sweep=True)
     finally:

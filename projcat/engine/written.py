@@ -66,6 +66,8 @@ class ByDigest:
     def __init__(self, cache: BuildCache, out: Path | None) -> None:
         self.cache = cache
         self.out = out
+        # The output paths whose bytes this build read back from the output and found as kept.
+        self.read_back: set[str] = set()
 
     def environment(self, fresh: Environment) -> Environment:
         return self.cache.environment(fresh)
@@ -99,7 +101,10 @@ class ByDigest:
         if self.out is None:
             return None if _holds_written(kept) else kept
         if isinstance(kept, Written):
-            return read_back(self.out, kept)
+            data = read_back(self.out, kept)
+            if data is not None:
+                self.read_back.add(kept.path)
+            return data
         if isinstance(kept, dict) and all(isinstance(item, Written) for item in kept.values()):
             files = {}
             for path, item in kept.items():
@@ -107,6 +112,7 @@ class ByDigest:
                 if data is None:
                     return None
                 files[path] = data
+            self.read_back.update(item.path for item in kept.values())
             return files
         return kept
 
