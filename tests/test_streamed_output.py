@@ -94,3 +94,19 @@ def test_a_writer_refuses_a_path_twice_and_leaves_the_output(tmp_path: Path) -> 
         writer.add("index.html", b"<p>toinen</p>")
     assert (out / "index.html").read_bytes() == b"<p>vanha</p>"
     assert [p.name for p in tmp_path.iterdir()] == ["site"]
+
+
+def test_workers_started_early_convert_the_same_and_are_gone_after() -> None:
+    import multiprocessing
+
+    from projcat.render import parallel
+    from projcat.render.markup import Renderer
+
+    texts = [(f"## Otsikko {i}\n\nKappale *{i}* ja [linkki](https://example.fi/{i}).", 3)
+             for i in range(parallel.PARALLEL_THRESHOLD + 10)]
+    renderer = Renderer()
+    with parallel.started_early(records=1000):
+        if parallel.workers() >= 2:
+            assert len(multiprocessing.active_children()) >= 2  # forked before anything big was made
+        assert parallel.convert_all(texts) == [renderer.to_html(text, top) for text, top in texts]
+        assert multiprocessing.active_children() == []  # used once, then stopped

@@ -44,6 +44,7 @@ from projcat.render.feeds import publish_languages
 from projcat.render.markup import Renderer
 from projcat.render.metadata import is_image_name, without_metadata
 from projcat.render.pages import Page, fingerprint, make_environment, plan_languages, render_site, static_files
+from projcat.render.parallel import let_go_early, started_early
 from projcat.render.parts import shown
 from projcat.render.views import Views, build_views, with_data_sizes
 
@@ -199,6 +200,8 @@ def render_into(
             texts += [(shown(site.intro, lang, site.language)[0], 2)]
             texts += [(shown(theme.intro, lang, site.language)[0], 2) for theme in site.themes]
         cache.prepare(texts, parallel=parallel)
+    # Workers started ahead for this conversion and not needed by it (the HTML was kept) go now.
+    let_go_early()
     renderer = cache.renderer() if cache is not None else Renderer()
     versions = [
         build_views(catalogue, site, stylesheet=f"style.css?v={stylesheet_hash}", history=history,
@@ -325,24 +328,30 @@ def build(
     # collector from walking them again in every collection this build triggers.
     gc.freeze()
     try:
-        result = check(root, as_of, base_url, cache=cache, loaded=loaded)
-        if not result.ok:
-            raise ContentError(result.problems)
-        paths = Paths(root)
-        out = out or root / "site"
-        check_output_folder(out, paths.root, [paths.content, paths.templates, paths.static])
-        history = read_history(root)
-        # Each file is written as it is made (into a new tree beside the output, put in place
-        # only at the end), so the build never holds the whole site's bytes.
-        outputs = ByDigest(cache, out)
-        with SiteWriter(out) as writer:
-
-            def write(name: str, data: bytes) -> None:
-                writer.add(name, data, as_before=name in outputs.read_back)
-
-            names = render_into(write, result, root, history, search, cache=cache, parallel=True, outputs=outputs)
-            report = writer.finish()
-        cache.finish_build(sweep=True)
+        with started_early(len(record_files(Paths(root).content, root)[0])):
+            return _build(root, out, as_of, base_url, search, cache, loaded)
     finally:
         gc.unfreeze()
+
+
+def _build(root: Path, out: Path | None, as_of: date | None, base_url: str | None, search: bool,
+           cache: BuildCache, loaded: SiteFile | None) -> BuildResult:
+    result = check(root, as_of, base_url, cache=cache, loaded=loaded)
+    if not result.ok:
+        raise ContentError(result.problems)
+    paths = Paths(root)
+    out = out or root / "site"
+    check_output_folder(out, paths.root, [paths.content, paths.templates, paths.static])
+    history = read_history(root)
+    # Each file is written as it is made (into a new tree beside the output, put in place
+    # only at the end), so the build never holds the whole site's bytes.
+    outputs = ByDigest(cache, out)
+    with SiteWriter(out) as writer:
+
+        def write(name: str, data: bytes) -> None:
+            writer.add(name, data, as_before=name in outputs.read_back)
+
+        names = render_into(write, result, root, history, search, cache=cache, parallel=True, outputs=outputs)
+        report = writer.finish()
+    cache.finish_build(sweep=True)
     return BuildResult(result, names, report, history, out)

@@ -10,12 +10,17 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from projcat.render.markup import Renderer
 
 PARALLEL_THRESHOLD = 300
 _CHUNK = 64
+# Workers started ahead by `started_early`, for the next `convert_all` of this context.
+_EARLY: ContextVar[ProcessPoolExecutor | None] = ContextVar("projcat_early_workers", default=None)
 
 
 def _convert(batch: list[tuple[str, int]]) -> list[str]:
@@ -36,7 +41,50 @@ def convert_all(items: list[tuple[str, int]]) -> list[str]:
     if len(items) < PARALLEL_THRESHOLD or count < 2:
         return _convert(items)
     batches = [items[i:i + _CHUNK] for i in range(0, len(items), _CHUNK)]
-    # Fork shares the already imported modules; the CLI's build runs no other threads.
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
+    early = _EARLY.get()
+    if early is not None:
+        _EARLY.set(None)
+        with early:  # used once, then gone: idle workers would only add to the build's memory
+            return [html for batch in early.map(_convert, batches) for html in batch]
+    with _pool(count) as pool:
         return [html for batch in pool.map(_convert, batches) for html in batch]
+
+
+def _pool(count: int) -> ProcessPoolExecutor:
+    # Fork shares the already imported modules; the CLI's build runs no other threads.
+    return ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("fork"))
+
+
+def _ready() -> None:
+    """Nothing: asked of the workers only so that they are started."""
+
+
+@contextmanager
+def started_early(records: int) -> Iterator[None]:
+    """Start the worker processes now, for the next `convert_all` in this context, when `records`
+    are enough to need them.
+
+    A worker forked later, after the records are read and checked, starts as a copy of all the
+    build holds by then: each counts it again in its memory (its resident size) although it only
+    converts text. Forked while the process holds little more than its code, it does not."""
+    count = workers()
+    if records < PARALLEL_THRESHOLD // 2 or count < 2:
+        yield
+        return
+    pool = _pool(count)
+    # The first task starts every worker at once (a fork pool does not start them one by one).
+    pool.submit(_ready).result()
+    token = _EARLY.set(pool)
+    try:
+        yield
+    finally:
+        _EARLY.reset(token)
+        pool.shutdown()
+
+
+def let_go_early() -> None:
+    """Stop the workers `started_early` started, if no conversion has used them."""
+    early = _EARLY.get()
+    if early is not None:
+        _EARLY.set(None)
+        early.shutdown()
