@@ -105,8 +105,11 @@ def test_workers_started_early_convert_the_same_and_are_gone_after() -> None:
     texts = [(f"## Otsikko {i}\n\nKappale *{i}* ja [linkki](https://example.fi/{i}).", 3)
              for i in range(parallel.PARALLEL_THRESHOLD + 10)]
     renderer = Renderer()
-    with parallel.started_early(records=1000):
+    with parallel.started_early(records=1000, limit=2**40):
         if parallel.workers() >= 2:
             assert len(multiprocessing.active_children()) >= 2  # forked before anything big was made
         assert parallel.convert_all(texts) == [renderer.to_html(text, top) for text, top in texts]
         assert multiprocessing.active_children() == []  # used once, then stopped
+    # A process that is large already (a loaded cache) does not keep idle copies of itself.
+    with parallel.started_early(records=1000, limit=0):
+        assert multiprocessing.active_children() == []

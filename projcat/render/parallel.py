@@ -59,16 +59,32 @@ def _ready() -> None:
     """Nothing: asked of the workers only so that they are started."""
 
 
+def _resident() -> int | None:
+    """This process's resident size in bytes, where the system tells it (Linux)."""
+    try:
+        with open("/proc/self/statm", "rb") as stream:
+            return int(stream.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+# A process importing the tool holds about 50 MiB; one that has loaded a build cache holds more.
+EARLY_LIMIT = 96 * 2**20
+
+
 @contextmanager
-def started_early(records: int) -> Iterator[None]:
+def started_early(records: int, limit: int = EARLY_LIMIT) -> Iterator[None]:
     """Start the worker processes now, for the next `convert_all` in this context, when `records`
-    are enough to need them.
+    are enough to need them and the process is still small (under `limit` bytes resident).
 
     A worker forked later, after the records are read and checked, starts as a copy of all the
     build holds by then: each counts it again in its memory (its resident size) although it only
-    converts text. Forked while the process holds little more than its code, it does not."""
+    converts text. Forked while the process holds little more than its code, it does not. A
+    process that is large already (a rebuild's loaded cache) gains nothing by forking early and
+    would keep idle copies of itself meanwhile, so then the workers start when needed, if at all."""
     count = workers()
-    if records < PARALLEL_THRESHOLD // 2 or count < 2:
+    resident = _resident()
+    if records < PARALLEL_THRESHOLD // 2 or count < 2 or resident is None or resident > limit:
         yield
         return
     pool = _pool(count)
