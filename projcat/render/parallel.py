@@ -68,14 +68,22 @@ def _resident() -> int | None:
         return None
 
 
-# A process importing the tool holds about 50 MiB; one that has loaded a build cache holds more.
-EARLY_LIMIT = 96 * 2**20
+# Measured: a process that has imported the tool holds about 50 MiB, plus the bytes of the
+# records the stamp read for a cold build (about 5 KiB each); one that has loaded a build cache
+# holds about 90 KiB per record more. Under this size per record, no cache is loaded.
+EARLY_BASE = 64 * 2**20
+EARLY_PER_RECORD = 24 * 2**10
+
+
+def early_limit(records: int) -> int:
+    return EARLY_BASE + EARLY_PER_RECORD * records
 
 
 @contextmanager
-def started_early(records: int, limit: int = EARLY_LIMIT) -> Iterator[None]:
+def started_early(records: int, limit: int | None = None) -> Iterator[None]:
     """Start the worker processes now, for the next `convert_all` in this context, when `records`
-    are enough to need them and the process is still small (under `limit` bytes resident).
+    are enough to need them and the process is still small (under `limit` bytes resident,
+    `early_limit(records)` when not given).
 
     A worker forked later, after the records are read and checked, starts as a copy of all the
     build holds by then: each counts it again in its memory (its resident size) although it only
@@ -84,6 +92,7 @@ def started_early(records: int, limit: int = EARLY_LIMIT) -> Iterator[None]:
     would keep idle copies of itself meanwhile, so then the workers start when needed, if at all."""
     count = workers()
     resident = _resident()
+    limit = early_limit(records) if limit is None else limit
     if records < PARALLEL_THRESHOLD // 2 or count < 2 or resident is None or resident > limit:
         yield
         return
