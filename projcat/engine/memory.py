@@ -59,7 +59,7 @@ from projcat.problems import Problem
 from projcat.render.markup import Renderer
 from projcat.render.pages import template_fingerprint
 
-__all__ = ["CacheStats", "MemoizingRenderer", "MemoryCache", "MemoryStore", "static_listing"]
+__all__ = ["CacheStats", "MemoizingRenderer", "MemoryCache", "MemoryStore", "Written", "static_listing"]
 
 T = TypeVar("T")
 
@@ -108,6 +108,17 @@ class MemoryStore:
 
     def space(self, name: str) -> dict[Hashable, Any]:
         return self._spaces.setdefault(name, {})
+
+
+@dataclass(frozen=True)
+class Written:
+    """A page or file kept as what the output folder holds at `path` (its size and digest), not as
+    its bytes: see `projcat.engine.written`. It lives here, among the store's own classes, because
+    these are the classes a cache file may be loaded with (`disk.ValuesOnly`)."""
+
+    path: str
+    size: int
+    digest: str
 
 
 @dataclass

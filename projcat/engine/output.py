@@ -14,6 +14,12 @@ over its old version: each file is replaced atomically, project pages
 before the lists that link to them. Only a build killed during those few
 renames can leave a mix of old and new files; the next build compares every
 file with what it should hold, so it puts the mix right.
+
+Files come one at a time (`SiteWriter`), as the build makes them, so the
+site's bytes are never held whole: a file that differs from the previous
+output's is written at once into the temporary folder, at its own path, and
+an unchanged one is only noted. Which of the two ways above to take is
+decided once every file is there.
 """
 
 from __future__ import annotations
@@ -28,7 +34,6 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from projcat.engine.files import write_temporary
 from projcat.problems import OutputError
 
 _RENAME_EXCHANGE = 2
@@ -146,15 +151,13 @@ def _blocked(out: Path, rel: str) -> bool:
     return False
 
 
-def _update_in_place(files: dict[str, bytes], out: Path, changed: list[str], removed: list[str],
-                     temporary: Path) -> None:
-    order = sorted(changed, key=_in_place_order)
-    # Everything is written before anything is replaced: a failure while writing changes nothing.
-    written = [write_temporary(temporary, files[rel]) for rel in order]
-    for rel, staged in zip(order, written, strict=True):
-        target = out.joinpath(*_safe_relative(rel).parts)
+def _update_in_place(staging: Path, out: Path, changed: list[str], removed: list[str]) -> None:
+    # Everything was written into `staging` before anything is replaced: a failure while writing changes nothing.
+    for rel in sorted(changed, key=_in_place_order):
+        parts = _safe_relative(rel).parts
+        target = out.joinpath(*parts)
         target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(staged, target)
+        os.replace(staging.joinpath(*parts), target)
     for rel in removed:
         target = out.joinpath(*_safe_relative(rel).parts)
         target.unlink(missing_ok=True)
@@ -167,65 +170,108 @@ def _update_in_place(files: dict[str, bytes], out: Path, changed: list[str], rem
             parent = parent.parent
 
 
-def write_site(files: dict[str, bytes], out: Path) -> WriteReport:
-    out = out.absolute()
-    parent = out.parent
-    parent.mkdir(parents=True, exist_ok=True)
-    prefix = f".{out.name}.tmp-"
-    remove_stale_temporaries(parent, prefix)
-    seen: set[PurePosixPath] = set()
-    for rel in files:
+class SiteWriter:
+    """Takes a site's files one at a time and writes each as it comes, so a build never holds the
+    whole site's bytes: `add` every file, then `finish` (or `abort` on failure, which leaves the
+    output as it was).
+
+    A file whose bytes differ from the previous output's is written at once into a new tree
+    beside the output; an unchanged one is only noted. `finish` then either renames the few
+    changed files over their old versions (see the module's docstring) or hard-links every
+    unchanged file into the new tree and swaps the tree in. Until `finish`, the output is never
+    touched. Used as a context manager, a failure inside the block aborts."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out.absolute()
+        self.parent = self.out.parent
+        self.parent.mkdir(parents=True, exist_ok=True)
+        self.prefix = f".{self.out.name}.tmp-"
+        remove_stale_temporaries(self.parent, self.prefix)
+        self.staging = Path(tempfile.mkdtemp(prefix=f"{self.prefix}{os.getpid()}-", dir=self.parent))
+        self.previous = self.out.is_dir()
+        self.names: set[str] = set()
+        self.changed: list[str] = []
+        self.unchanged: list[str] = []
+        self._folders: set[PurePosixPath] = set()
+
+    def __enter__(self) -> SiteWriter:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *rest: object) -> None:
+        if kind is not None:
+            self.abort()
+
+    def __contains__(self, rel: object) -> bool:
+        return rel in self.names
+
+    def add(self, rel: str, data: bytes, as_before: bool = False) -> None:
+        """One file of the site; `as_before` when the caller has just read `data` from the
+        previous output's `rel` itself, so comparing them would read the file a second time."""
         path = _safe_relative(rel)
-        if path in seen:
+        if rel in self.names:
             raise OutputError("output.same_address", name=rel)
-        seen.add(path)
-    if out.is_dir():
-        removed = sorted(_present(out) - files.keys())
-        changed = [rel for rel, data in files.items() if not _same_bytes(out / rel, data)]
-        if not changed and not removed:
-            return WriteReport(0, len(files), ())
-        small = len(changed) + len(removed) <= min(IN_PLACE_FILES, max(1, int(len(files) * IN_PLACE_SHARE)))
-        if small and not any(_blocked(out, rel) for rel in changed):
-            temporary = Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-", dir=parent))
-            try:
-                _update_in_place(files, out, changed, removed, temporary)
-            finally:
-                shutil.rmtree(temporary, ignore_errors=True)
-            return WriteReport(len(changed), len(files) - len(changed), tuple(sorted(changed)))
-    return _swap_in_new_tree(files, out, parent, prefix)
+        self.names.add(rel)
+        if self.previous and (as_before or _same_bytes(self.out.joinpath(*path.parts), data)):
+            self.unchanged.append(rel)
+            return
+        self._write(path, data)
+        self.changed.append(rel)
 
+    def _write(self, path: PurePosixPath, data: bytes) -> None:
+        if path.parent not in self._folders:
+            self.staging.joinpath(*path.parent.parts).mkdir(parents=True, exist_ok=True)
+            self._folders.add(path.parent)
+        with open(self.staging.joinpath(*path.parts), "xb") as stream:
+            stream.write(data)
 
-def _swap_in_new_tree(files: dict[str, bytes], out: Path, parent: Path, prefix: str) -> WriteReport:
-    temporary = Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-", dir=parent))
-    written = unchanged = 0
-    changed: list[str] = []
-    try:
-        for rel, data in sorted(files.items()):
+    def abort(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+    def finish(self) -> WriteReport:
+        """Put the new files in place; the report counts what was written and what was already there."""
+        try:
+            return self._finish()
+        finally:
+            self.abort()
+
+    def _finish(self) -> WriteReport:
+        out, changed = self.out, self.changed
+        total = len(self.names)
+        if self.previous:
+            removed = sorted(_present(out) - self.names)
+            if not changed and not removed:
+                return WriteReport(0, total, ())
+            small = len(changed) + len(removed) <= min(IN_PLACE_FILES, max(1, int(total * IN_PLACE_SHARE)))
+            if small and not any(_blocked(out, rel) for rel in changed):
+                _update_in_place(self.staging, out, changed, removed)
+                return WriteReport(len(changed), total - len(changed), tuple(sorted(changed)))
+        for rel in self.unchanged:
             path = _safe_relative(rel)
-            target = temporary.joinpath(*path.parts)
-            target.parent.mkdir(parents=True, exist_ok=True)
+            target = self.staging.joinpath(*path.parts)
+            if path.parent not in self._folders:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                self._folders.add(path.parent)
             previous = out.joinpath(*path.parts)
-            if _same_bytes(previous, data):
-                try:
-                    os.link(previous, target)
-                except OSError:
-                    shutil.copy2(previous, target)
-                unchanged += 1
-                continue
-            target.write_bytes(data)
-            written += 1
-            changed.append(rel)
-        os.chmod(temporary, 0o755)
+            try:
+                os.link(previous, target)
+            except OSError:
+                shutil.copy2(previous, target)
+        os.chmod(self.staging, 0o755)
         if not out.exists():
-            os.rename(temporary, out)
-        elif _exchange(temporary, out):
-            shutil.rmtree(temporary, ignore_errors=True)
+            os.rename(self.staging, out)
+        elif _exchange(self.staging, out):
+            pass  # the old tree is now where the new one was: `finish` removes it
         else:
-            aside = parent / f"{prefix}{os.getpid()}-old"
+            aside = self.parent / f"{self.prefix}{os.getpid()}-old"
             os.rename(out, aside)
-            os.rename(temporary, out)
+            os.rename(self.staging, out)
             shutil.rmtree(aside, ignore_errors=True)
-    finally:
-        if temporary.exists():
-            shutil.rmtree(temporary, ignore_errors=True)
-    return WriteReport(written, unchanged, tuple(changed))
+        return WriteReport(len(changed), len(self.unchanged), tuple(sorted(changed)))
+
+
+def write_site(files: dict[str, bytes], out: Path) -> WriteReport:
+    """Write `files` (output path -> bytes) as the whole content of `out`; see `SiteWriter`."""
+    with SiteWriter(out) as writer:
+        for rel, data in files.items():
+            writer.add(rel, data)
+        return writer.finish()

@@ -1,6 +1,8 @@
 """check() and build(): load -> validate -> catalogue -> views -> render -> output.
 
-Nothing is written until every record is valid and every page rendered. A
+Nothing is written until every record is valid; then each file is written as
+it is made, into a new tree the output folder becomes only when every file is
+there (`output.SiteWriter`), so a failed build leaves the old output. A
 `BuildCache` (the interface of `projcat.engine.cache`; the caller picks the
 implementation) lets a step reuse what an earlier build made from the same
 input; the output is the same bytes with or without one.
@@ -9,6 +11,7 @@ input; the output is the same bytes with or without one.
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -28,10 +31,12 @@ from projcat.content.translations import Validated, join_translations
 from projcat.content.validate import collision_problems, validate_record
 from projcat.engine.admin import admin_files
 from projcat.engine.cache import BuildCache
+from projcat.engine.files import digest
 from projcat.engine.images import image_files
 from projcat.engine.memory import MemoryCache
-from projcat.engine.output import WriteReport, check_output_folder, write_site
+from projcat.engine.output import SiteWriter, WriteReport, check_output_folder
 from projcat.engine.stamp import DEFAULT_TIME_ZONE, today_in
+from projcat.engine.written import ByDigest
 from projcat.problems import ContentError, OutputError, Problem, has_errors, sort_problems
 from projcat.render.addresses import output_path
 from projcat.render.brand import with_brand
@@ -47,6 +52,7 @@ from projcat.render.pages import (
     static_files,
     with_data_files,
 )
+from projcat.render.parallel import let_go_early, started_early
 from projcat.render.parts import shown
 from projcat.render.views import Views, build_views, with_data_sizes
 
@@ -71,14 +77,17 @@ class CheckResult:
 @dataclass(frozen=True)
 class BuildResult:
     check: CheckResult
-    files: dict[str, bytes]
+    # Every output file's path, sorted: the bytes are in the output folder, not held.
+    names: list[str]
     report: WriteReport | None
     history: History = field(default_factory=History)
+    out: Path | None = None
 
     @property
-    def names(self) -> list[str]:
-        """Every output file's path, however the build was made."""
-        return sorted(self.files)
+    def files(self) -> dict[str, bytes]:
+        """Every output file's bytes, read back from the output folder when asked."""
+        assert self.out is not None
+        return {name: self.out.joinpath(*name.split("/")).read_bytes() for name in self.names}
 
 
 def today(site: SiteConfig | None) -> date:
@@ -149,7 +158,30 @@ def render(
     when `search` is asked for, the search index. A `cache` (the preview's or
     the persistent one) lets unchanged projects' views and pages be reused;
     `parallel` converts many Markdown bodies across processes."""
+    files: dict[str, bytes] = {}
+    render_into(files.__setitem__, result, root, history, search, cache, parallel)
+    return dict(sorted(files.items()))
+
+
+def render_into(
+    sink: Callable[[str, bytes], None],
+    result: CheckResult,
+    root: Path,
+    history: History | None = None,
+    search: bool = False,
+    cache: BuildCache | None = None,
+    parallel: bool = False,
+    outputs: ByDigest | None = None,
+) -> list[str]:
+    """As `render`, but each file goes to `sink(output path, bytes)` as soon as it is made, and
+    nothing is held once it has gone (a build writes each page then); returns every output path.
+    The files are the same, with the same refusals, as `render` returns. With `outputs` (`cache`
+    seen through `engine.written.ByDigest` with the folder the sink's files end up in), the cache
+    keeps pages and files by digest and reads them back from there when reused, so it does not
+    hold them either."""
     assert result.site is not None and result.catalogue is not None
+    if outputs is None and cache is not None:
+        outputs = ByDigest(cache, None)
     paths = Paths(root)
     history = read_history(root) if history is None else history
     # A photo a record uses is published only as its variants, stripped of metadata (GPS positions
@@ -176,6 +208,8 @@ def render(
             texts += [(shown(site.intro, lang, site.language)[0], 2)]
             texts += [(shown(theme.intro, lang, site.language)[0], 2) for theme in site.themes]
         cache.prepare(texts, parallel=parallel)
+    # Workers started ahead for this conversion and not needed by it (the HTML was kept) go now.
+    let_go_early()
     renderer = cache.renderer() if cache is not None else Renderer()
     versions = [
         build_views(catalogue, site, stylesheet=f"style.css?v={stylesheet_hash}", history=history,
@@ -187,25 +221,48 @@ def render(
     env = make_environment(paths.templates)
     pages = plan_languages(versions)
     # The open data is made first: the front page's links give each file's size.
-    generated = _publish(list(zip(versions, catalogues, strict=True)), result, history, cache, pages)
+    generated = _publish(list(zip(versions, catalogues, strict=True)), result, history, outputs, pages)
     for version in versions:
         with_data_sizes(version, generated)
     pages = with_data_files(pages, versions)
-    files = render_site(versions, env, assets, cache, pages)
-    generated.update(image_files(result.media, root))
+    names: set[str] = set()
+    # Only the search index needs pages again once made: the project pages, and only when it is asked for.
+    indexed = {page.output for page in pages if page.kind == "project"} if search else set()
+    kept: dict[str, bytes] = {}
+
+    def put(name: str, data: bytes) -> None:
+        names.add(name)
+        if name in indexed:
+            kept[name] = data
+        sink(name, data)
+
+    def put_generated(files: dict[str, bytes], taken: set[str]) -> None:
+        # Let go of each file once it has gone to the sink: the open data alone is hundreds of
+        # megabytes at national scale.
+        for name in sorted(files):
+            data = files.pop(name)
+            # A site's own robots.txt wins (a staging copy may forbid all);
+            # any other clash would silently replace someone's file.
+            if name == output_path("robots") and name in taken:
+                continue
+            if name in taken:
+                raise OutputError("output.static_replaces_file", path=f"static/{name}", name=name)
+            put(name, data)
+
+    for page in pages:
+        if page.output in assets:  # the refusal `render_site` makes, before any about the files below
+            raise OutputError("output.static_replaces_page", path=f"static/{page.output}", name=page.output)
+    # The feeds and open data go before the pages, so they are not held while the pages are made.
+    put_generated(generated, set(assets) | {page.output for page in pages})
+    render_site(versions, env, assets, outputs, pages, sink=put)
+    generated = image_files(result.media, root)
     # Web editing (`cms:` in site.yaml): admin/, never planned with the public pages.
     generated.update(admin_files(site, root, env, f"style.css?v={stylesheet_hash}"))
     if search:
-        generated.update(_search_index(views, files, cache, pages))
-    for name, data in generated.items():
-        # A site's own robots.txt wins (a staging copy may forbid all);
-        # any other clash would silently replace someone's file.
-        if name == output_path("robots") and name in files:
-            continue
-        if name in files:
-            raise OutputError("output.static_replaces_file", path=f"static/{name}", name=name)
-        files[name] = data
-    return dict(sorted(files.items()))
+        generated.update(_search_index(views, kept, outputs, pages))
+        kept.clear()
+    put_generated(generated, set(names))
+    return sorted(names)
 
 
 def _stripped(name: str, data: bytes, cache: BuildCache | None) -> bytes:
@@ -218,7 +275,7 @@ def _stripped(name: str, data: bytes, cache: BuildCache | None) -> bytes:
 
 
 def _publish(versions: list[tuple[Views, Catalogue]], result: CheckResult, history: History,
-             cache: BuildCache | None, pages: list[Page]) -> dict[str, bytes]:
+             cache: ByDigest | None, pages: list[Page]) -> dict[str, bytes]:
     """Feed, sitemap, open data: a function of every record, its translations, its status and dates,
     and the site."""
     assert result.site is not None
@@ -235,7 +292,7 @@ def _publish(versions: list[tuple[Views, Catalogue]], result: CheckResult, histo
     return dict(cache.memo("files", "publish", args, produce))
 
 
-def _search_index(views: Views, files: dict[str, bytes], cache: BuildCache | None,
+def _search_index(views: Views, files: dict[str, bytes], cache: ByDigest | None,
                   plan: list[Page]) -> dict[str, bytes]:
     from projcat.engine.search import build_shard, shard_documents, shard_name, with_manifest
 
@@ -245,11 +302,19 @@ def _search_index(views: Views, files: dict[str, bytes], cache: BuildCache | Non
     shards = {}
     for number, documents in enumerate(shard_documents(pages)):
         name = shard_name(number)
-        args = (tuple(documents), language, name)
+        if cache is None:
+            shards[name] = build_shard(documents, language, name)
+            continue
+
+        def index(digests: tuple[tuple[str, str], ...], language: str | None, name: str,
+                  documents: tuple[tuple[str, bytes], ...] = tuple(documents)) -> dict[str, bytes]:
+            return build_shard(documents, language, name)
+
         # Pagefind has no incremental mode: a shard is indexed again, whole, only when one of
-        # its documents changed, so an edit to one record re-runs it for one shard.
-        shards[name] = build_shard(*args) if cache is None else dict(
-            cache.memo("files", f"search-shard-{name}", args, build_shard))
+        # its documents changed, so an edit to one record re-runs it for one shard. The documents
+        # are known by their digests, so the cache does not keep every project page a second time.
+        digests = tuple((output, digest(document)) for output, document in documents)
+        shards[name] = dict(cache.memo("files", f"search-shard-{name}", (digests, language, name), index))
     return with_manifest(shards)
 
 
@@ -278,16 +343,30 @@ def build(
     # collector from walking them again in every collection this build triggers.
     gc.freeze()
     try:
-        result = check(root, as_of, base_url, cache=cache, loaded=loaded)
-        if not result.ok:
-            raise ContentError(result.problems)
-        paths = Paths(root)
-        out = out or root / "site"
-        check_output_folder(out, paths.root, [paths.content, paths.templates, paths.static])
-        history = read_history(root)
-        files = render(result, root, history, search, cache=cache, parallel=True)
-        report = write_site(files, out)
-        cache.finish_build(sweep=True)
+        with started_early(len(record_files(Paths(root).content, root)[0])):
+            return _build(root, out, as_of, base_url, search, cache, loaded)
     finally:
         gc.unfreeze()
-    return BuildResult(result, files, report, history)
+
+
+def _build(root: Path, out: Path | None, as_of: date | None, base_url: str | None, search: bool,
+           cache: BuildCache, loaded: SiteFile | None) -> BuildResult:
+    result = check(root, as_of, base_url, cache=cache, loaded=loaded)
+    if not result.ok:
+        raise ContentError(result.problems)
+    paths = Paths(root)
+    out = out or root / "site"
+    check_output_folder(out, paths.root, [paths.content, paths.templates, paths.static])
+    history = read_history(root)
+    # Each file is written as it is made (into a new tree beside the output, put in place
+    # only at the end), so the build never holds the whole site's bytes.
+    outputs = ByDigest(cache, out)
+    with SiteWriter(out) as writer:
+
+        def write(name: str, data: bytes) -> None:
+            writer.add(name, data, as_before=name in outputs.read_back)
+
+        names = render_into(write, result, root, history, search, cache=cache, parallel=True, outputs=outputs)
+        report = writer.finish()
+    cache.finish_build(sweep=True)
+    return BuildResult(result, names, report, history, out)

@@ -277,21 +277,28 @@ def _cards(env: Environment, site: SiteView, templates: str, cache: RenderMemo |
 
 def render_site(
     views: Views | Sequence[Views], env: Environment, assets: dict[str, bytes], cache: RenderMemo | None = None,
-    pages: list[Page] | None = None,
+    pages: list[Page] | None = None, sink: Callable[[str, bytes], None] | None = None,
 ) -> dict[str, bytes]:
     """Every page as bytes, beside the static `assets`; `views` is the site's, or one per language
-    version (main first); `pages` is the build's plan (made here when not given)."""
+    version (main first); `pages` is the build's plan (made here when not given). With a `sink`,
+    each file goes to it as soon as it is made instead (a build writes it then and holds no page)."""
     versions = [views] if isinstance(views, Views) else list(views)
     main = versions[0]
     files: dict[str, bytes] = dict(assets)
+    names = set(files)
+    if sink is not None:
+        for name, data in sorted(files.items()):
+            sink(name, data)
+        files = {}
     if cache is not None:
         env = cache.environment(env)
     # A page's bytes are a function of the page, the site view and the templates, so equal inputs may reuse them.
     templates = template_fingerprint(env) if cache is not None else ""
     local = prepare_environment(env, [v.site for v in versions], cache, templates)
     for page in plan_languages(versions) if pages is None else pages:
-        if page.output in files:
+        if page.output in names:
             raise OutputError("output.static_replaces_page", path=f"static/{page.output}", name=page.output)
+        names.add(page.output)
         own = local.get(page.lang, {})
 
         def produce(page: Page, site: object, templates: str, own: dict[str, object] = own) -> bytes:
@@ -301,9 +308,13 @@ def render_site(
 
         site = own.get("site", main.site)
         if cache is None:
-            files[page.output] = produce(page, site, templates)
+            data = produce(page, site, templates)
         else:
-            files[page.output] = cache.memo("page", page.output, (page, site, templates), produce)
+            data = cache.memo("page", page.output, (page, site, templates), produce)
+        if sink is None:
+            files[page.output] = data
+        else:
+            sink(page.output, data)
     return dict(sorted(files.items()))
 
 
