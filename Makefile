@@ -10,8 +10,9 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 # Test workers (pytest-xdist); `make test PYTEST_WORKERS=0` runs the suite in one process. A test
-# module stays on one worker (loadscope): its module-scoped sweeps of every page in a browser, the
-# slowest fixtures of the suite, are then made once, not once per worker.
+# module (or a test class) stays on one worker (loadscope): a sweep of every page in a browser, the
+# slowest fixture of the suite, is then made once, not once per worker. The sweeps are split into
+# classes (by site, by language) so that the two workers share them.
 PYTEST_WORKERS ?= 2
 
 .PHONY: site test serve check clean catalogues

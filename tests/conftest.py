@@ -18,6 +18,11 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE_SITE = REPO / "tests" / "fixtures" / "sample-site"
 FIXTURE_AS_OF = date(2025, 6, 15)
+BILINGUAL = REPO / "examples" / "kaksikielinen"
+# The day the EU funding tests look at the bilingual example (its EU-funded projects as they stand then).
+EU_FUNDING_AS_OF = date(2026, 12, 6)
+# The address the hosted fixture site is published under (feeds, sitemap, security headers).
+HOSTED_BASE = "https://www.example.fi/hankkeet/"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -129,6 +134,48 @@ def built_shipped(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("shipped") / "site"
     pipeline.build(REPO, out, date(2021, 10, 26), search=True)
     return out
+
+
+# The builds below are made once per worker and shared by every module that reads them: a test
+# that needs to change a built site copies it first.
+
+@pytest.fixture(scope="session")
+def built_bilingual(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bilingual example as published (with its search index), on the fixture's date."""
+    from projcat.engine import pipeline
+
+    out = tmp_path_factory.mktemp("bilingual") / "site"
+    pipeline.build(BILINGUAL, out, FIXTURE_AS_OF, search=True)
+    return out
+
+
+@pytest.fixture(scope="session")
+def built_bilingual_eu(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bilingual example on the EU funding tests' day, without a search index."""
+    from projcat.engine import pipeline
+
+    out = tmp_path_factory.mktemp("bilingual-eu") / "site"
+    pipeline.build(BILINGUAL, out, EU_FUNDING_AS_OF, search=False)
+    return out
+
+
+@pytest.fixture(scope="session")
+def built_hosted_fixture(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture site published under a host and a sub-path, without a search index."""
+    from projcat.engine import pipeline
+
+    out = tmp_path_factory.mktemp("hosted") / "site"
+    pipeline.build(FIXTURE_SITE, out, FIXTURE_AS_OF, base_url=HOSTED_BASE)
+    return out
+
+
+@pytest.fixture(scope="session")
+def built_multilingual_fixture(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture site in three languages (`language_site`), with its search index."""
+    from language_site import build_languages, multilingual_root
+
+    folder = tmp_path_factory.mktemp("multilingual")
+    return build_languages(multilingual_root(folder / "src"), folder / "site", search=True)
 
 
 class StaticServer:

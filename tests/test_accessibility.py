@@ -109,27 +109,12 @@ def _narrow(sweep: Sweep, page: Any, url: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def sweeps(browser: Any, built_shipped: Path, built_fixture: Path) -> Iterator[dict[str, Sweep]]:
-    """Every page of both sites, visited once at 1280 px, once at 320 px and once without JavaScript."""
+def sites(built_shipped: Path, built_fixture: Path) -> Iterator[dict[str, Site]]:
     servers = {"shipped": StaticServer(built_shipped), "fixture": StaticServer(built_fixture)}
-    sites = {
+    yield {
         "shipped": Site("shipped", built_shipped, servers["shipped"].url, "Hankkeet", "Hämeenlinnan kaupunki"),
         "fixture": Site("fixture", built_fixture, servers["fixture"].url, "Testihankkeet", "Testilän kaupunki"),
     }
-    desktop = local_page(browser, axe=True)
-    narrow, no_js = local_page(browser, 320, 640), local_page(browser, javascript=False)
-    result = {}
-    for name, site in sites.items():
-        sweep = Sweep(site)
-        for url in site.pages():
-            _desktop(sweep, desktop, url)
-            _narrow(sweep, narrow, url)
-            open_page(no_js, url)
-            sweep.text_without_js[url] = no_js.evaluate(CONTENT_TEXT_JS)
-        result[name] = sweep
-    yield result
-    for page in (desktop, narrow, no_js):
-        page.context.close()
     for server in servers.values():
         server.close()
 
@@ -138,16 +123,98 @@ def _report(problems: list[str]) -> str:
     return "\n".join(problems)
 
 
-@pytest.mark.parametrize("name", SITES)
-def test_every_page_passes_axe_wcag21_aa(name: str, sweeps: dict[str, Sweep]) -> None:
-    assert len(sweeps[name].titles) >= 13
-    assert sweeps[name].problems["axe-wcag"] == [], _report(sweeps[name].problems["axe-wcag"])
+# The sweep is among the slowest work of the suite: one class per site, each a unit of its own for
+# `--dist loadscope`, lets the two workers share it.
+class _EveryPageOfOneSite:
+    SITE: str
+
+    @pytest.fixture(scope="class")
+    @classmethod
+    def sweep(cls, browser: Any, sites: dict[str, Site]) -> Iterator[Sweep]:
+        """Every page of the site, visited once at 1280 px, once at 320 px and once without JavaScript."""
+        desktop = local_page(browser, axe=True)
+        narrow, no_js = local_page(browser, 320, 640), local_page(browser, javascript=False)
+        sweep = Sweep(sites[cls.SITE])
+        for url in sweep.site.pages():
+            _desktop(sweep, desktop, url)
+            _narrow(sweep, narrow, url)
+            open_page(no_js, url)
+            sweep.text_without_js[url] = no_js.evaluate(CONTENT_TEXT_JS)
+        yield sweep
+        for page in (desktop, narrow, no_js):
+            page.context.close()
+
+    def test_every_page_passes_axe_wcag21_aa(self, sweep: Sweep) -> None:
+        assert len(sweep.titles) >= 13
+        assert sweep.problems["axe-wcag"] == [], _report(sweep.problems["axe-wcag"])
+
+    def test_every_page_passes_axe_best_practices(self, sweep: Sweep) -> None:
+        found = sweep.problems["axe-best-practice"]
+        assert found == [], _report(found)
+
+    def test_no_page_scrolls_sideways_at_320_px(self, sweep: Sweep) -> None:
+        found = sweep.problems["reflow"]
+        assert found == [], _report(found)
+
+    def test_text_spacing_override_loses_nothing(self, sweep: Sweep) -> None:
+        found = sweep.problems["text-spacing"]
+        assert found == [], _report(found)
+
+    def test_every_page_has_the_same_text_without_javascript(self, sweep: Sweep) -> None:
+        differ = [url for url in sweep.text_with_js if sweep.text_with_js[url] != sweep.text_without_js[url]]
+        assert differ == []
+        assert all(sweep.text_without_js[url].strip() for url in sweep.text_without_js)
+
+    def test_every_page_has_landmarks_skip_link_and_ordered_headings(self, sweep: Sweep) -> None:
+        found = sweep.problems["structure"]
+        assert found == [], _report(found)
+
+    def test_titles_follow_the_pattern_and_are_unique(self, sweep: Sweep) -> None:
+        site = sweep.site
+        assert title_problems(sweep.titles, site.url("/"), site.title, site.organisation) == []
+        assert sweep.titles[site.url("/paattyneet/")][0] == f"Päättyneet hankkeet – {site.title}"
+        assert sweep.titles[site.url("/saavutettavuusseloste/")][0] == f"Saavutettavuusseloste – {site.title}"
+
+    def test_keyboard_reaches_everything_in_order_with_a_visible_focus(self, sweep: Sweep) -> None:
+        found = sweep.problems["focus"]
+        assert found == [], _report(found)
+
+    def test_print_hides_navigation_and_shows_link_addresses(self, sweep: Sweep) -> None:
+        found = sweep.problems["print"]
+        assert found == [], _report(found)
+
+    def test_statement_is_linked_from_every_footer(self, sweep: Sweep) -> None:
+        found = sweep.problems["statement-link"]
+        assert found == [], _report(found)
+        assert sweep.titles[sweep.site.url("/saavutettavuusseloste/")][1] == "Saavutettavuusseloste"
+
+    def test_every_document_marked_not_accessible_is_in_the_statement(self, sweep: Sweep, page_in: Any) -> None:
+        page = page_in()
+        assert sweep.marked_not_accessible, "the site has documents marked not accessible"
+        open_page(page, sweep.site.url("/saavutettavuusseloste/"))
+        listed = page.locator(".statement-list__title").all_inner_texts()
+        missing = [f"{title} (on {url})" for title, url in sweep.marked_not_accessible.items()
+                   if not any(text.startswith(title) for text in listed)]
+        assert missing == [], _report(missing)
+        assert len(listed) == len(sweep.marked_not_accessible)
+        assert "osittain vaatimusten mukainen" in page.locator("main").inner_text()
+
+    def test_document_links_are_titles_followed_by_type_and_size(self, sweep: Sweep) -> None:
+        found = sweep.problems["document-links"]
+        assert found == [], _report(found)
 
 
-@pytest.mark.parametrize("name", SITES)
-def test_every_page_passes_axe_best_practices(name: str, sweeps: dict[str, Sweep]) -> None:
-    found = sweeps[name].problems["axe-best-practice"]
-    assert found == [], _report(found)
+class TestEveryPageOfTheShippedSite(_EveryPageOfOneSite):
+    SITE = "shipped"
+
+
+class TestEveryPageOfTheFixtureSite(_EveryPageOfOneSite):
+    SITE = "fixture"
+
+
+def test_every_site_is_swept(sites: dict[str, Site]) -> None:
+    swept = [cls.SITE for cls in (TestEveryPageOfTheShippedSite, TestEveryPageOfTheFixtureSite)]
+    assert sorted(swept) == sorted(sites) == sorted(SITES)
 
 
 def test_every_page_is_valid_html_for_the_nu_checker(built_shipped: Path, built_fixture: Path) -> None:
@@ -157,63 +224,23 @@ def test_every_page_is_valid_html_for_the_nu_checker(built_shipped: Path, built_
     assert errors == [], _report(errors)
 
 
-@pytest.mark.parametrize("name", SITES)
-def test_no_page_scrolls_sideways_at_320_px(name: str, sweeps: dict[str, Sweep]) -> None:
-    found = sweeps[name].problems["reflow"]
-    assert found == [], _report(found)
-
-
-@pytest.mark.parametrize("name", SITES)
-def test_text_spacing_override_loses_nothing(name: str, sweeps: dict[str, Sweep]) -> None:
-    found = sweeps[name].problems["text-spacing"]
-    assert found == [], _report(found)
-
-
 def test_no_fixed_height_on_text(built_fixture: Path, static_server: Any, page_in: Any) -> None:
     page = page_in()
     open_page(page, static_server(built_fixture).url)
     assert fixed_height_problems(page) == []
 
 
-@pytest.mark.parametrize("name", SITES)
-def test_every_page_has_the_same_text_without_javascript(name: str, sweeps: dict[str, Sweep]) -> None:
-    sweep = sweeps[name]
-    differ = [url for url in sweep.text_with_js if sweep.text_with_js[url] != sweep.text_without_js[url]]
-    assert differ == []
-    assert all(sweep.text_without_js[url].strip() for url in sweep.text_without_js)
-
-
-@pytest.mark.parametrize("name", SITES)
-def test_every_page_has_landmarks_skip_link_and_ordered_headings(name: str, sweeps: dict[str, Sweep]) -> None:
-    found = sweeps[name].problems["structure"]
-    assert found == [], _report(found)
-
-
-@pytest.mark.parametrize("name", SITES)
-def test_titles_follow_the_pattern_and_are_unique(name: str, sweeps: dict[str, Sweep]) -> None:
-    sweep, site = sweeps[name], sweeps[name].site
-    assert title_problems(sweep.titles, site.url("/"), site.title, site.organisation) == []
-    assert sweep.titles[site.url("/paattyneet/")][0] == f"Päättyneet hankkeet – {site.title}"
-    assert sweep.titles[site.url("/saavutettavuusseloste/")][0] == f"Saavutettavuusseloste – {site.title}"
-
-
-def test_title_names_the_section_of_a_project(sweeps: dict[str, Sweep], page_in: Any) -> None:
+def test_title_names_the_section_of_a_project(sites: dict[str, Site], page_in: Any) -> None:
     page = page_in()
-    open_page(page, sweeps["shipped"].site.url("/hankkeet/digiagenda/"))
+    open_page(page, sites["shipped"].url("/hankkeet/digiagenda/"))
     assert page.title() == "Digiagendan toteuttaminen – Resurssiviisaus – Hankkeet"
-    open_page(page, sweeps["shipped"].site.url("/"))
+    open_page(page, sites["shipped"].url("/"))
     assert page.title() == "Hankkeet – Hämeenlinnan kaupunki"
 
 
-@pytest.mark.parametrize("name", SITES)
-def test_keyboard_reaches_everything_in_order_with_a_visible_focus(name: str, sweeps: dict[str, Sweep]) -> None:
-    found = sweeps[name].problems["focus"]
-    assert found == [], _report(found)
-
-
-def test_skip_link_is_shown_on_focus_and_moves_focus_to_main(sweeps: dict[str, Sweep], page_in: Any) -> None:
+def test_skip_link_is_shown_on_focus_and_moves_focus_to_main(sites: dict[str, Site], page_in: Any) -> None:
     page = page_in(width=320, height=640)
-    open_page(page, sweeps["shipped"].site.url("/hankkeet/teemme-yhdessa/"))
+    open_page(page, sites["shipped"].url("/hankkeet/teemme-yhdessa/"))
     skip = page.locator(".skip-link")
     assert skip.bounding_box()["width"] <= 1  # type: ignore[index]
     page.keyboard.press("Tab")
@@ -228,78 +255,44 @@ def test_skip_link_is_shown_on_focus_and_moves_focus_to_main(sweeps: dict[str, S
     assert page.evaluate("document.activeElement.closest('main') !== null")
 
 
-@pytest.mark.parametrize("name", SITES)
-def test_print_hides_navigation_and_shows_link_addresses(name: str, sweeps: dict[str, Sweep]) -> None:
-    found = sweeps[name].problems["print"]
-    assert found == [], _report(found)
-
-
-@pytest.mark.parametrize("name", SITES)
-def test_statement_is_linked_from_every_footer(name: str, sweeps: dict[str, Sweep]) -> None:
-    found = sweeps[name].problems["statement-link"]
-    assert found == [], _report(found)
-    assert sweeps[name].titles[sweeps[name].site.url("/saavutettavuusseloste/")][1] == "Saavutettavuusseloste"
-
-
-@pytest.mark.parametrize("name", SITES)
-def test_every_document_marked_not_accessible_is_in_the_statement(
-    name: str, sweeps: dict[str, Sweep], page_in: Any
-) -> None:
-    sweep, page = sweeps[name], page_in()
-    assert sweep.marked_not_accessible, "the site has documents marked not accessible"
-    open_page(page, sweep.site.url("/saavutettavuusseloste/"))
-    listed = page.locator(".statement-list__title").all_inner_texts()
-    missing = [f"{title} (on {url})" for title, url in sweep.marked_not_accessible.items()
-               if not any(text.startswith(title) for text in listed)]
-    assert missing == [], _report(missing)
-    assert len(listed) == len(sweep.marked_not_accessible)
-    assert "osittain vaatimusten mukainen" in page.locator("main").inner_text()
-
-
-def test_not_accessible_document_says_so_and_how_to_ask(sweeps: dict[str, Sweep], page_in: Any) -> None:
+def test_not_accessible_document_says_so_and_how_to_ask(sites: dict[str, Site], page_in: Any) -> None:
     page = page_in()
-    open_page(page, sweeps["fixture"].site.url("/hankkeet/alfa/"))
+    open_page(page, sites["fixture"].url("/hankkeet/alfa/"))
     item = page.locator(".document-list li", has_text="Hankesuunnitelma")
     text = " ".join(item.inner_text().split())
     assert text.startswith("Hankesuunnitelma (PDF, 738 t) Asiakirja ei ole saavutettava. Taulukot ovat kuvina.")
     assert item.locator("a[href^='mailto:']").inner_text() == "maija.meikalainen@example.fi"
     # A project with no contact of its own points to the site's accessibility feedback address.
-    open_page(page, sweeps["fixture"].site.url("/hankkeet/zeta-paattynyt/"))
+    open_page(page, sites["fixture"].url("/hankkeet/zeta-paattynyt/"))
     item = page.locator(".document-list li", has_text="Loppuraportti")
     assert item.locator("a[href^='mailto:']").inner_text() == "saavutettavuus@example.fi"
     # With no address anywhere (the shipped site), it points to the statement's feedback section.
-    open_page(page, sweeps["shipped"].site.url("/hankkeet/international-talents/"))
+    open_page(page, sites["shipped"].url("/hankkeet/international-talents/"))
     item = page.locator(".document-list li", has_text="Kansainvälisten asiakkaiden")
     assert "Asiakirja ei ole saavutettava." in item.inner_text()
     assert item.locator("a").get_attribute("href") == "/saavutettavuusseloste/#palaute"
 
 
-@pytest.mark.parametrize("name", SITES)
-def test_document_links_are_titles_followed_by_type_and_size(name: str, sweeps: dict[str, Sweep]) -> None:
-    found = sweeps[name].problems["document-links"]
-    assert found == [], _report(found)
-
-
-def test_document_link_text_is_the_title_alone(sweeps: dict[str, Sweep], page_in: Any) -> None:
+def test_document_link_text_is_the_title_alone(sites: dict[str, Site], page_in: Any) -> None:
     page = page_in()
-    open_page(page, sweeps["fixture"].site.url("/hankkeet/alfa/"))
+    open_page(page, sites["fixture"].url("/hankkeet/alfa/"))
     first = page.locator(".document-list li").first
     assert " ".join(first.inner_text().split()) == "Väliraportti (PDF, 1,2 Mt)"
     assert first.locator("a").inner_text() == "Väliraportti"
 
 
-def test_period_reads_as_one_range(sweeps: dict[str, Sweep], page_in: Any) -> None:
+def test_period_reads_as_one_range(sites: dict[str, Site], page_in: Any) -> None:
     page = page_in()
-    open_page(page, sweeps["shipped"].site.url("/hankkeet/teemme-yhdessa/"))
+    open_page(page, sites["shipped"].url("/hankkeet/teemme-yhdessa/"))
     period = page.locator(".facts__row", has_text="Kesto").locator("dd")
     assert period.inner_text() == "1.2.2020–31.1.2022"
     assert period.locator("time").evaluate_all("ts => ts.map(t => t.getAttribute('datetime'))") == [
         "2020-02-01", "2022-01-31"]
 
 
-def test_title_in_another_language_is_marked_everywhere(sweeps: dict[str, Sweep], page_in: Any) -> None:
+def test_title_in_another_language_is_marked_everywhere(sites: dict[str, Site], page_in: Any) -> None:
     page = page_in()
-    open_page(page, sweeps["fixture"].site.url("/hankkeet/smart-city/"))
+    open_page(page, sites["fixture"].url("/hankkeet/smart-city/"))
     assert page.locator("h1").get_attribute("lang") == "en"
     assert page.locator(".breadcrumbs [aria-current=page]").get_attribute("lang") == "en"
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, copy_site
+from conftest import EU_FUNDING_AS_OF, REPO, copy_site
 from projcat.content.localtext import site_languages
 from projcat.content.records import Funding, Project
 from projcat.content.settings import Programme, SiteConfig
@@ -23,7 +23,7 @@ from projcat.render.funding_blocks import funding_blocks, statement_lines
 from projcat.strings import Strings
 
 EXAMPLE = REPO / "examples" / "kaksikielinen"
-AS_OF = date(2026, 12, 6)
+AS_OF = EU_FUNDING_AS_OF
 
 
 def _programme(**fields: object) -> Programme:
@@ -119,10 +119,8 @@ def test_each_eu_programme_gets_its_block_in_the_records_order_and_national_none
 
 
 @pytest.fixture(scope="module")
-def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("example") / "site"
-    pipeline.build(EXAMPLE, out, AS_OF, search=False)
-    return out
+def example_site(built_bilingual_eu: Path) -> Path:
+    return built_bilingual_eu
 
 
 def _page(out: Path, path: str) -> str:

@@ -5,18 +5,14 @@ drawn as the flag's geometry says."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from a11y_checks import WCAG_TAGS, axe_violations, describe_violations, nu_errors, open_page
-from conftest import REPO, StaticServer
-from projcat.engine import pipeline
+from conftest import StaticServer
 
-EXAMPLE = REPO / "examples" / "kaksikielinen"
-AS_OF = date(2026, 12, 6)
 # The example's EU-funded projects, as each language addresses them.
 PAGES = {
     "fi": ["hankkeet/osaajat-toihin/", "hankkeet/kosteikot/"],
@@ -27,11 +23,9 @@ SIZES = [(1280, 800), (375, 667)]
 
 
 @pytest.fixture(scope="module")
-def example(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, StaticServer]]:
-    out = tmp_path_factory.mktemp("example") / "site"
-    pipeline.build(EXAMPLE, out, AS_OF, search=False)
-    server = StaticServer(out)
-    yield out, server
+def example(built_bilingual_eu: Path) -> Iterator[tuple[Path, StaticServer]]:
+    server = StaticServer(built_bilingual_eu)
+    yield built_bilingual_eu, server
     server.close()
 
 

@@ -10,12 +10,12 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from conftest import FIXTURE_AS_OF, REPO, run_cli
+from conftest import FIXTURE_AS_OF, HOSTED_BASE, REPO, run_cli
 from projcat.engine import pipeline
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
-BASE = "https://www.example.fi/hankkeet/"
+BASE = HOSTED_BASE
 
 
 def _pages(out: Path) -> set[str]:
@@ -29,12 +29,8 @@ def _pages(out: Path) -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from conftest import FIXTURE_SITE
-
-    out = tmp_path_factory.mktemp("published") / "site"
-    pipeline.build(FIXTURE_SITE, out, FIXTURE_AS_OF, base_url=BASE)
-    return out
+def published(built_hosted_fixture: Path) -> Path:
+    return built_hosted_fixture
 
 
 def test_sitemap_lists_every_page_once_with_absolute_addresses(published: Path) -> None:

@@ -17,14 +17,14 @@ import pytest
 from language_site import build_languages, multilingual_root
 from test_history import git, git_site  # noqa: F401 - git_site is a fixture
 
-from conftest import FIXTURE_AS_OF, FIXTURE_SITE, run_cli
+from conftest import FIXTURE_AS_OF, FIXTURE_SITE, HOSTED_BASE, run_cli
 from projcat.content.history import FileDates, History
 from projcat.engine import pipeline
 from projcat.engine.search_order import stable_bundle
 from projcat.render.meta import CONTENT_SECURITY_POLICY
 from projcat.render.opendata import defused
 
-BASE = "https://www.example.fi/hankkeet/"
+BASE = HOSTED_BASE
 
 
 class _Head(HTMLParser):
@@ -66,10 +66,8 @@ def _pages(out: Path) -> list[Path]:
 
 
 @pytest.fixture(scope="module")
-def hosted(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("hosted") / "site"
-    pipeline.build(FIXTURE_SITE, out, FIXTURE_AS_OF, base_url=BASE)
-    return out
+def hosted(built_hosted_fixture: Path) -> Path:
+    return built_hosted_fixture
 
 
 def test_every_page_carries_the_policy_and_no_inline_code(hosted: Path) -> None:

@@ -36,14 +36,21 @@ def _new_site(folder: Path, brand: bool) -> Path:
     return folder / "site"
 
 
+@pytest.fixture(scope="module")
+def new_sites(tmp_path_factory: pytest.TempPathFactory) -> dict[bool, Path]:
+    """The site as `init` makes it and the same site branded, each built once for the module."""
+    return {brand: _new_site(tmp_path_factory.mktemp("branded" if brand else "as-made") / "uusi", brand)
+            for brand in (False, True)}
+
+
 @pytest.mark.parametrize("brand", [False, True], ids=["as-made", "branded"])
 def test_every_page_of_a_new_site_is_clean_under_axe_and_the_nu_checker(
-        browser: Any, static_server: Any, tmp_path: Path, brand: bool) -> None:
-    out = _new_site(tmp_path / "uusi", brand)
+        browser: Any, static_server: Any, new_sites: dict[bool, Path], brand: bool) -> None:
+    out = new_sites[brand]
     pages = sorted(p for p in out.rglob("*.html"))
     assert len(pages) > 10
     server: StaticServer = static_server(out, "/hankkeet/")
-    page = local_page(browser)
+    page = local_page(browser, axe=True)
     problems: list[str] = []
     for file in pages:
         url = server.url + file.relative_to(out).as_posix().removesuffix("index.html")
@@ -51,12 +58,14 @@ def test_every_page_of_a_new_site_is_clean_under_axe_and_the_nu_checker(
             continue
         open_page(page, url)
         problems += describe_violations(url, axe_violations(page, WCAG_TAGS))
+    page.context.close()
     assert not problems, "\n".join(problems)
     assert not nu_errors(pages)
 
 
-def test_screenshots_of_a_branded_site(browser: Any, static_server: Any, tmp_path: Path) -> None:
-    out = _new_site(tmp_path / "uusi", True)
+def test_screenshots_of_a_branded_site(browser: Any, static_server: Any, new_sites: dict[bool, Path],
+                                      tmp_path: Path) -> None:
+    out = new_sites[True]
     server: StaticServer = static_server(out, "/hankkeet/")
     keep = Path(os.environ.get("PROJCAT_SCREENSHOTS", str(tmp_path / "shots")))
     keep.mkdir(parents=True, exist_ok=True)

@@ -10,8 +10,7 @@ from typing import Any
 import pytest
 
 from a11y_checks import WCAG_TAGS, axe_violations, describe_violations, open_page
-from conftest import FIXTURE_AS_OF, REPO, StaticServer
-from projcat.engine import pipeline
+from conftest import StaticServer
 from projcat.strings import message
 
 pytestmark = pytest.mark.browser
@@ -26,10 +25,8 @@ _STYLE_JS = """a => { const s = getComputedStyle(a); const r = a.getBoundingClie
 
 
 @pytest.fixture(scope="module")
-def example(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    out = tmp_path_factory.mktemp("switcher") / "site"
-    pipeline.build(REPO / "examples" / "kaksikielinen", out, FIXTURE_AS_OF, search=False)
-    server = StaticServer(out)
+def example(built_bilingual: Path) -> Iterator[str]:
+    server = StaticServer(built_bilingual)
     yield server.url
     server.close()
 
