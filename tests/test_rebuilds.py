@@ -8,6 +8,8 @@ import os
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from conftest import FIXTURE_AS_OF, run_cli
 from projcat.engine import pipeline, search
 
@@ -62,7 +64,9 @@ def test_a_rebuild_of_the_same_input_leaves_every_file_untouched(fixture_site: P
     assert _untouched(out) == set(before)
 
 
-def test_changing_one_record_rewrites_only_what_shows_it(fixture_site: Path, tmp_path: Path) -> None:
+def test_changing_one_record_rewrites_only_what_shows_it(fixture_site: Path, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search, "SHARDED_FROM", 1)  # seven projects in shards, as thousands are
     out = tmp_path / "site"
     pipeline.build(fixture_site, out, FIXTURE_AS_OF, search=True)
     _age_every_file(out)

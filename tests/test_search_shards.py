@@ -19,6 +19,12 @@ from projcat.engine import pipeline, search
 from projcat.engine.memory import MemoryCache
 
 PREFIX = "/hankkeet/"
+
+
+@pytest.fixture(autouse=True)
+def sharded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fixture's seven projects in shards, as a register of thousands is split."""
+    monkeypatch.setattr(search, "SHARDED_FROM", 1)
 STATUS = "[data-search-status]"
 
 
@@ -46,6 +52,17 @@ def test_the_search_documents_index_as_the_whole_pages_do(tmp_path: Path) -> Non
     assert _fragments(sharded) == _fragments(whole)
     manifest = json.loads(sharded["pagefind/" + search.MANIFEST])
     assert len(manifest["languages"]["fi"]) >= 3, "the fixture's projects must spread over several shards"
+
+
+def test_a_catalogue_of_hundreds_is_one_index_and_thousands_are_shards(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Shards rank each with their own word statistics: a site small enough to index whole in
+    seconds keeps one index, whose ranking is exact."""
+    monkeypatch.setattr(search, "SHARDED_FROM", 2000)
+    assert search.shards_for(1999) == 1 and search.shards_for(2000) == search.SHARDS > 1
+    built = pipeline.build(FIXTURE_SITE, tmp_path / "site", FIXTURE_AS_OF, search=True)
+    manifest = json.loads(built.files["pagefind/" + search.MANIFEST])
+    assert manifest["languages"]["fi"] == [search.shard_name(0)]
 
 
 def test_every_language_version_of_a_project_is_in_one_shard(tmp_path: Path) -> None:

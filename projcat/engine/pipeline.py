@@ -294,13 +294,13 @@ def _publish(versions: list[tuple[Views, Catalogue]], result: CheckResult, histo
 
 def _search_index(views: Views, files: dict[str, bytes], cache: ByDigest | None,
                   plan: list[Page]) -> dict[str, bytes]:
-    from projcat.engine.search import build_shard, shard_documents, shard_name, with_manifest
+    from projcat.engine.search import build_shard, shard_documents, shard_name, shards_for, with_manifest
 
     pages = [(page.output, files[page.output]) for page in plan if page.kind == "project"]
     # A multilingual site's pages are indexed each in the language of its `<html lang>`.
     language = None if views.site.multilingual else views.site.lang
     shards = {}
-    for number, documents in enumerate(shard_documents(pages)):
+    for number, documents in enumerate(shard_documents(pages, shards_for(len(pages)))):
         name = shard_name(number)
         if cache is None:
             shards[name] = build_shard(documents, language, name)
