@@ -204,120 +204,122 @@ def test_the_admin_stays_usable_while_the_content_has_problems(
         assert b'rel="cms-config-url"' in response.read()
 
 
-def test_a_language_version_is_edited_in_its_own_collection(tmp_path: Path, page_in: object) -> None:
-    root = _with_cms(copy_site(REPO / "examples" / "kaksikielinen", tmp_path / "src"))
-    server = started(root, tmp_path, "--cms")
-    try:
-        page = page_in()  # type: ignore[operator]
-        page.goto(server.url + "admin/")
-        page.get_by_role("button", name="Kirjaudu", exact=True).click(timeout=WAIT_MS)
-        page.goto(server.url + "admin/#/collections/projects_sv/entries/kirjastoauto")
-        title = _field(page, "title")
-        title.wait_for(timeout=WAIT_MS)  # type: ignore[attr-defined]
-        assert title.input_value() == "Tvåspråkig biblioteksbuss"  # type: ignore[attr-defined]
-        # A translation's form has only what a translation may hold: no dates, theme or funding.
-        assert page.locator('[id^="start-field-"], [id^="funding-field-"]').count() == 0
-        title.fill("Tvåspråkig biblioteksbuss på landsbygden")  # type: ignore[attr-defined]
-        _publish(page)
-        record = root / "content" / "projects" / "kirjastoauto.sv.md"
-        deadline = time.monotonic() + WAIT_MS / 1000
-        while "på landsbygden" not in record.read_text(encoding="utf-8"):
-            assert time.monotonic() < deadline, record.read_text(encoding="utf-8")
-            page.wait_for_timeout(200)
-        main = Path("content") / "projects" / "kirjastoauto.md"
-        original = REPO / "examples" / "kaksikielinen" / main
-        assert (root / main).read_text(encoding="utf-8") == original.read_text(encoding="utf-8")
-        done = subprocess.run([sys.executable, str(REPO / "build.py"), "check", "--root", str(root),
-                               "--as-of", FIXTURE_AS_OF.isoformat()], capture_output=True, text=True)
-        assert done.returncode == 0, done.stderr + record.read_text(encoding="utf-8")
-    finally:
-        stopped_cleanly(server)
-
-
 def _login(page: object, url: str, button: str = "Kirjaudu") -> None:
     page.goto(url + "admin/")  # type: ignore[attr-defined]
     page.get_by_role("button", name=button, exact=True).click(timeout=WAIT_MS)  # type: ignore[attr-defined]
 
 
-def test_the_finnish_admin_speaks_finnish(cms_preview: PreviewProcess, page_in: object) -> None:
-    page = page_in()  # type: ignore[operator]
-    page.goto(cms_preview.url + "admin/")  # type: ignore[attr-defined]
-    login = page.get_by_role("button", name="Kirjaudu", exact=True)  # type: ignore[attr-defined]
-    login.wait_for(timeout=WAIT_MS)
-    assert page.get_by_role("button", name="Login").count() == 0  # type: ignore[attr-defined]
-    login.click()
-    page.get_by_role("link", name="Luo uusi hanke").wait_for(timeout=WAIT_MS)  # type: ignore[attr-defined]
-    text = page.locator("#nc-root").inner_text()  # type: ignore[attr-defined]
-    assert "Uusi hanke" in text and "Kokoelmat" in text and "Järjestä" in text, text
-    for english in ("Collections", "Sort by", "View as", "New "):
-        assert english not in text, text
 
+class TestLanguageVersionsAndPhotos:
+    """The admin's languages, its language versions and photos: a class of its own, so that
+    `--dist loadscope` runs it on the other worker beside the tests above."""
 
-def test_the_swedish_admin_speaks_swedish(fixture_site: Path, tmp_path: Path, page_in: object) -> None:
-    site = fixture_site / "site.yaml"
-    site.write_text(site.read_text(encoding="utf-8").replace("language: fi\n", "language: sv\n"), encoding="utf-8")
-    server = started(_with_cms(fixture_site), tmp_path, "--cms")
-    try:
+    def test_a_language_version_is_edited_in_its_own_collection(self, tmp_path: Path, page_in: object) -> None:
+        root = _with_cms(copy_site(REPO / "examples" / "kaksikielinen", tmp_path / "src"))
+        server = started(root, tmp_path, "--cms")
+        try:
+            page = page_in()  # type: ignore[operator]
+            page.goto(server.url + "admin/")
+            page.get_by_role("button", name="Kirjaudu", exact=True).click(timeout=WAIT_MS)
+            page.goto(server.url + "admin/#/collections/projects_sv/entries/kirjastoauto")
+            title = _field(page, "title")
+            title.wait_for(timeout=WAIT_MS)  # type: ignore[attr-defined]
+            assert title.input_value() == "Tvåspråkig biblioteksbuss"  # type: ignore[attr-defined]
+            # A translation's form has only what a translation may hold: no dates, theme or funding.
+            assert page.locator('[id^="start-field-"], [id^="funding-field-"]').count() == 0
+            title.fill("Tvåspråkig biblioteksbuss på landsbygden")  # type: ignore[attr-defined]
+            _publish(page)
+            record = root / "content" / "projects" / "kirjastoauto.sv.md"
+            deadline = time.monotonic() + WAIT_MS / 1000
+            while "på landsbygden" not in record.read_text(encoding="utf-8"):
+                assert time.monotonic() < deadline, record.read_text(encoding="utf-8")
+                page.wait_for_timeout(200)
+            main = Path("content") / "projects" / "kirjastoauto.md"
+            original = REPO / "examples" / "kaksikielinen" / main
+            assert (root / main).read_text(encoding="utf-8") == original.read_text(encoding="utf-8")
+            done = subprocess.run([sys.executable, str(REPO / "build.py"), "check", "--root", str(root),
+                                   "--as-of", FIXTURE_AS_OF.isoformat()], capture_output=True, text=True)
+            assert done.returncode == 0, done.stderr + record.read_text(encoding="utf-8")
+        finally:
+            stopped_cleanly(server)
+
+    def test_the_finnish_admin_speaks_finnish(self, cms_preview: PreviewProcess, page_in: object) -> None:
         page = page_in()  # type: ignore[operator]
-        _login(page, server.url, "Logga in")
-        page.get_by_role("link", name="Skapa ett inlägg av typen projekt").wait_for(timeout=WAIT_MS)
-        text = page.locator("#nc-root").inner_text()
-        assert "Samlingar" in text and "Collections" not in text, text
-    finally:
-        stopped_cleanly(server)
+        page.goto(cms_preview.url + "admin/")  # type: ignore[attr-defined]
+        login = page.get_by_role("button", name="Kirjaudu", exact=True)  # type: ignore[attr-defined]
+        login.wait_for(timeout=WAIT_MS)
+        assert page.get_by_role("button", name="Login").count() == 0  # type: ignore[attr-defined]
+        login.click()
+        page.get_by_role("link", name="Luo uusi hanke").wait_for(timeout=WAIT_MS)  # type: ignore[attr-defined]
+        text = page.locator("#nc-root").inner_text()  # type: ignore[attr-defined]
+        assert "Uusi hanke" in text and "Kokoelmat" in text and "Järjestä" in text, text
+        for english in ("Collections", "Sort by", "View as", "New "):
+            assert english not in text, text
 
+    def test_the_swedish_admin_speaks_swedish(self, fixture_site: Path, tmp_path: Path, page_in: object) -> None:
+        site = fixture_site / "site.yaml"
+        site.write_text(site.read_text(encoding="utf-8").replace("language: fi\n", "language: sv\n"), encoding="utf-8")
+        server = started(_with_cms(fixture_site), tmp_path, "--cms")
+        try:
+            page = page_in()  # type: ignore[operator]
+            _login(page, server.url, "Logga in")
+            page.get_by_role("link", name="Skapa ett inlägg av typen projekt").wait_for(timeout=WAIT_MS)
+            text = page.locator("#nc-root").inner_text()
+            assert "Samlingar" in text and "Collections" not in text, text
+        finally:
+            stopped_cleanly(server)
 
-def test_the_main_collection_lists_no_language_version(tmp_path: Path, page_in: object) -> None:
-    root = _with_cms(copy_site(REPO / "examples" / "kaksikielinen", tmp_path / "src"))
-    records = sorted(p.stem for p in (root / "content" / "projects").glob("*.md") if "." not in p.stem)
-    versions = [p.stem for p in (root / "content" / "projects").glob("*.md") if "." in p.stem]
-    assert versions
-    server = started(root, tmp_path, "--cms")
-    try:
+    def test_the_main_collection_lists_no_language_version(self, tmp_path: Path, page_in: object) -> None:
+        root = _with_cms(copy_site(REPO / "examples" / "kaksikielinen", tmp_path / "src"))
+        records = sorted(p.stem for p in (root / "content" / "projects").glob("*.md") if "." not in p.stem)
+        versions = [p.stem for p in (root / "content" / "projects").glob("*.md") if "." in p.stem]
+        assert versions
+        server = started(root, tmp_path, "--cms")
+        try:
+            page = page_in()  # type: ignore[operator]
+            _login(page, server.url)
+            page.goto(server.url + "admin/#/collections/projects")
+            listed = page.locator('a[href*="/collections/projects/entries/"]')
+            listed.first.wait_for(timeout=WAIT_MS)
+            page.wait_for_timeout(1000)
+            slugs = sorted(str(a.get_attribute("href")).rsplit("/", 1)[-1] for a in listed.all())
+            assert slugs == records
+            # A language version is still edited in its own collection.
+            page.goto(server.url + "admin/#/collections/projects_sv")
+            swedish = page.locator('a[href*="/collections/projects_sv/entries/"]')
+            swedish.first.wait_for(timeout=WAIT_MS)
+            page.wait_for_timeout(1000)
+            assert sorted(str(a.get_attribute("href")).rsplit("/", 1)[-1] for a in swedish.all()) == sorted(
+                v.removesuffix(".sv") for v in versions if v.endswith(".sv"))
+        finally:
+            stopped_cleanly(server)
+
+    def test_a_photo_is_chosen_and_described_in_the_admin(
+        self, cms_preview: PreviewProcess, fixture_site: Path, page_in: object, tmp_path: Path
+    ) -> None:
         page = page_in()  # type: ignore[operator]
-        _login(page, server.url)
-        page.goto(server.url + "admin/#/collections/projects")
-        listed = page.locator('a[href*="/collections/projects/entries/"]')
-        listed.first.wait_for(timeout=WAIT_MS)
-        page.wait_for_timeout(1000)
-        slugs = sorted(str(a.get_attribute("href")).rsplit("/", 1)[-1] for a in listed.all())
-        assert slugs == records
-        # A language version is still edited in its own collection.
-        page.goto(server.url + "admin/#/collections/projects_sv")
-        swedish = page.locator('a[href*="/collections/projects_sv/entries/"]')
-        swedish.first.wait_for(timeout=WAIT_MS)
-        page.wait_for_timeout(1000)
-        assert sorted(str(a.get_attribute("href")).rsplit("/", 1)[-1] for a in swedish.all()) == sorted(
-            v.removesuffix(".sv") for v in versions if v.endswith(".sv"))
-    finally:
-        stopped_cleanly(server)
+        _new_record(page, cms_preview)
+        _field(page, "title").fill(TITLE)  # type: ignore[attr-defined]
+        photo = jpeg_with_gps(tmp_path / "kavelykatu.jpg", (1200, 800))
+        page.get_by_role("button", name="Valitse kuva").click()  # type: ignore[attr-defined]
+        page.locator('input[type="file"]').set_input_files(str(photo))  # type: ignore[attr-defined]
+        page.get_by_role("button", name="Käytä valittua").click(timeout=WAIT_MS)  # type: ignore[attr-defined]
+        _field(page, "alt").fill("Ihmisiä kävelemässä autottomalla kadulla")  # type: ignore[attr-defined]
+        _field(page, "caption").fill("Kävelykatu heinäkuussa")  # type: ignore[attr-defined]
+        _publish(page)
 
-
-def test_a_photo_is_chosen_and_described_in_the_admin(
-    cms_preview: PreviewProcess, fixture_site: Path, page_in: object, tmp_path: Path
-) -> None:
-    page = page_in()  # type: ignore[operator]
-    _new_record(page, cms_preview)
-    _field(page, "title").fill(TITLE)  # type: ignore[attr-defined]
-    photo = jpeg_with_gps(tmp_path / "kavelykatu.jpg", (1200, 800))
-    page.get_by_role("button", name="Valitse kuva").click()  # type: ignore[attr-defined]
-    page.locator('input[type="file"]').set_input_files(str(photo))  # type: ignore[attr-defined]
-    page.get_by_role("button", name="Käytä valittua").click(timeout=WAIT_MS)  # type: ignore[attr-defined]
-    _field(page, "alt").fill("Ihmisiä kävelemässä autottomalla kadulla")  # type: ignore[attr-defined]
-    _field(page, "caption").fill("Kävelykatu heinäkuussa")  # type: ignore[attr-defined]
-    _publish(page)
-
-    record = fixture_site / "content" / "projects" / f"{SLUG}.md"
-    _wait_for_file(page, record)
-    text = record.read_text(encoding="utf-8")
-    assert "image:\n  src: /tiedostot/kavelykatu.jpg\n  alt: Ihmisiä kävelemässä autottomalla kadulla\n" in text, text
-    assert "caption: Kävelykatu heinäkuussa" in text, text
-    # Uploaded into the media folder under static/, where the build looks for `/tiedostot/...`; the
-    # upload is written on its own request, which may end after the record's.
-    uploaded = fixture_site / "static" / "tiedostot" / "kavelykatu.jpg"
-    _wait_for_file(page, uploaded)
-    page.wait_for_timeout(500)
-    assert uploaded.read_bytes() == photo.read_bytes()
-    done = subprocess.run([sys.executable, str(REPO / "build.py"), "check", "--root", str(fixture_site),
-                           "--as-of", FIXTURE_AS_OF.isoformat()], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr + text
+        record = fixture_site / "content" / "projects" / f"{SLUG}.md"
+        _wait_for_file(page, record)
+        text = record.read_text(encoding="utf-8")
+        assert ("image:\n  src: /tiedostot/kavelykatu.jpg\n  alt: Ihmisiä kävelemässä autottomalla kadulla\n"
+                in text), text
+        assert "caption: Kävelykatu heinäkuussa" in text, text
+        # Uploaded into the media folder under static/, where the build looks for `/tiedostot/...`; the
+        # upload is written on its own request, which may end after the record's.
+        uploaded = fixture_site / "static" / "tiedostot" / "kavelykatu.jpg"
+        _wait_for_file(page, uploaded)
+        page.wait_for_timeout(500)
+        assert uploaded.read_bytes() == photo.read_bytes()
+        done = subprocess.run([sys.executable, str(REPO / "build.py"), "check", "--root", str(fixture_site),
+                               "--as-of", FIXTURE_AS_OF.isoformat()], capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr + text
