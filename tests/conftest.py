@@ -48,6 +48,16 @@ def copy_site(source: Path, target: Path) -> Path:
     return target
 
 
+def copy_real_site(site: str, target: Path) -> Path:
+    """A private copy of the shipped site's sources (`site == "shipped"`) or of the bilingual example."""
+    if site != "shipped":
+        return copy_site(REPO / "examples" / "kaksikielinen", target)
+    target.mkdir()
+    shutil.copy(REPO / "site.yaml", target / "site.yaml")
+    shutil.copytree(REPO / "content", target / "content")
+    return target
+
+
 class ExpectedFiles:
     """Committed expected files, and the switch (an environment variable) that rewrites them.
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import sqlite3
 from contextlib import closing
 from importlib import metadata
@@ -12,7 +11,7 @@ from pathlib import Path
 import pytest
 from language_site import multilingual_root
 
-from conftest import FIXTURE_AS_OF, REPO, copy_site
+from conftest import FIXTURE_AS_OF, copy_real_site
 from media_files import jpeg_with_gps, pdf
 from projcat.content import documents, images
 from projcat.content.localtext import LocalText, site_languages
@@ -165,13 +164,7 @@ def test_the_saved_cache_of_a_real_site_loads_again(site: str, tmp_path: Path) -
     """A value class the store's codec does not know makes every build cold, silently: the
     shipped site's and the bilingual example's (EU funding, translations, images) stores must
     load, and the next build must reuse what they keep."""
-    root = tmp_path / "site-src"
-    if site == "shipped":
-        root.mkdir()
-        shutil.copy(REPO / "site.yaml", root / "site.yaml")
-        shutil.copytree(REPO / "content", root / "content")
-    else:
-        copy_site(REPO / "examples" / "kaksikielinen", root)
+    root = copy_real_site(site, tmp_path / "site-src")
     first = DiskCache.load(root)
     files = pipeline.build(root, tmp_path / "out", FIXTURE_AS_OF, cache=first).files
     again = DiskCache.load(root)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import shutil
 import sys
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
@@ -17,7 +16,7 @@ import pytest
 from markupsafe import Markup
 from pydantic import BaseModel, ValidationError
 
-from conftest import FIXTURE_AS_OF, REPO, copy_site
+from conftest import FIXTURE_AS_OF, copy_real_site
 from projcat.content.localtext import LocalText
 from projcat.content.records import Funding
 from projcat.engine import codec, disk, pipeline
@@ -185,14 +184,7 @@ def test_every_entry_of_a_real_sites_store_comes_back_equal_and_of_the_same_type
 
 
 def _real_site(site: str, tmp_path: Path) -> Path:
-    root = tmp_path / "site-src"
-    if site == "shipped":
-        root.mkdir()
-        shutil.copy(REPO / "site.yaml", root / "site.yaml")
-        shutil.copytree(REPO / "content", root / "content")
-    else:
-        copy_site(REPO / "examples" / "kaksikielinen", root)
-    return root
+    return copy_real_site(site, tmp_path / "site-src")
 
 
 class _Counting(DiskCache):
