@@ -43,7 +43,7 @@ __all__ = ["RACY_NS", "Snapshot", "Source", "SourceWatcher", "differences", "ign
 FileKey = tuple[StatKey, str | None]
 Snapshot = dict[Path, FileKey]
 
-QUIET_SECONDS = 0.1
+QUIET_SECONDS = 0.05
 SAFETY_POLL_SECONDS = 1.0
 FALLBACK_POLL_SECONDS = 0.1
 # After a wake-up, wait this long so one save's several events make one snapshot.
@@ -237,38 +237,34 @@ class SourceWatcher:
             self._events.stop()
 
     def _run(self) -> None:
-        poll = self._safety_poll if self._events is not None else self._fallback_poll
         pending: set[Path] = set()
         last_change = 0.0
         while not self._stopping.is_set():
+            poll = self._safety_poll if self._events is not None else self._fallback_poll
             if pending:
                 timeout = max(0.0, last_change + self._quiet - time.monotonic())
                 # While a burst settles, look again often even without events.
                 timeout = min(timeout, self._fallback_poll)
             else:
                 timeout = poll
-            if self._wake.wait(timeout):
+            woke = self._wake.wait(timeout)
+            if woke:
                 self._stopping.wait(COALESCE_SECONDS)
-            self._wake.clear()
             if self._stopping.is_set():
                 return
-            if self._events is not None:
-                # Before the snapshot: a folder made just now is watched before its files are listed.
-                try:
-                    self._events.refresh(self._sources)
-                except OSError:
-                    # Out of inotify watches, say: polling still sees everything, only later.
-                    self._events.stop()
-                    self._events = None
-                    poll = self._fallback_poll
-            current = snapshot(self._sources, self._snapshot)
-            changed = differences(self._snapshot, current)
-            self._snapshot = current
-            now = time.monotonic()
-            if changed:
-                pending |= changed
-                last_change = now
-            if pending and now - last_change >= self._quiet:
+            # With inotify, a burst that raised no event while it settled has ended: looking
+            # at every file once more would only delay the build by a scan of the whole site.
+            if woke or self._events is None or not pending:
+                # The change was there when the event came: the quiet period counts from
+                # then, not from the end of the scan.
+                seen_at = time.monotonic()
+                self._wake.clear()
+                changed = self._look()
+                if changed:
+                    pending |= changed
+                    last_change = seen_at
+            # An event that came during the scan may be the burst going on: look again first.
+            if pending and time.monotonic() - last_change >= self._quiet and not self._wake.is_set():
                 batch = frozenset(pending)
                 pending = set()
                 try:
@@ -276,3 +272,18 @@ class SourceWatcher:
                 except Exception:  # the watcher must outlive one failed hand-off
                     if os.environ.get("PROJCAT_DEBUG"):
                         raise
+
+    def _look(self) -> set[Path]:
+        """A new snapshot; the files that differ from the last one."""
+        if self._events is not None:
+            # Before the snapshot: a folder made just now is watched before its files are listed.
+            try:
+                self._events.refresh(self._sources)
+            except OSError:
+                # Out of inotify watches, say: polling still sees everything, only later.
+                self._events.stop()
+                self._events = None
+        current = snapshot(self._sources, self._snapshot)
+        changed = differences(self._snapshot, current)
+        self._snapshot = current
+        return changed
