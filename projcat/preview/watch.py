@@ -41,7 +41,9 @@ __all__ = ["RACY_NS", "Snapshot", "Source", "SourceWatcher", "differences", "ign
 
 # The stat key, and the content's digest while the stat key alone cannot be trusted.
 FileKey = tuple[StatKey, str | None]
-Snapshot = dict[Path, FileKey]
+# By the path as the folder listing spells it: a `Path` made for each of thousands of files
+# was most of a scan, and a scan is on the way from a save to the browser.
+Snapshot = dict[str, FileKey]
 
 QUIET_SECONDS = 0.05
 SAFETY_POLL_SECONDS = 1.0
@@ -67,7 +69,7 @@ class Source:
     path: Path
 
 
-def _scan_folder(folder: Path, into: dict[Path, StatKey]) -> None:
+def _scan_folder(folder: str, into: dict[str, StatKey]) -> None:
     try:
         entries = list(os.scandir(folder))
     except OSError:
@@ -79,16 +81,15 @@ def _scan_folder(folder: Path, into: dict[Path, StatKey]) -> None:
             st = entry.stat(follow_symlinks=False)
         except OSError:
             continue
-        path = Path(entry.path)
         if stat.S_ISDIR(st.st_mode):
-            _scan_folder(path, into)
+            _scan_folder(entry.path, into)
         else:
-            into[path] = _stat_key(st)
+            into[entry.path] = _stat_key(st)
 
 
-def _digest(path: Path) -> str | None:
+def _digest(path: str) -> str | None:
     try:
-        return file_digest(path)
+        return file_digest(Path(path))
     except OSError:
         return None
 
@@ -101,16 +102,16 @@ def snapshot(sources: list[Source], previous: Snapshot | None = None) -> Snapsho
     git treats a "racily clean" file): two saves within one tick of the
     file clock are then still two different snapshots.
     """
-    stats: dict[Path, StatKey] = {}
+    stats: dict[str, StatKey] = {}
     for source in sources:
         try:
             st = source.path.lstat()
         except OSError:
             continue
         if stat.S_ISDIR(st.st_mode):
-            _scan_folder(source.path, stats)
+            _scan_folder(str(source.path), stats)
         elif not ignored(source.path.name):
-            stats[source.path] = _stat_key(st)
+            stats[str(source.path)] = _stat_key(st)
     now = time.time_ns()
     found: Snapshot = {}
     for path, key in stats.items():
@@ -136,7 +137,7 @@ def _same(before: FileKey, after: FileKey) -> bool:
 def differences(before: Snapshot, after: Snapshot) -> set[Path]:
     changed = {path for path, key in after.items() if path not in before or not _same(before[path], key)}
     changed.update(before.keys() - after.keys())
-    return changed
+    return {Path(path) for path in changed}
 
 
 class _Events:
