@@ -159,13 +159,20 @@ def project_lines(entry: Entry, facts: Published, columns: tuple[str, ...], main
     return json.dumps(published, ensure_ascii=False).encode("utf-8"), buffer.getvalue().encode("utf-8")
 
 
+def table_columns(catalogue: Catalogue, views: Views) -> tuple[str, ...]:
+    """The CSV's header for this language version: counted from every project, so made once
+    per build and handed to both `all_project_lines` and `projects_csv`."""
+    return tuple(csv_columns(catalogue, _main_language(views), views.site.multilingual))
+
+
 def all_project_lines(catalogue: Catalogue, views: Views, history: History,
-                      memo: LinesMemo | None = None) -> dict[str, ProjectLines]:
+                      memo: LinesMemo | None = None,
+                      columns: tuple[str, ...] | None = None) -> dict[str, ProjectLines]:
     """Every project's lines by slug. `memo` (`render.memo.Memo`) may return the lines kept from
     an earlier build made from equal arguments: with thousands of projects, writing them all
-    again was most of a one-record rebuild."""
+    again was most of a one-record rebuild. `columns`: `table_columns`, when already made."""
     main, multilingual = _main_language(views), views.site.multilingual
-    columns = tuple(csv_columns(catalogue, main, multilingual))
+    columns = table_columns(catalogue, views) if columns is None else columns
 
     def arguments(entry: Entry) -> tuple[Entry, Published, tuple[str, ...], str, bool]:
         view = views.projects[entry.slug]
@@ -286,10 +293,11 @@ def _row(published: dict[str, Any]) -> dict[str, str]:
 
 
 def projects_csv(catalogue: Catalogue, views: Views, history: History,
-                 lines: dict[str, ProjectLines] | None = None) -> bytes:
-    lines = lines if lines is not None else all_project_lines(catalogue, views, history)
+                 lines: dict[str, ProjectLines] | None = None, columns: tuple[str, ...] | None = None) -> bytes:
+    """`lines` and `columns` as `all_project_lines` and `table_columns` made them for this build."""
+    columns = table_columns(catalogue, views) if columns is None else columns
+    lines = lines if lines is not None else all_project_lines(catalogue, views, history, columns=columns)
     header = io.StringIO()
-    csv.writer(header, delimiter=CSV_DELIMITER, lineterminator="\r\n").writerow(
-        csv_columns(catalogue, _main_language(views), views.site.multilingual))
+    csv.writer(header, delimiter=CSV_DELIMITER, lineterminator="\r\n").writerow(columns)
     rows = b"".join(lines[e.slug][1] for e in _by_slug(catalogue))
     return ("\ufeff" + header.getvalue()).encode("utf-8") + rows
