@@ -5,9 +5,11 @@ its (mtime, ctime, size, inode, device). Two snapshots that differ name the
 files that changed, whatever the editor did: wrote in place, wrote a
 temporary file and renamed it over the old one (new inode), deleted, or
 touched. A burst (a `git checkout` that rewrites twenty files) is gathered
-until no snapshot has differed for `quiet` seconds, then reported as one
-batch; a change that arrives after a batch was reported starts the next
-batch, so nothing is ever skipped.
+until no change has been seen for `quiet` seconds (50 ms, counted from the
+event that brought the last change; with inotify, a quiet period without
+events needs no further snapshot), then reported as one batch; a change
+that arrives after a batch was reported starts the next batch, so nothing
+is ever skipped.
 
 What decides *when* to take a snapshot: inotify events through `watchdog`
 when it is importable and the kernel grants the watches, so an idle preview
