@@ -5,9 +5,11 @@ its (mtime, ctime, size, inode, device). Two snapshots that differ name the
 files that changed, whatever the editor did: wrote in place, wrote a
 temporary file and renamed it over the old one (new inode), deleted, or
 touched. A burst (a `git checkout` that rewrites twenty files) is gathered
-until no snapshot has differed for `quiet` seconds, then reported as one
-batch; a change that arrives after a batch was reported starts the next
-batch, so nothing is ever skipped.
+until no change has been seen for `quiet` seconds (50 ms, counted from the
+event that brought the last change; with inotify, a quiet period without
+events needs no further snapshot), then reported as one batch; a change
+that arrives after a batch was reported starts the next batch, so nothing
+is ever skipped.
 
 What decides *when* to take a snapshot: inotify events through `watchdog`
 when it is importable and the kernel grants the watches, so an idle preview
@@ -41,9 +43,11 @@ __all__ = ["RACY_NS", "Snapshot", "Source", "SourceWatcher", "differences", "ign
 
 # The stat key, and the content's digest while the stat key alone cannot be trusted.
 FileKey = tuple[StatKey, str | None]
-Snapshot = dict[Path, FileKey]
+# By the path as the folder listing spells it: a `Path` made for each of thousands of files
+# was most of a scan, and a scan is on the way from a save to the browser.
+Snapshot = dict[str, FileKey]
 
-QUIET_SECONDS = 0.1
+QUIET_SECONDS = 0.05
 SAFETY_POLL_SECONDS = 1.0
 FALLBACK_POLL_SECONDS = 0.1
 # After a wake-up, wait this long so one save's several events make one snapshot.
@@ -67,7 +71,7 @@ class Source:
     path: Path
 
 
-def _scan_folder(folder: Path, into: dict[Path, StatKey]) -> None:
+def _scan_folder(folder: str, into: dict[str, StatKey]) -> None:
     try:
         entries = list(os.scandir(folder))
     except OSError:
@@ -79,16 +83,15 @@ def _scan_folder(folder: Path, into: dict[Path, StatKey]) -> None:
             st = entry.stat(follow_symlinks=False)
         except OSError:
             continue
-        path = Path(entry.path)
         if stat.S_ISDIR(st.st_mode):
-            _scan_folder(path, into)
+            _scan_folder(entry.path, into)
         else:
-            into[path] = _stat_key(st)
+            into[entry.path] = _stat_key(st)
 
 
-def _digest(path: Path) -> str | None:
+def _digest(path: str) -> str | None:
     try:
-        return file_digest(path)
+        return file_digest(Path(path))
     except OSError:
         return None
 
@@ -101,16 +104,16 @@ def snapshot(sources: list[Source], previous: Snapshot | None = None) -> Snapsho
     git treats a "racily clean" file): two saves within one tick of the
     file clock are then still two different snapshots.
     """
-    stats: dict[Path, StatKey] = {}
+    stats: dict[str, StatKey] = {}
     for source in sources:
         try:
             st = source.path.lstat()
         except OSError:
             continue
         if stat.S_ISDIR(st.st_mode):
-            _scan_folder(source.path, stats)
+            _scan_folder(str(source.path), stats)
         elif not ignored(source.path.name):
-            stats[source.path] = _stat_key(st)
+            stats[str(source.path)] = _stat_key(st)
     now = time.time_ns()
     found: Snapshot = {}
     for path, key in stats.items():
@@ -136,7 +139,7 @@ def _same(before: FileKey, after: FileKey) -> bool:
 def differences(before: Snapshot, after: Snapshot) -> set[Path]:
     changed = {path for path, key in after.items() if path not in before or not _same(before[path], key)}
     changed.update(before.keys() - after.keys())
-    return changed
+    return {Path(path) for path in changed}
 
 
 class _Events:
@@ -237,38 +240,34 @@ class SourceWatcher:
             self._events.stop()
 
     def _run(self) -> None:
-        poll = self._safety_poll if self._events is not None else self._fallback_poll
         pending: set[Path] = set()
         last_change = 0.0
         while not self._stopping.is_set():
+            poll = self._safety_poll if self._events is not None else self._fallback_poll
             if pending:
                 timeout = max(0.0, last_change + self._quiet - time.monotonic())
                 # While a burst settles, look again often even without events.
                 timeout = min(timeout, self._fallback_poll)
             else:
                 timeout = poll
-            if self._wake.wait(timeout):
+            woke = self._wake.wait(timeout)
+            if woke:
                 self._stopping.wait(COALESCE_SECONDS)
-            self._wake.clear()
             if self._stopping.is_set():
                 return
-            if self._events is not None:
-                # Before the snapshot: a folder made just now is watched before its files are listed.
-                try:
-                    self._events.refresh(self._sources)
-                except OSError:
-                    # Out of inotify watches, say: polling still sees everything, only later.
-                    self._events.stop()
-                    self._events = None
-                    poll = self._fallback_poll
-            current = snapshot(self._sources, self._snapshot)
-            changed = differences(self._snapshot, current)
-            self._snapshot = current
-            now = time.monotonic()
-            if changed:
-                pending |= changed
-                last_change = now
-            if pending and now - last_change >= self._quiet:
+            # With inotify, a burst that raised no event while it settled has ended: looking
+            # at every file once more would only delay the build by a scan of the whole site.
+            if woke or self._events is None or not pending:
+                # The change was there when the event came: the quiet period counts from
+                # then, not from the end of the scan.
+                seen_at = time.monotonic()
+                self._wake.clear()
+                changed = self._look()
+                if changed:
+                    pending |= changed
+                    last_change = seen_at
+            # An event that came during the scan may be the burst going on: look again first.
+            if pending and time.monotonic() - last_change >= self._quiet and not self._wake.is_set():
                 batch = frozenset(pending)
                 pending = set()
                 try:
@@ -276,3 +275,18 @@ class SourceWatcher:
                 except Exception:  # the watcher must outlive one failed hand-off
                     if os.environ.get("PROJCAT_DEBUG"):
                         raise
+
+    def _look(self) -> set[Path]:
+        """A new snapshot; the files that differ from the last one."""
+        if self._events is not None:
+            # Before the snapshot: a folder made just now is watched before its files are listed.
+            try:
+                self._events.refresh(self._sources)
+            except OSError:
+                # Out of inotify watches, say: polling still sees everything, only later.
+                self._events.stop()
+                self._events = None
+        current = snapshot(self._sources, self._snapshot)
+        changed = differences(self._snapshot, current)
+        self._snapshot = current
+        return changed

@@ -193,12 +193,13 @@ def publish_files(views: Views, catalogue: Catalogue, site: SiteConfig, history:
     urls = views.site.urls
     # No change date after the date the build speaks for: not in the data, the feed or the sitemap.
     history = history.until(catalogue.as_of)
-    lines = opendata.all_project_lines(catalogue, views, history, memo)
+    columns = opendata.table_columns(catalogue, views)
+    lines = opendata.all_project_lines(catalogue, views, history, memo, columns)
     files = {
         urls.output("robots"): robots_txt(views),
         urls.output("feed"): feed_xml(views, catalogue, site, history),
         urls.output("data_json"): opendata.projects_json(catalogue, site, views, history, lines),
-        urls.output("data_csv"): opendata.projects_csv(catalogue, views, history, lines),
+        urls.output("data_csv"): opendata.projects_csv(catalogue, views, history, lines, columns),
         urls.output("data_schema"): opendata.record_schema(views, memo),
     }
     sitemap = sitemap_xml(views, catalogue, history, pages)
@@ -216,8 +217,9 @@ def publish_languages(versions: Sequence[tuple[Views, Catalogue]], site: SiteCon
     history = history.until(main_catalogue.as_of)
     for views, catalogue in versions[1:]:
         urls = views.site.urls
-        lines = opendata.all_project_lines(catalogue, views, history, memo)
+        columns = opendata.table_columns(catalogue, views)
+        lines = opendata.all_project_lines(catalogue, views, history, memo, columns)
         files[urls.output("feed")] = feed_xml(views, catalogue, site, history)
         files[urls.output("data_json")] = opendata.projects_json(catalogue, site, views, history, lines)
-        files[urls.output("data_csv")] = opendata.projects_csv(catalogue, views, history, lines)
+        files[urls.output("data_csv")] = opendata.projects_csv(catalogue, views, history, lines, columns)
     return files
