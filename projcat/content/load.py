@@ -240,35 +240,63 @@ def record_files(content_dir: Path, root: Path) -> tuple[list[Path], list[Proble
             return files, [Problem.make(display_path(folder, root), "file.symlink", line=1, col=1)]
     if not content_dir.is_dir():
         return files, problems
-    for here, dirs, names in os.walk(content_dir, followlinks=False):
-        base = Path(here)
-        for name in list(dirs):
-            if (base / name).is_symlink():
-                problems.append(Problem.make(display_path(base / name, root), "file.symlink", line=1, col=1))
-                dirs.remove(name)
-            elif _ignored(name):
-                dirs.remove(name)
-        for name in names:
-            file = base / name
-            if _ignored(name):
-                continue
-            try:
-                mode = file.lstat().st_mode
-            except OSError:
-                continue
-            if stat.S_ISLNK(mode):
-                problems.append(Problem.make(display_path(file, root), "file.symlink", line=1, col=1))
-            elif not stat.S_ISREG(mode):
-                problems.append(Problem.make(display_path(file, root), "file.not_regular", line=1, col=1))
-            elif file.suffix.lower() == ".md":
-                files.append(file)
-            elif base != content_dir and file.suffix.lower() in IMAGE_SUFFIXES:
-                continue  # a record's image in its own folder (`content.images`), published as variants
-            else:
-                problems.append(Problem.make(display_path(file, root), "file.not_record", line=1, col=1,
-                                             severity="warning"))
+    _walk(content_dir, content_dir, root, files, problems)
     files.sort(key=lambda p: p.as_posix())
     return files, problems
+
+
+def _walk(folder: Path, content_dir: Path, root: Path, files: list[Path], problems: list[Problem]) -> None:
+    """One folder of `record_files`, then its subfolders, as `os.walk` visits them (top down, in
+    the order the system lists them; a folder that cannot be listed is passed over).
+
+    Each directory entry's type comes from the listing itself: a `Path` made and an `lstat` asked
+    for every file were most of a 10,000-record build's listing."""
+    try:
+        with os.scandir(folder) as listing:
+            entries = list(listing)
+    except OSError:
+        return
+    subfolders: list[os.DirEntry[str]] = []
+    others: list[os.DirEntry[str]] = []
+    for entry in entries:
+        try:
+            is_dir = entry.is_dir()  # followed through a link, as `os.walk` sorts them
+        except OSError:
+            is_dir = False
+        (subfolders if is_dir else others).append(entry)
+    walked: list[Path] = []
+    for entry in subfolders:
+        if entry.is_symlink():
+            problems.append(Problem.make(display_path(folder / entry.name, root), "file.symlink", line=1, col=1))
+        elif not _ignored(entry.name):
+            walked.append(folder / entry.name)
+    for entry in others:
+        name = entry.name
+        if _ignored(name):
+            continue
+        try:
+            mode = entry.stat(follow_symlinks=False).st_mode
+        except OSError:
+            continue
+        if stat.S_ISLNK(mode):
+            problems.append(Problem.make(display_path(folder / name, root), "file.symlink", line=1, col=1))
+        elif not stat.S_ISREG(mode):
+            problems.append(Problem.make(display_path(folder / name, root), "file.not_regular", line=1, col=1))
+        elif _suffix(name).lower() == ".md":
+            files.append(folder / name)
+        elif folder != content_dir and _suffix(name).lower() in IMAGE_SUFFIXES:
+            continue  # a record's image in its own folder (`content.images`), published as variants
+        else:
+            problems.append(Problem.make(display_path(folder / name, root), "file.not_record", line=1, col=1,
+                                         severity="warning"))
+    for subfolder in walked:
+        _walk(subfolder, content_dir, root, files, problems)
+
+
+def _suffix(name: str) -> str:
+    """`PurePath(name).suffix`, without making a path."""
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
 
 
 def safe_text(text: str) -> str:

@@ -40,7 +40,7 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def file_digest(path: Path) -> str:
+def file_digest(path: str | os.PathLike[str]) -> str:
     with open(path, "rb") as stream:
         return digest(stream.read())
 
@@ -155,6 +155,8 @@ class InputFiles:
     def extend(self, trace: Trace) -> None:
         """A kept step's trace, reused: the step around it read those files too, and what was
         decoded from them is still in use."""
+        if not trace:
+            return  # most steps read no file: tens of thousands of reused steps a build
         self._used.update(value for value in trace.values() if value is not None)
         for active in self._traces:
             active.update(trace)
@@ -199,7 +201,7 @@ class InputFiles:
         return value
 
     def unchanged(self, trace: Trace) -> bool:
-        return all(self.current(name) == value for name, value in trace.items())
+        return not trace or all(self.current(name) == value for name, value in trace.items())
 
     def next_build(self) -> None:
         """Forget what this build saw: files may change before the next."""

@@ -338,6 +338,7 @@ class MemoryCache:
         answer holds for the whole build; the pair is held so that neither id is reused."""
         if len(kept) != len(args):
             return False
+        equal = self._equal
         for old, new in zip(kept, args, strict=True):
             if old is new:
                 continue
@@ -346,10 +347,9 @@ class MemoryCache:
                     return False
                 continue
             pair = (id(old), id(new))
-            known = self._equal.get(pair)
+            known = equal.get(pair)
             if known is None:
-                known = (old == new, old, new)
-                self._equal[pair] = known
+                known = equal[pair] = (old == new, old, new)
             if not known[0]:
                 return False
         return True

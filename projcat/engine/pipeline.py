@@ -100,8 +100,10 @@ def check(
     base_url: str | None = None,
     cache: BuildCache | None = None,
     loaded: SiteFile | None = None,
+    listed: tuple[list[Path], list[Problem]] | None = None,
 ) -> CheckResult:
-    """Read and validate everything; `loaded` is `site.yaml` as the caller has read it already."""
+    """Read and validate everything; `loaded` is `site.yaml` as the caller has read it already,
+    `listed` the record files as `record_files` listed them for it."""
     paths = Paths(root)
     read = cache.read_record if cache is not None else read_record
     validate = cache.validate_record if cache is not None else validate_record
@@ -109,7 +111,7 @@ def check(
     site, problems = site_file.site, list(site_file.problems)
     if site is not None and base_url is not None:
         site = site.model_copy(update={"base_url": base_url})
-    files, file_problems = record_files(paths.content, root)
+    files, file_problems = record_files(paths.content, root) if listed is None else listed
     problems += file_problems
     raws = [read(f, display_path(f, root)) for f in files]
     problems += collision_problems(raws)
@@ -343,15 +345,17 @@ def build(
     # collector from walking them again in every collection this build triggers.
     gc.freeze()
     try:
-        with started_early(len(record_files(Paths(root).content, root)[0])):
-            return _build(root, out, as_of, base_url, search, cache, loaded)
+        # Listed once: the count decides whether to start the workers, the list is what is checked.
+        listed = record_files(Paths(root).content, root)
+        with started_early(len(listed[0])):
+            return _build(root, out, as_of, base_url, search, cache, loaded, listed)
     finally:
         gc.unfreeze()
 
 
 def _build(root: Path, out: Path | None, as_of: date | None, base_url: str | None, search: bool,
-           cache: BuildCache, loaded: SiteFile | None) -> BuildResult:
-    result = check(root, as_of, base_url, cache=cache, loaded=loaded)
+           cache: BuildCache, loaded: SiteFile | None, listed: tuple[list[Path], list[Problem]]) -> BuildResult:
+    result = check(root, as_of, base_url, cache=cache, loaded=loaded, listed=listed)
     if not result.ok:
         raise ContentError(result.problems)
     paths = Paths(root)
