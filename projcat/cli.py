@@ -310,21 +310,25 @@ def _full_build(args: argparse.Namespace, out: Path, inputs: Inputs | None = Non
     from projcat.content.settings import Paths
     from projcat.content.site_file import read_site
     from projcat.engine import pipeline
-    from projcat.engine.cache import BuildCache
-    from projcat.engine.disk import DiskCache
+    from projcat.engine.disk import DiskCache, build_with_store
     from projcat.engine.search import SearchError
     from projcat.problems import OutputError
 
     # Read once: the build and the messages about it use the same settings.
     loaded = read_site(Paths(args.root))
     site = loaded.site
-    cache: BuildCache | None = None if args.no_cache else DiskCache.load(args.root)
-    if inputs is not None and cache is not None:
-        # One read per record file: the stamp's, which digested every record that changed.
-        cache.offer({args.root / rel: (tuple(inputs.files[rel][:-1]), data) for rel, data in inputs.records.items()})
+
+    def attempt(cache: DiskCache | None) -> BuildResult:
+        if inputs is not None and cache is not None:
+            # One read per record file: the stamp's, which digested every record that changed.
+            cache.offer({args.root / rel: (tuple(inputs.files[rel][:-1]), data)
+                         for rel, data in inputs.records.items()})
+        return pipeline.build(args.root, args.out, args.as_of, args.base_url, search=not args.no_search,
+                              cache=cache, loaded=loaded)
+
     try:
-        built = pipeline.build(args.root, args.out, args.as_of, args.base_url, search=not args.no_search,
-                               cache=cache, loaded=loaded)
+        # A store found untrusted midway is built again cold (see `build_with_store`).
+        built = attempt(None) if args.no_cache else build_with_store(args.root, attempt)
     except ContentError as exc:
         lang = _message_lang(args, site.language if site else None)
         print_problems(exc.problems, lang, args.format, sys.stderr)

@@ -15,13 +15,14 @@ modules of values (the same ones the pickled cache once allowed), and only a
 dataclass, a pydantic model, an enum or a named tuple defined there is made,
 by filling in its fields the way pickle does (no `__init__`, no validator, no
 other call); anything else, an unknown kind, or text that is not this
-format raises `Untrusted`, and the cache is then not used at all.
+format raises `Untrusted`, and the build then uses nothing from that cache
+(`projcat.engine.disk`).
 
 Instances of `SHARED` classes (a project's record, catalogue entry and view,
 the site's settings) appear in many kept entries: a page, its list items and
 the view step all hold the same view. They are written once, under the
 digest of their own encoding, and an entry refers to them by digest (`Sharing`);
-on loading, every reference to one digest is the same object, as it was in
+read back, every reference to one digest is the same object, as it was in
 the build that saved it.
 """
 
@@ -152,19 +153,16 @@ class Sharing:
         # Digest -> the shared values inside it, at any depth.
         self._inside: dict[str, frozenset[str]] = {}
 
-    def learn(self, inside: Mapping[str, set[str]]) -> None:
-        """The shared values inside each loaded one (directly): kept at any depth."""
-        def below(digest: str, path: frozenset[str]) -> frozenset[str]:
-            if digest not in self._inside:
-                found = set(inside.get(digest, ()))
-                for child in inside.get(digest, ()):
-                    if child not in path:
-                        found |= below(child, path | {child})
-                self._inside[digest] = frozenset(found)
-            return self._inside[digest]
+    def loaded(self, value: object, digest: str, inside: set[str]) -> None:
+        """`value`, read from the store under `digest`, and the shared values it refers to directly.
 
-        for digest in inside:
-            below(digest, frozenset({digest}))
+        Those were read before it (a value is made from the inside out), so what they hold at any
+        depth is known already."""
+        self.known[id(value)] = (value, digest)
+        found = set(inside)
+        for child in inside:
+            found.update(self._inside.get(child, ()))
+        self._inside[digest] = frozenset(found)
 
     def _use(self, digest: str) -> None:
         self.used.add(digest)

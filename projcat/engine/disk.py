@@ -15,9 +15,13 @@ the JSON of `projcat.engine.codec`: nothing in it is unpickled, and reading it
 makes values of the tool's own classes only, so a cache folder copied from
 someone else cannot run code. Values shared by many entries (a project's
 view, its catalogue entry, the site's settings) are rows of their own, by
-digest. Every row is read in one query and decoded when the build starts, so
-a row that cannot be trusted makes the whole store untrusted before anything
-is built from it (ARCHITECTURE.md compares this with reading rows lazily).
+digest. Every row is read in one query when the build starts (its key is
+decoded then, its value kept as text), and a value is decoded, fully checked
+by the codec, only when the build first asks for it; a shared value when an
+entry first refers to it. A row that turns out untrusted then stops the build
+where it is (`StoreUntrusted`), before it writes anything, and
+`build_with_store` builds again cold, so nothing from that store is used
+(ARCHITECTURE.md says why rows are not all decoded up front any more).
 A build then writes, in one transaction, only the entries it made, replaced
 or swept away: a rebuild after one edit writes that record's rows and the
 lists showing it, not the whole store.
@@ -101,15 +105,132 @@ def _files(root: Path) -> list[Path]:
     return [database, *(database.with_name(database.name + tail) for tail in ("-wal", "-shm", "-journal"))]
 
 
+class StoreUntrusted(BaseException):
+    """A row of the loaded store turned out, when first read, not to be one this tool wrote.
+
+    A `BaseException`, as `KeyboardInterrupt` is, so that no `except Exception` on its way out of
+    the build turns it into a problem or a fallback: the build stops where it is, before it has
+    written anything (`output.SiteWriter` aborts), and `build_with_store` builds again cold."""
+
+
+class _Row:
+    """A value as the store holds it, decoded when first asked for."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: bytes | str) -> None:
+        self.data = data
+
+
+class _Reader:
+    """Decodes the rows of one loaded store, and the shared values they refer to, when first needed.
+
+    Once one row has turned out untrusted, the store is: no other row is decoded either."""
+
+    def __init__(self, shared: dict[str, bytes | str]) -> None:
+        self.shared = shared
+        self.sharing = Sharing()
+        self.made: dict[str, Any] = {}
+        # The shared values being made, innermost last, and the shared values each refers to.
+        self.making: list[str] = []
+        self.inside: list[set[str]] = []
+        self.untrusted: str | None = None
+
+    def value(self, data: bytes | str) -> Any:
+        if self.untrusted is not None:
+            raise StoreUntrusted(self.untrusted)
+        # A row makes many objects that live as long as the build; see `collector_paused`.
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            value = codec.decode(data, self.resolve)
+        except Exception as error:  # damaged, foreign or hostile (`Untrusted`): whatever the reason, not trusted
+            self.untrusted = f"{type(error).__name__}: {error}"
+            raise StoreUntrusted(self.untrusted) from error
+        finally:
+            if enabled:
+                gc.enable()
+        # What a row makes lives as long as the cache. A build froze what it held when it started
+        # (`pipeline.build`), and unfreezes everything at its end: frozen with that, it is not walked
+        # again in every collection (at 10,000 records, 3 s of a one-record rebuild's 16).
+        gc.freeze()
+        return value
+
+    def resolve(self, digest: str) -> Any:
+        if self.making:
+            self.inside[-1].add(digest)
+        if digest in self.made:
+            return self.made[digest]
+        if digest in self.making or digest not in self.shared:
+            raise Untrusted(f"no shared value {digest}")
+        self.making.append(digest)
+        self.inside.append(set())
+        value = codec.decode(self.shared[digest], self.resolve)
+        self.making.pop()
+        self.made[digest] = value
+        # Made once: its text is not needed again.
+        del self.shared[digest]
+        self.sharing.loaded(value, digest, self.inside.pop())
+        return value
+
+
 class TrackedSpace(dict[Hashable, Any]):
     """A space of a `StoredStore`: a dict that notes every key set or removed since it was loaded.
 
-    Reading costs what a dict's does; `MemoryCache` puts an entry back after changing it
-    (the `Store` protocol), so the keys noted are exactly the entries to write."""
+    A loaded entry's value stays as the store's text (`_Row`) until it is first read, through
+    any of the methods below, which decode it then (`_Reader`); `in`, `len` and the keys need
+    no value. `MemoryCache` puts an entry back after changing it (the `Store` protocol), so the
+    keys noted are exactly the entries to write."""
 
-    def __init__(self, entries: Iterable[tuple[Hashable, Any]] = ()) -> None:
+    def __init__(self, entries: Iterable[tuple[Hashable, Any]] = (), reader: _Reader | None = None) -> None:
         super().__init__(entries)
         self.changed: set[Hashable] = set()
+        self.reader = reader
+
+    def _decoded(self, key: Hashable, row: _Row) -> Any:
+        assert self.reader is not None
+        value = self.reader.value(row.data)
+        # As it was loaded, not a change: nothing to write.
+        dict.__setitem__(self, key, value)
+        return value
+
+    def _all_decoded(self) -> None:
+        for key, value in list(dict.items(self)):
+            if type(value) is _Row:
+                self._decoded(key, value)
+
+    def __getitem__(self, key: Hashable) -> Any:
+        value = dict.__getitem__(self, key)
+        return self._decoded(key, value) if type(value) is _Row else value
+
+    def get(self, key: Hashable, default: Any = None) -> Any:
+        value = dict.get(self, key, default)
+        return self._decoded(key, value) if type(value) is _Row else value
+
+    def __iter__(self) -> Iterator[Hashable]:
+        # Defined here so that `dict(space)` and `{**space}` read the values through `__getitem__`.
+        return dict.__iter__(self)
+
+    def values(self) -> Any:
+        self._all_decoded()
+        return super().values()
+
+    def items(self) -> Any:
+        self._all_decoded()
+        return super().items()
+
+    def copy(self) -> dict[Hashable, Any]:
+        self._all_decoded()
+        return dict(super().items())
+
+    def __eq__(self, other: object) -> bool:
+        self._all_decoded()
+        return dict.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    __hash__ = None
 
     def __setitem__(self, key: Hashable, value: Any) -> None:
         self.changed.add(key)
@@ -121,12 +242,15 @@ class TrackedSpace(dict[Hashable, Any]):
 
     def pop(self, key: Hashable, *default: Any) -> Any:
         self.changed.add(key)
-        return super().pop(key, *default)
+        value = super().pop(key, *default)
+        return self._decoded(key, value) if type(value) is _Row else value
 
     def setdefault(self, key: Hashable, default: Any = None) -> Any:
         if key not in self:
             self.changed.add(key)
-        return super().setdefault(key, default)
+            dict.__setitem__(self, key, default)
+            return default
+        return self[key]
 
     def update(self, *args: Any, **kwargs: Any) -> None:
         for key, value in dict(*args, **kwargs).items():
@@ -135,6 +259,9 @@ class TrackedSpace(dict[Hashable, Any]):
     def popitem(self) -> tuple[Hashable, Any]:
         key, value = super().popitem()
         self.changed.add(key)
+        if type(value) is _Row:
+            assert self.reader is not None
+            value = self.reader.value(value.data)
         return key, value
 
     def clear(self) -> None:
@@ -146,13 +273,20 @@ class StoredStore(MemoryStore):
     """The entries of `ROOT/.cache/build.sqlite` in memory, noting what changed since they were read.
 
     `fresh`: nothing was loaded (no store, or one that cannot be trusted), so saving writes a new
-    database instead of changing the old one. `sharing` knows the shared values read, by identity."""
+    database instead of changing the old one. `reader` decodes the loaded rows as they are asked for,
+    and its `sharing` knows the shared values read, by identity."""
 
     def __init__(self, spaces: dict[str, TrackedSpace] | None = None, fresh: bool = True,
-                 sharing: Sharing | None = None) -> None:
+                 reader: _Reader | None = None) -> None:
         super().__init__(spaces)  # type: ignore[arg-type]
         self.fresh = fresh
-        self.sharing = Sharing() if sharing is None else sharing
+        self.reader = reader
+        self.sharing = Sharing() if reader is None else reader.sharing
+
+    @property
+    def untrusted(self) -> bool:
+        """Whether a row read so far turned out untrusted (then nothing more is read from it)."""
+        return self.reader is not None and self.reader.untrusted is not None
 
     def space(self, name: str) -> TrackedSpace:
         found = self._spaces.get(name)
@@ -172,7 +306,9 @@ def _connect(database: Path) -> sqlite3.Connection:
 
 
 def load_store(root: Path) -> StoredStore | None:
-    """The store kept for `root`, or `None` when there is none that can be trusted."""
+    """The store kept for `root`, or `None` when there is none, or it is of another format or code,
+    or it cannot be read whole (a damaged or foreign database), or one of its keys is untrusted.
+    Its values are decoded when first asked for (`TrackedSpace`)."""
     database = cache_file(root)
     if not database.is_file():
         return None
@@ -187,36 +323,38 @@ def load_store(root: Path) -> StoredStore | None:
 
 
 def _read(connection: sqlite3.Connection) -> StoredStore:
-    texts: dict[str, bytes] = dict(connection.execute("SELECT digest, value FROM shared"))
-    made: dict[str, Any] = {}
-    sharing = Sharing()
-    # The shared value being made, and the shared values each refers to.
-    making: list[str] = []
-    inside: dict[str, set[str]] = {}
-
-    def resolve(digest: str) -> Any:
-        if making:
-            inside[making[-1]].add(digest)
-        if digest in made:
-            return made[digest]
-        text = texts.get(digest)
-        if text is None or digest in making:
-            raise Untrusted(f"no shared value {digest}")
-        making.append(digest)
-        inside[digest] = set()
-        made[digest] = value = codec.decode(text, resolve)
-        making.pop()
-        sharing.known[id(value)] = (value, digest)
-        return value
-
+    """Every row, its key decoded and its value kept as it is stored."""
+    reader = _Reader(dict(connection.execute("SELECT digest, value FROM shared")))
     spaces: dict[str, TrackedSpace] = {}
     for space, key, value in connection.execute("SELECT space, key, value FROM entry"):
         found = spaces.get(space)
         if found is None:
-            found = spaces[space] = TrackedSpace()
-        dict.__setitem__(found, codec.decode(key), codec.decode(value, resolve))
-    sharing.learn(inside)
-    return StoredStore(spaces, fresh=False, sharing=sharing)
+            found = spaces[space] = TrackedSpace(reader=reader)
+        dict.__setitem__(found, codec.decode(key), _Row(value))
+    return StoredStore(spaces, fresh=False, reader=reader)
+
+
+def discard(root: Path) -> None:
+    """Remove the store kept for `root`: the next build is cold, and saves a new one."""
+    for file in _files(root):
+        file.unlink(missing_ok=True)
+
+
+def build_with_store(root: Path, build: Callable[[DiskCache], T]) -> T:
+    """`build(cache)` with the cache kept for `root`, as the command line builds.
+
+    When a row of that store turns out untrusted on the way (`StoreUntrusted`), the build has
+    stopped before writing anything; the store is removed and `build` runs again with an empty
+    cache, as `--no-cache` builds, which saves a new store. The result is then what a cold build
+    gives, and nothing read from the untrusted store is used."""
+    cache = DiskCache.load(root)
+    try:
+        return build(cache)
+    except StoreUntrusted:
+        pass
+    del cache  # what it decoded is not needed again: let it go before building anew
+    discard(root)
+    return build(DiskCache(root))
 
 
 class DiskCache:
@@ -230,15 +368,20 @@ class DiskCache:
     @classmethod
     def load(cls, root: Path) -> DiskCache:
         """The cache kept for `root`, or an empty one when there is none that can be trusted."""
-        return cls(root, load_store(root))
+        store = load_store(root)
+        if store is None:
+            return cls(root)
+        try:
+            return cls(root, store)
+        except StoreUntrusted:  # the settings, read as the memory cache is made
+            return cls(root)
 
     def save(self) -> None:
         """Write the entries this build changed, in one transaction: a build killed while saving
         leaves the store as it was, and a new store without its version row is not trusted."""
         store = self.store
         if store.fresh:
-            for file in _files(self.root):
-                file.unlink(missing_ok=True)
+            discard(self.root)
             cache_file(self.root).parent.mkdir(parents=True, exist_ok=True)
         database = cache_file(self.root)
         with collector_paused(), closing(_connect(database)) as connection:
@@ -295,9 +438,20 @@ class DiskCache:
 
     def finish_build(self, sweep: bool = True) -> CacheStats:
         """As `MemoryCache.finish_build`; a successful build that changed what is kept writes the change."""
-        stats = self.memory.finish_build(sweep)
-        if sweep and (worth_saving(stats) or self.store.fresh):
-            self.save()
+        if sweep and self.store.untrusted:
+            # A row turned out untrusted and yet the build went on (something caught `StoreUntrusted`):
+            # what it made is not trusted either, so it is made again cold (`build_with_store`).
+            raise StoreUntrusted("a row of the store was untrusted during the build")
+        stats = CacheStats(refreshed=True)
+        try:
+            stats = self.memory.finish_build(sweep)
+            if sweep and (worth_saving(stats) or self.store.fresh):
+                self.save()
+        except StoreUntrusted:
+            # Met only by the sweep or the save, once the output is written: every value the output was
+            # made of was checked when first read, so it stands; the store holding that row does not.
+            discard(self.root)
+            self.store.fresh = True
         return stats
 
     # The steps themselves are the memory cache's.
