@@ -58,6 +58,22 @@ def copy_real_site(site: str, target: Path) -> Path:
     return target
 
 
+def holds_untrusted_rows(root: Path) -> bool:
+    """Whether the build store kept for `root` cannot be trusted, or any of its rows: every value
+    decoded, as no build does (a build decodes a row only when it asks for it)."""
+    from projcat.engine import disk
+
+    store = disk.load_store(root)
+    if store is None:
+        return True
+    try:
+        for space in store.spaces().values():
+            space.items()
+    except disk.StoreUntrusted:
+        return True
+    return False
+
+
 class ExpectedFiles:
     """Committed expected files, and the switch (an environment variable) that rewrites them.
 

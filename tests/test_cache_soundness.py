@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from language_site import multilingual_root
 
-from conftest import FIXTURE_AS_OF, copy_real_site
+from conftest import FIXTURE_AS_OF, copy_real_site, holds_untrusted_rows
 from media_files import jpeg_with_gps, pdf
 from projcat.content import documents, images
 from projcat.content.localtext import LocalText, site_languages
@@ -26,19 +26,6 @@ def _cached(root: Path, out: Path) -> dict[str, bytes]:
     the build made again cold should a row of it turn out untrusted on the way."""
     return disk.build_with_store(root, lambda cache: pipeline.build(root, out, FIXTURE_AS_OF, cache=cache)).files
 
-
-def _holds_untrusted_rows(root: Path) -> bool:
-    """Whether any row of the store kept for `root` (or the store itself) cannot be trusted:
-    every value decoded, as no build does."""
-    store = disk.load_store(root)
-    if store is None:
-        return True
-    try:
-        for space in store.spaces().values():
-            space.items()
-    except disk.StoreUntrusted:
-        return True
-    return False
 
 
 def _cold(root: Path, out: Path) -> dict[str, bytes]:
@@ -149,12 +136,12 @@ def test_a_cache_file_naming_a_function_is_not_run_and_the_build_is_made_cold(fi
                 digest = db.execute("SELECT digest FROM shared LIMIT 1").fetchone()[0]
                 db.execute("UPDATE shared SET value = ? WHERE digest = ?", (planted.encode(), digest))
         db.commit()
-    assert _holds_untrusted_rows(fixture_site)
+    assert holds_untrusted_rows(fixture_site)
     assert not marker.exists()
     second = _cached(fixture_site, tmp_path / "second")
     assert not marker.exists()
     assert second == first == _cold(fixture_site, tmp_path / "cold")
-    assert not _holds_untrusted_rows(fixture_site), "the refused store is replaced by a trusted one"
+    assert not holds_untrusted_rows(fixture_site), "the refused store is replaced by a trusted one"
 
 
 def test_a_link_pointed_at_another_photo_is_a_change(fixture_site: Path, tmp_path: Path) -> None:

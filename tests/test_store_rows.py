@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from conftest import FIXTURE_AS_OF
+from conftest import FIXTURE_AS_OF, holds_untrusted_rows
 from projcat import cli
 from projcat.engine import codec, disk, output, pipeline
 from projcat.engine.cache import CacheStats
@@ -55,18 +55,6 @@ def _edit(root: Path, name: str, text: str = "\nLisätty kappale.\n") -> None:
     record = root / "content" / "projects" / name
     record.write_text(record.read_text(encoding="utf-8") + text, encoding="utf-8")
 
-
-def _holds_untrusted_rows(root: Path) -> bool:
-    """Whether the store kept for `root` cannot be trusted, or any of its rows: every value decoded."""
-    store = disk.load_store(root)
-    if store is None:
-        return True
-    try:
-        for space in store.spaces().values():
-            space.items()
-    except disk.StoreUntrusted:
-        return True
-    return False
 
 
 def _staging(out: Path) -> list[str]:
@@ -173,7 +161,7 @@ def test_the_previous_site_stays_when_the_build_made_again_cold_fails_for_its_co
     assert cli.main(_argv(fixture_site, out)) == 0
     assert cli.main(_argv(fixture_site, tmp_path / "cold", "--no-cache")) == 0
     assert _tree(out) == _tree(tmp_path / "cold") != before
-    assert not _holds_untrusted_rows(fixture_site)
+    assert not holds_untrusted_rows(fixture_site)
 
 
 def test_a_rebuild_decodes_only_the_rows_it_asks_for_and_a_bad_row_it_never_asks_for_costs_nothing(
